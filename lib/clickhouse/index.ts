@@ -1,0 +1,72 @@
+/**
+ * The one gateway to ClickHouse. Every read and write in Custody goes through
+ * these four functions: each is tagged (log_comment) and bounded (max_execution_time).
+ */
+import type { Readable } from 'node:stream'
+import { loadConfig } from '@/lib/config'
+import { clickhouseClient } from './client'
+import { render, type SqlFragment } from './sql'
+
+export { sql, joinSql, typed, unsafeRawSql, toClickHouseTime, type SqlFragment } from './sql'
+export { clickhouseClient, closeClickHouse, isEmbedded } from './client'
+
+type Options = { tag: string; timeoutSeconds?: number; settings?: Record<string, string | number> }
+
+function settings(opts: Options) {
+  return {
+    log_comment: `custody:${opts.tag}`,
+    max_execution_time: opts.timeoutSeconds ?? loadConfig().queryTimeoutSeconds,
+    ...opts.settings,
+  }
+}
+
+/** Runs a SELECT and returns every row (use only for bounded, aggregated answers). */
+export async function query<T>(fragment: SqlFragment, opts: Options): Promise<T[]> {
+  const q = render(fragment)
+  const result = await clickhouseClient().query({
+    query: q.text,
+    query_params: q.params,
+    format: 'JSONEachRow',
+    clickhouse_settings: settings(opts),
+  })
+  return result.json<T>()
+}
+
+/** Runs a SELECT and yields rows one at a time. */
+export async function* stream<T>(fragment: SqlFragment, opts: Options): AsyncGenerator<T> {
+  const q = render(fragment)
+  const result = await clickhouseClient().query({
+    query: q.text,
+    query_params: q.params,
+    format: 'JSONEachRow',
+    clickhouse_settings: settings(opts),
+  })
+  for await (const rows of result.stream()) {
+    for (const row of rows) yield row.json<T>()
+  }
+}
+
+/** Inserts rows (objects, or a stream of JSONEachRow text) into a table. */
+export async function insert<T extends object>(
+  table: string,
+  rows: T[] | Readable,
+  opts: Options,
+): Promise<void> {
+  if (Array.isArray(rows) && rows.length === 0) return
+  await clickhouseClient().insert({
+    table,
+    values: rows as T[],
+    format: 'JSONEachRow',
+    clickhouse_settings: { ...settings(opts), date_time_input_format: 'best_effort' },
+  })
+}
+
+/** Runs DDL or INSERT … SELECT (no rows come back). */
+export async function command(fragment: SqlFragment, opts: Options): Promise<void> {
+  const q = render(fragment)
+  await clickhouseClient().command({
+    query: q.text,
+    query_params: q.params,
+    clickhouse_settings: settings(opts),
+  })
+}

@@ -1,0 +1,46 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+const envSchema = z.object({
+  CUSTODY_DATA_DIR: z.string().min(1).default('./.custody'),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').optional(),
+  CUSTODY_CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be a cluster name').optional(),
+  CUSTODY_QUERY_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+})
+
+export type CustodyConfig = {
+  dataDir: string
+  clickhouse: { url?: string; user?: string; password?: string; database?: string; cluster?: string }
+  queryTimeoutSeconds: number
+  databaseUrl?: string
+}
+
+/** Reads the environment once per call; tests change process.env between stores. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CustodyConfig {
+  const parsed = envSchema.safeParse(stripEmpty(env))
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new Error(`Invalid Custody configuration: ${issues}`)
+  }
+  const e = parsed.data
+  return {
+    dataDir: path.resolve(e.CUSTODY_DATA_DIR),
+    clickhouse: {
+      url: e.CLICKHOUSE_URL,
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+      cluster: e.CUSTODY_CLICKHOUSE_CLUSTER,
+    },
+    queryTimeoutSeconds: e.CUSTODY_QUERY_TIMEOUT_SECONDS,
+    databaseUrl: e.DATABASE_URL,
+  }
+}
+
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>
+}
