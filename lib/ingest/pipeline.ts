@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto'
+import { insert } from '@/lib/clickhouse'
+import type { SourceParser } from '@/lib/sources/types'
+import { BatchWriter } from './batch-writer'
+import { readRecords, type IngestInput, type RawRecord } from './reader'
+import { redactRejectedText } from './redact'
+import { storeRecords, type ParsedRecord } from './store-records'
+
+export type Reject = { file: string; line: number; error: string }
+
+export type IngestSummary = {
+  run_id: string
+  source: string
+  read: number
+  accepted: number
+  duplicates: number
+  rejected: number
+  /** the first `keepRejects` rejects; every reject is stored in ingest_rejects */
+  rejects: Reject[]
+}
+
+export type IngestProgress = { file: string; records: number; chars: number }
+
+export type IngestOptions = {
+  batchSize?: number
+  flushIntervalMs?: number
+  keepRejects?: number
+  onProgress?: (p: IngestProgress) => void
+}
+
+type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }
+
+/** Reads every input, validates each record with its source's parser, stores the good ones once. */
+export async function ingest(parser: SourceParser, inputs: IngestInput[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const run = newRun(parser, opts)
+  const startedAt = new Date()
+  const records = new BatchWriter<ParsedRecord>((batch) => run.store(batch), {
+    maxItems: opts.batchSize ?? 20_000,
+    maxDelayMs: opts.flushIntervalMs ?? 1000,
+  })
+  const rejects = new BatchWriter<RejectRow>((rows) => insert('ingest_rejects', rows, { tag: 'ingest:rejects' }), {
+    maxItems: 5_000,
+    maxDelayMs: opts.flushIntervalMs ?? 1000,
+  })
+  run.onReject = (row) => rejects.add(row)
+  for (const input of inputs) await run.readInput(input, records)
+  await records.flush()
+  await rejects.flush()
+  await insert('ingest_runs', [ledgerRow(run.summary, inputs, startedAt)], { tag: 'ingest:ledger' })
+  return run.summary
+}
+
+function ledgerRow(s: IngestSummary, inputs: IngestInput[], startedAt: Date) {
+  return {
+    run_id: s.run_id,
+    source: s.source,
+    files: inputs.map((i) => i.name),
+    started_at: startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    received: s.read,
+    accepted: s.accepted,
+    duplicates: s.duplicates,
+    rejected: s.rejected,
+  }
+}
+
+function newRun(parser: SourceParser, opts: IngestOptions) {
+  const keep = opts.keepRejects ?? 100
+  const summary: IngestSummary = { run_id: randomUUID(), source: parser.name, read: 0, accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
+  const run = {
+    summary,
+    onReject: async (_row: RejectRow) => {},
+
+    async reject(file: string, line: number, error: string, text: string) {
+      summary.rejected++
+      if (summary.rejects.length < keep) summary.rejects.push({ file, line, error })
+      await run.onReject({ run_id: summary.run_id, source: parser.name, file, line, reason: error, raw: redactRejectedText(text) })
+    },
+
+    async store(batch: ParsedRecord[]) {
+      const outcome = await storeRecords(parser.name, batch)
+      summary.accepted += outcome.accepted
+      summary.duplicates += outcome.duplicates
+      for (const f of outcome.failed) await run.reject(f.record.file, f.record.line, f.error, f.record.requests[0]?.raw ?? f.record.facts[0]?.raw ?? '')
+    },
+
+    async readInput(input: IngestInput, records: BatchWriter<ParsedRecord>) {
+      let chars = 0
+      let expandedExtra = 0
+      let lastLine = 0
+      try {
+        for await (const batch of readRecords(input.open())) {
+          for (const raw of batch.records) {
+            chars += raw.text.length + 1
+            lastLine = raw.line
+            const line = batch.document ? raw.line + expandedExtra : raw.line
+            expandedExtra += await run.readRecord(input.name, { line, text: raw.text }, records, batch.document)
+          }
+          opts.onProgress?.({ file: input.name, records: summary.read, chars })
+        }
+      } catch (err) {
+        summary.read++
+        await run.reject(input.name, lastLine + expandedExtra + 1, `unreadable input: ${(err as Error).message}`, '')
+      }
+    },
+
+    /** Returns how many extra records an envelope expanded into (for document numbering). */
+    async readRecord(file: string, raw: RawRecord, records: BatchWriter<ParsedRecord>, document: boolean): Promise<number> {
+      let value: unknown
+      try {
+        value = JSON.parse(raw.text)
+      } catch (err) {
+        summary.read++
+        await run.reject(file, raw.line, `invalid JSON: ${(err as Error).message}`, raw.text)
+        return 0
+      }
+      const expanded = parser.expand?.(value) ?? genericEnvelope(value)
+      if (!expanded) {
+        await run.parseOne(file, raw.line, value, raw.text, records)
+        return 0
+      }
+      for (let k = 0; k < expanded.length; k++) {
+        await run.parseOne(file, document ? raw.line + k : raw.line, expanded[k], JSON.stringify(expanded[k]), records)
+      }
+      return document ? Math.max(0, expanded.length - 1) : 0
+    },
+
+    async parseOne(file: string, line: number, value: unknown, text: string, records: BatchWriter<ParsedRecord>) {
+      summary.read++
+      const parsed = parser.parse(value, text)
+      if (!parsed.ok) return run.reject(file, line, parsed.error, text)
+      const eventId = parsed.requests[0]?.event_id ?? parsed.facts[0]?.event_id
+      const time = parsed.requests[0]?.time ?? parsed.facts[0]?.time
+      if (!eventId || !time) return run.reject(file, line, 'record produced no event', text)
+      await records.add({ eventId, file, line, time, requests: parsed.requests, facts: parsed.facts })
+    },
+  }
+  return run
+}
+
+const ENVELOPE_KEYS = ['value', 'items', 'events', 'logs', 'records', 'data']
+/** keys a vendor page carries beside its records; a record with other keys is not a page */
+const PAGE_KEYS = new Set(['kind', 'etag', 'nextPageToken', 'next', 'nextLink', 'total', 'start', 'limit', 'length', 'page', 'per_page', 'cursor'])
+
+/** Vendor API pages: `{"value": [...]}` (Graph), `{"items": [...]}` (Google), `{"logs": [...]}` … */
+function genericEnvelope(value: unknown): unknown[] | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null
+  const obj = value as Record<string, unknown>
+  const arrayKey = ENVELOPE_KEYS.find((k) => Array.isArray(obj[k]))
+  if (!arrayKey) return null
+  const others = Object.keys(obj).filter((k) => k !== arrayKey)
+  if (!others.every((k) => k.startsWith('@') || PAGE_KEYS.has(k))) return null
+  return obj[arrayKey] as unknown[]
+}
