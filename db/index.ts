@@ -1,0 +1,89 @@
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePostgres, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import pg from 'pg'
+import { loadConfig, type CustodyConfig } from '@/lib/config'
+import { acquireDataDirLock } from '@/lib/store/lock'
+import * as schema from './schema'
+
+/** The app-state database. PGlite's drizzle db is cast to the node-postgres type: one type for both backends. */
+export type AppStore = NodePgDatabase<typeof schema>
+
+export const APP_MIGRATIONS_DIR = path.join(process.cwd(), 'db', 'migrations')
+
+type OpenStore = { key: string; store: Promise<AppStore>; close: () => Promise<void> }
+const state = globalThis as unknown as { __custodyAppStore?: OpenStore }
+
+/**
+ * The process-wide app store, migrated: PostgreSQL when DATABASE_URL is set, else PGlite
+ * in <dataDir>/postgres under the data-dir lock. Kept on globalThis so Next dev HMR reuses it.
+ */
+export function openAppStore(config: CustodyConfig = loadConfig()): Promise<AppStore> {
+  const key = storeKey(config)
+  const open = state.__custodyAppStore
+  if (open?.key === key) return open.store
+  if (open) throw new Error(`The app store is already open at ${open.key}; close it before opening ${key}`)
+  const opening = config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir)
+  const store = opening.then((o) => o.store)
+  state.__custodyAppStore = { key, store, close: () => opening.then((o) => o.close()) }
+  store.catch(() => {
+    if (state.__custodyAppStore?.store === store) state.__custodyAppStore = undefined
+  })
+  return store
+}
+
+/** Closes the connection or PGlite. The data-dir lock stays held: it lasts for the life of the process. */
+export async function closeAppStore(): Promise<void> {
+  const open = state.__custodyAppStore
+  state.__custodyAppStore = undefined
+  if (open) await open.close().catch(() => undefined)
+}
+
+type Opened = { store: AppStore; close: () => Promise<void> }
+
+async function openPglite(dataDir: string): Promise<Opened> {
+  acquireDataDirLock(dataDir)
+  const client = await PGlite.create(path.join(dataDir, 'postgres'))
+  try {
+    const db = drizzlePglite({ client, schema })
+    await migratePglite(db, { migrationsFolder: APP_MIGRATIONS_DIR })
+    return { store: db as unknown as AppStore, close: () => client.close() }
+  } catch (err) {
+    await client.close()
+    throw err
+  }
+}
+
+// Any 64-bit constant: serializes migrations when several processes open one server at once.
+const MIGRATION_LOCK = 7_104_115_116_111_100
+
+async function openPostgres(url: string): Promise<Opened> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', (err) => console.error(`custody: PostgreSQL connection lost: ${err.message}`))
+  try {
+    const db = drizzlePostgres({ client: pool, schema })
+    const lock = await pool.connect()
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+      await migratePostgres(db, { migrationsFolder: APP_MIGRATIONS_DIR })
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
+      lock.release()
+    }
+    return { store: db, close: () => pool.end() }
+  } catch (err) {
+    await pool.end()
+    throw err
+  }
+}
+
+function storeKey(config: CustodyConfig): string {
+  if (!config.databaseUrl) return path.join(config.dataDir, 'postgres')
+  const url = new URL(config.databaseUrl)
+  if (url.password) url.password = '***'
+  return url.toString()
+}
