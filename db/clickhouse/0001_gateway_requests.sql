@@ -46,4 +46,4 @@ ENGINE = {replicated}ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(time)
 ORDER BY (time, event_id);
 
-{distributed:gateway_requests:cityHash64(event_id)}
+{distributed:gateway_requests:cityHash64(event_id)};

@@ -32,4 +32,4 @@ ENGINE = {replicated}ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(time)
 ORDER BY (source, kind, time, event_id, fact_index);
 
-{distributed:idp_events:cityHash64(event_id)}
+{distributed:idp_events:cityHash64(event_id)};

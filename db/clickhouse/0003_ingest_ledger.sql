@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS {table:ingest_rejects} {on_cluster}
 ENGINE = {replicated}MergeTree
 ORDER BY (run_id, file, line);
 
-{distributed:ingest_rejects:cityHash64(run_id)}
+{distributed:ingest_rejects:cityHash64(run_id)};
 
 -- One row per ingest run: received = accepted + duplicates + rejected.
 CREATE TABLE IF NOT EXISTS {table:ingest_runs} {on_cluster}
@@ -30,4 +30,4 @@ CREATE TABLE IF NOT EXISTS {table:ingest_runs} {on_cluster}
 ENGINE = {replicated}MergeTree
 ORDER BY (started_at, run_id);
 
-{distributed:ingest_runs:cityHash64(run_id)}
+{distributed:ingest_runs:cityHash64(run_id)};

@@ -53,7 +53,7 @@ export function loadMigrations(cluster: string | undefined, dir = MIGRATIONS_DIR
 const LEDGER = `CREATE TABLE IF NOT EXISTS {table:custody_migrations} {on_cluster}
 (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
 ENGINE = {replicated}MergeTree ORDER BY version;
-{distributed:custody_migrations:version}`
+{distributed:custody_migrations:version};`
 
 /** Applies every migration not yet recorded; returns the names it applied. */
 export async function migrateClickHouse(): Promise<string[]> {
