@@ -1,0 +1,13 @@
+import { gatewaySource } from './gateway'
+import { keysSource } from './keys'
+import { oktaSource } from './okta'
+import type { SourceName, SourceParser } from './types'
+
+const PARSERS = { okta: oktaSource, gateway: gatewaySource, keys: keysSource } satisfies Partial<Record<SourceName, SourceParser>>
+
+export type IngestibleSource = keyof typeof PARSERS
+export const INGESTIBLE_SOURCES = Object.keys(PARSERS) as [IngestibleSource, ...IngestibleSource[]]
+
+export function sourceParser(name: IngestibleSource): SourceParser {
+  return PARSERS[name]
+}
