@@ -1,0 +1,79 @@
+import fs from 'node:fs'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { fileInput } from '@/lib/ingest/reader'
+import { ingest, type IngestSummary } from '@/lib/ingest/pipeline'
+import { sourceParser, INGESTIBLE_SOURCES } from '@/lib/sources'
+import { ProgressBar, knownSize } from './progress'
+import { UsageError } from './usage'
+
+const argsSchema = z.object({
+  source: z.enum(INGESTIBLE_SOURCES, { message: `--source must be one of: ${INGESTIBLE_SOURCES.join(', ')}` }),
+  files: z.array(z.string().min(1)).min(1, 'name at least one file, or - for standard input'),
+  json: z.boolean(),
+})
+
+export async function ingestCommand(argv: string[]): Promise<number> {
+  const args = parseIngestArgs(argv)
+  await migrateClickHouse()
+  let total: IngestSummary | undefined
+  for (const file of args.files) {
+    const bar = new ProgressBar(file === '-' ? 'stdin' : file, knownSize(file))
+    const summary = await ingest(sourceParser(args.source), [fileInput(file)], {
+      onProgress: (p) => bar.update(p.records, p.chars),
+    })
+    bar.done()
+    total = total ? merge(total, summary) : summary
+  }
+  const summary = total as IngestSummary
+  process.stdout.write(args.json ? JSON.stringify(contractJson(summary)) + '\n' : humanSummary(summary))
+  return summary.rejected > 0 ? 1 : 0
+}
+
+function parseIngestArgs(argv: string[]) {
+  let parsed
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { source: { type: 'string' }, json: { type: 'boolean', default: false } } })
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const result = argsSchema.safeParse({ source: parsed.values.source, files: parsed.positionals, json: parsed.values.json })
+  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join('; '))
+  for (const file of result.data.files) {
+    if (file !== '-' && !fs.existsSync(file)) throw new UsageError(`no such file: ${file}`)
+  }
+  return result.data
+}
+
+function merge(a: IngestSummary, b: IngestSummary): IngestSummary {
+  return {
+    ...a,
+    read: a.read + b.read,
+    accepted: a.accepted + b.accepted,
+    duplicates: a.duplicates + b.duplicates,
+    rejected: a.rejected + b.rejected,
+    rejects: [...a.rejects, ...b.rejects].slice(0, 100),
+  }
+}
+
+/** The JSON object of cli.md (`file` is added to each reject for multi-file runs). */
+function contractJson(s: IngestSummary) {
+  return {
+    source: s.source,
+    read: s.read,
+    accepted: s.accepted,
+    duplicates: s.duplicates,
+    rejected: s.rejected,
+    rejects: s.rejects.map((r) => ({ line: r.line, error: r.error, file: r.file })),
+  }
+}
+
+function humanSummary(s: IngestSummary): string {
+  const lines = [
+    `source ${s.source}: read ${s.read}, accepted ${s.accepted}, duplicates ${s.duplicates}, rejected ${s.rejected}`,
+    ...s.rejects.map((r) => `  ${r.file}:${r.line}: ${r.error}`),
+  ]
+  if (s.rejected > s.rejects.length) lines.push(`  … and ${s.rejected - s.rejects.length} more (table ingest_rejects, run ${s.run_id})`)
+  return lines.join('\n') + '\n'
+}

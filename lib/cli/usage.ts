@@ -1,0 +1,15 @@
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export const USAGE = `Usage:
+  npm run -s custody -- ingest --source <source> <file|->...  [--json]
+  npm run -s custody -- report <name> --from <iso-time> --to <iso-time> --json
+  npm run -s custody -- demo [--dir <folder>] [--scale <n>]
+  npm run -s custody -- migrate
+
+Sources: okta, gateway, keys
+Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL`
