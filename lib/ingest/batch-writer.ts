@@ -1,12 +1,15 @@
 /**
  * Collects items and hands them on in batches: when `maxItems` are waiting, or
- * `maxDelayMs` after the first one arrived, whichever comes first. Flushes run one
- * at a time, in order; `add` waits while a full batch is being written (back-pressure).
+ * `maxDelayMs` after the first one arrived, whichever comes first. Writes run one
+ * at a time, in order (a batch's dedupe check sees every earlier batch stored).
+ * One batch may be written while the next is filled; `add` waits beyond that (back-pressure).
  */
 export class BatchWriter<T> {
   private waiting: T[] = []
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
+  /** the chain without its newest write: awaiting it leaves one write in flight */
+  private beforeNewest: Promise<void> = Promise.resolve()
   private failure: unknown
 
   constructor(
@@ -17,21 +20,37 @@ export class BatchWriter<T> {
   async add(item: T): Promise<void> {
     this.raiseFailure()
     this.waiting.push(item)
-    if (this.waiting.length >= this.knobs.maxItems) await this.flush()
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush().catch(() => {}), this.knobs.maxDelayMs)
+    if (this.waiting.length >= this.knobs.maxItems) {
+      this.startWrite()
+      await this.beforeNewest
+      this.raiseFailure()
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.startWrite(), this.knobs.maxDelayMs)
+    }
   }
 
-  /** Writes whatever is waiting and waits for every earlier write. */
+  /** Writes whatever is waiting and waits for every write. */
   async flush(): Promise<void> {
+    this.startWrite()
+    await this.settled()
+  }
+
+  private startWrite(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     const batch = this.waiting
+    if (batch.length === 0) return
     this.waiting = []
-    if (batch.length > 0) {
-      this.chain = this.chain.then(() => this.write(batch)).catch((err) => {
-        this.failure = err
+    this.beforeNewest = this.chain
+    this.chain = this.chain
+      .then(() => (this.failure === undefined ? this.write(batch) : undefined))
+      .catch((err) => {
+        this.failure ??= err
       })
-    }
+  }
+
+  /** Waits until every write started so far has finished; re-raises a write's failure. */
+  private async settled(): Promise<void> {
     await this.chain
     this.raiseFailure()
   }

@@ -1,0 +1,37 @@
+import { closeClickHouse } from '@/lib/clickhouse'
+import { DataDirBusyError } from '@/lib/store/lock'
+import { ingestCommand } from './ingest'
+import { USAGE, UsageError } from './usage'
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  ingest: ingestCommand,
+  report: async (argv) => (await import('./report')).reportCommand(argv),
+  demo: async (argv) => (await import('./demo')).demoCommand(argv),
+  migrate: async (argv) => (await import('./migrate')).migrateCommand(argv),
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  const command = name ? COMMANDS[name] : undefined
+  if (!command) throw new UsageError(name ? `unknown command: ${name}` : 'no command given')
+  return command(rest)
+}
+
+main(process.argv.slice(2))
+  .catch((err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`custody: ${err.message}\n\n${USAGE}\n`)
+      return 2
+    }
+    if (err instanceof DataDirBusyError) {
+      process.stderr.write(`custody: ${err.message}\n`)
+      return 3
+    }
+    process.stderr.write(`custody: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    return 4
+  })
+  .then(async (code) => {
+    await closeClickHouse().catch(() => {})
+    await (await import('@/db')).closeAppStore()
+    process.exit(code)
+  })
