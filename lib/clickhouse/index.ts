@@ -22,28 +22,24 @@ function settings(opts: Options) {
 
 /** Runs a SELECT and returns every row (use only for bounded, aggregated answers). */
 export async function query<T>(fragment: SqlFragment, opts: Options): Promise<T[]> {
-  const q = render(fragment)
-  const result = await clickhouseClient().query({
-    query: q.text,
-    query_params: q.params,
-    format: 'JSONEachRow',
-    clickhouse_settings: settings(opts),
-  })
-  return result.json<T>()
+  return (await select(fragment, opts)).json<T>()
 }
 
 /** Runs a SELECT and yields rows one at a time. */
 export async function* stream<T>(fragment: SqlFragment, opts: Options): AsyncGenerator<T> {
+  for await (const rows of (await select(fragment, opts)).stream()) {
+    for (const row of rows) yield row.json<T>()
+  }
+}
+
+function select(fragment: SqlFragment, opts: Options) {
   const q = render(fragment)
-  const result = await clickhouseClient().query({
+  return clickhouseClient().query({
     query: q.text,
     query_params: q.params,
     format: 'JSONEachRow',
     clickhouse_settings: settings(opts),
   })
-  for await (const rows of result.stream()) {
-    for (const row of rows) yield row.json<T>()
-  }
 }
 
 /** Inserts rows (objects, or a stream of JSONEachRow text) into a table. */

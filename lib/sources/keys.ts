@@ -1,7 +1,7 @@
 import { rawEventId, sha256Hex } from './fingerprint'
 import { keyRecord, SECRET_FIELDS, type KeyRecord } from './keys/record'
 import { fieldError, isJsonObject } from './record-fields'
-import type { IdpFactRow, SourceParser } from './types'
+import { BLANK_FACT_DETAILS, type IdpFactRow, type SourceParser } from './types'
 
 /**
  * `--source keys`: one key of the gateway's key inventory → a credential fact, an identity
@@ -74,17 +74,7 @@ function blankFact(time: string): KeyFact {
     time,
     kind: 'other',
     vendor_event_type: '',
-    subject_kind: '',
-    subject_id: '',
-    email: '',
-    login: '',
-    display_name: '',
-    owner: '',
-    client_id: '',
-    credential_id: '',
-    credential_type: '',
-    issued_at: null,
-    expires_at: null,
+    ...BLANK_FACT_DETAILS,
   }
 }
 

@@ -96,3 +96,18 @@ export type SourceParser = {
   /** A document that holds many records (OTLP export, vendor page): its records, or null if it is one record. */
   expand?(document: unknown): unknown[] | null
 }
+
+/** The fields a fact leaves empty unless its rule says otherwise. */
+export const BLANK_FACT_DETAILS: Omit<IdpFactRow, 'event_id' | 'fact_index' | 'source' | 'time' | 'vendor_event_type' | 'raw' | 'kind'> = {
+  subject_kind: '',
+  subject_id: '',
+  email: '',
+  login: '',
+  display_name: '',
+  owner: '',
+  client_id: '',
+  credential_id: '',
+  credential_type: '',
+  issued_at: null,
+  expires_at: null,
+}

@@ -1,4 +1,4 @@
-import type { IdpFactRow } from '@/lib/sources/types'
+import { BLANK_FACT_DETAILS, type IdpFactRow } from '@/lib/sources/types'
 import type { OktaLogEvent } from '@/lib/sources/okta/log-event'
 
 type RecordFields = 'event_id' | 'fact_index' | 'source' | 'time' | 'vendor_event_type' | 'raw'
@@ -6,19 +6,6 @@ type RecordFields = 'event_id' | 'fact_index' | 'source' | 'time' | 'vendor_even
 /** What one rule states about a record; the record's own fields are added by `factRows`. */
 export type FactDraft = Pick<IdpFactRow, 'kind'> & Partial<Omit<IdpFactRow, RecordFields | 'kind'>>
 
-const BLANK: Omit<IdpFactRow, RecordFields | 'kind'> = {
-  subject_kind: '',
-  subject_id: '',
-  email: '',
-  login: '',
-  display_name: '',
-  owner: '',
-  client_id: '',
-  credential_id: '',
-  credential_type: '',
-  issued_at: null,
-  expires_at: null,
-}
 
 /** Rows sharing the record's event_id; the raw text rides on fact 0 only. */
 export function factRows(event: OktaLogEvent, drafts: FactDraft[], raw: string): IdpFactRow[] {
@@ -28,7 +15,7 @@ export function factRows(event: OktaLogEvent, drafts: FactDraft[], raw: string):
     source: 'okta',
     time: event.published,
     vendor_event_type: event.eventType,
-    ...BLANK,
+    ...BLANK_FACT_DETAILS,
     ...draft,
     raw: index === 0 ? raw : '',
   }))
