@@ -1,9 +1,15 @@
 import type { NextConfig } from 'next'
+import { SECURITY_HEADERS } from './lib/auth/headers'
 
 const nextConfig: NextConfig = {
   // chDB is a native addon: it must be loaded by Node, never bundled.
   serverExternalPackages: ['chdb', '@clickhouse/client', '@electric-sql/pglite'],
   poweredByHeader: false,
+  // forbidden() and unauthorized(): 403/401 from pages, route handlers and server actions.
+  experimental: { authInterrupts: true },
+  async headers() {
+    return [{ source: '/:path*', headers: SECURITY_HEADERS }]
+  },
 }
 
 export default nextConfig

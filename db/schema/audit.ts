@@ -3,12 +3,16 @@ import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/p
 export const auditActions = [
   'sign_in',
   'sign_in_failed',
+  'sign_out',
+  'access_denied',
   'view_person',
   'export',
   'threshold_change',
   'role_change',
   'user_invite',
   'user_disable',
+  'user_enable',
+  'password_set',
   'ingest_token_change',
 ] as const
 export type AuditAction = (typeof auditActions)[number]

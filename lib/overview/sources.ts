@@ -1,3 +1,4 @@
+import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { query, sql } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
 
@@ -15,7 +16,8 @@ export type SourceOverview = {
  * What each source has delivered: distinct events (duplicates never count),
  * agent actions among them, the time range covered, and rejected records.
  */
-export async function sourceOverview(): Promise<SourceOverview[]> {
+export async function sourceOverview(actor: Actor): Promise<SourceOverview[]> {
+  requirePermission(actor, 'overview:read')
   await clickhouseReady()
   const rows = await query<SourceOverview>(
     sql`
@@ -50,7 +52,8 @@ export type IngestRun = {
   rejected: number
 }
 
-export async function recentIngestRuns(limit = 20): Promise<IngestRun[]> {
+export async function recentIngestRuns(actor: Actor, limit = 20): Promise<IngestRun[]> {
+  requirePermission(actor, 'overview:read')
   await clickhouseReady()
   const rows = await query<IngestRun>(
     sql`SELECT * FROM ingest_runs ORDER BY started_at DESC LIMIT ${limit}`,

@@ -1,0 +1,43 @@
+import { headers } from 'next/headers'
+import type { RequestOrigin } from './actor'
+import { loadAuthConfig, type AuthConfig } from './config'
+
+type HeaderSource = { get(name: string): string | null }
+
+/** Where the current request came from (inside a Next request only). */
+export async function requestOrigin(): Promise<RequestOrigin> {
+  return originOf(await headers(), loadAuthConfig().trustedProxyHops)
+}
+
+/**
+ * Next sets X-Forwarded-For to the socket's address unless the request already
+ * carries one; each trusted proxy appends the address it saw. So the client is
+ * `hops` entries from the right. Served with no proxy in front, a client that
+ * sends its own header can claim any address: production belongs behind one.
+ */
+export function originOf(h: HeaderSource, hops: number): RequestOrigin {
+  const chain = (h.get('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean)
+  const ip = chain[chain.length - hops] ?? chain[0] ?? null
+  return { ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent: h.get('user-agent') }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Refuses a state-changing request a browser sent from another site: its Origin
+ * must be the dashboard's configured origin or the origin of its Host header
+ * (the same rule Next applies to server actions). Requests with neither Origin
+ * nor Sec-Fetch-Site come from no browser, so carry no ambient cookies to abuse.
+ */
+export function isCrossSiteWrite(request: Request, config: AuthConfig = loadAuthConfig()): boolean {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return false
+  const origin = request.headers.get('origin')
+  if (!origin) return request.headers.get('sec-fetch-site') === 'cross-site'
+  return !allowedOrigins(request, config).includes(origin)
+}
+
+function allowedOrigins(request: Request, config: AuthConfig): string[] {
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
+  const proto = request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '')
+  return [config.url.origin, ...(host ? [`${proto}://${host}`] : [])]
+}

@@ -1,0 +1,239 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { desc, eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeAppStore, openAppStore, type AppStore } from '@/db'
+import { auditEvents, roles, sessions, users, type Role } from '@/db/schema'
+import { AccessDenied, cliActor, mayDo, type Actor, type UserActor } from '@/lib/auth/actor'
+import { auditTrailPage, exportAuditPopulation } from '@/lib/auth/audit-query'
+import { recordAudit, recordView } from '@/lib/auth/audit-trail'
+import { ACCOUNT_FAILURE_LIMIT, ADDRESS_FAILURE_LIMIT, RATE_LIMITED, signInAllowance } from '@/lib/auth/rate-limit'
+import { verifyPassword } from '@/lib/auth/password'
+import type { Permission } from '@/lib/auth/permissions'
+import { sessionUser, startSession } from '@/lib/auth/sessions'
+import { closeClickHouse } from '@/lib/clickhouse'
+import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { recentIngestRuns, sourceOverview } from '@/lib/overview/sources'
+import { findUserByEmail } from '@/lib/users'
+import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
+import { demoUserEmail, seedDemoUsers } from '@/lib/users/seed'
+import { DATA_ACCESS_MODULES } from './routes'
+import { exportedFunctions, source } from './source-scan'
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
+process.env.CUSTODY_DATA_DIR = dataDir
+delete process.env.DATABASE_URL
+delete process.env.CLICKHOUSE_URL
+
+const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
+let db: AppStore
+const actors = {} as Record<Role, UserActor>
+
+async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
+  const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
+  const sessionId = await startSession(db, { user, provider, idpRole, origin, maxAgeSeconds: 3600 })
+  const current = await sessionUser(db, sessionId)
+  if (!current) throw new Error(`no session for ${email}`)
+  return { kind: 'user', ...current, sessionId, origin }
+}
+
+async function newUser(email: string, role: Role = 'auditor'): Promise<string> {
+  const [row] = await db.insert(users).values({ email, role }).returning({ id: users.id })
+  return row.id
+}
+
+async function lastAudit(action: string) {
+  const [row] = await db.select().from(auditEvents).where(eq(auditEvents.action, action as never)).orderBy(desc(auditEvents.id)).limit(1)
+  return row
+}
+
+/** The transaction that last wrote a row: equal for two rows only if one transaction wrote both. */
+async function writtenBy(table: 'users' | 'audit_events' | 'sessions', where: ReturnType<typeof sql>): Promise<string> {
+  const result = await db.execute(sql`SELECT xmin::text AS tx FROM ${sql.identifier(table)} WHERE ${where}`)
+  return String(result.rows[0].tx)
+}
+
+beforeAll(async () => {
+  await migrateClickHouse()
+  db = await openAppStore()
+  await seedDemoUsers(db)
+  for (const role of roles) actors[role] = await signIn(demoUserEmail(role))
+})
+
+afterAll(async () => {
+  await closeAppStore()
+  await closeClickHouse()
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+// Each guarded data-access function, called as any actor would call it from a page.
+const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
+  sourceOverview: { permission: 'overview:read', call: (a) => sourceOverview(a) },
+  recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
+  auditTrailPage: { permission: 'audit:read', call: (a) => auditTrailPage(a, {}, 1) },
+  exportAuditPopulation: { permission: 'evidence:export', call: (a) => exportAuditPopulation(a, { action: 'sign_in' }) },
+  recordView: { permission: 'people:read', call: (a) => recordView(a, 'person:dana@example.test') },
+  usersForAdmin: { permission: 'users:manage', call: (a) => usersForAdmin(a) },
+  inviteUser: { permission: 'users:manage', call: (a, who) => inviteUser(a, { email: `matrix-${who}@example.test`, role: 'auditor' }) },
+  changeUserRole: { permission: 'users:manage', call: async (a, who) => changeUserRole(a, { userId: await newUser(`role-${who}@example.test`), role: 'security' }) },
+  setUserDisabled: { permission: 'users:manage', call: async (a, who) => setUserDisabled(a, { userId: await newUser(`off-${who}@example.test`), disabled: true }) },
+}
+
+describe('role × data-access function matrix', () => {
+  it('covers every guarded function of every data-access module', () => {
+    const guarded = DATA_ACCESS_MODULES.flatMap((m) =>
+      exportedFunctions(source(m.file)).filter((f) => f.isAsync && !m.unguarded?.[f.name]).map((f) => f.name),
+    )
+    expect(Object.keys(DATA_FUNCTIONS).sort()).toEqual(guarded.sort())
+  })
+
+  const cases = Object.entries(DATA_FUNCTIONS).flatMap(([name, fn]) => [...roles, 'cli' as const].map((who) => ({ name, who, fn })))
+  it.each(cases)('$name as $who', async ({ who, fn }) => {
+    const actor: Actor = who === 'cli' ? cliActor : actors[who]
+    const before = await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents)
+    const attempt = fn.call(actor, who)
+    if (mayDo(actor, fn.permission)) {
+      await attempt
+    } else {
+      await expect(attempt).rejects.toBeInstanceOf(AccessDenied)
+      // A refused call changes nothing, not even the audit trail.
+      expect(await db.select({ n: sql<number>`count(*)::int` }).from(auditEvents)).toEqual(before)
+    }
+  })
+})
+
+describe('sessions end when access ends', () => {
+  it('re-reads the role on every request: a role change applies to a live session at once', async () => {
+    const id = await newUser('ravi@example.test', 'auditor')
+    const ravi = await signIn('ravi@example.test')
+    expect(ravi.role).toBe('auditor')
+    await changeUserRole(actors.admin, { userId: id, role: 'security' })
+    expect((await sessionUser(db, ravi.sessionId))?.role).toBe('security')
+  })
+
+  it('disabling a user deletes every session of theirs, and they cannot come back on an old cookie', async () => {
+    const id = await newUser('mo@example.test', 'compliance')
+    const laptop = await signIn('mo@example.test')
+    const phone = await signIn('mo@example.test')
+    await setUserDisabled(actors.admin, { userId: id, disabled: true })
+    expect(await sessionUser(db, laptop.sessionId)).toBeNull()
+    expect(await sessionUser(db, phone.sessionId)).toBeNull()
+    expect(await db.select().from(sessions).where(eq(sessions.userId, id))).toEqual([])
+    expect((await lastAudit('user_disable')).detail).toEqual({ sessions_ended: 2 })
+    await setUserDisabled(actors.admin, { userId: id, disabled: false })
+    expect(await sessionUser(db, laptop.sessionId)).toBeNull()
+    expect((await lastAudit('user_enable')).target).toBe('mo@example.test')
+  })
+
+  it('an SSO sign-in sets the role the IdP groups grant, and records that change', async () => {
+    await newUser('sso-lee@example.test', 'auditor')
+    const lee = await signIn('sso-lee@example.test', 'oidc', 'admin')
+    expect(lee.role).toBe('admin')
+    const change = await lastAudit('role_change')
+    expect(change).toMatchObject({ actor: 'sso-lee@example.test', target: 'sso-lee@example.test', detail: { from: 'auditor', to: 'admin', via: 'oidc groups at sign-in' } })
+  })
+})
+
+describe('the audit trail is written with the change it describes', () => {
+  it('a role change and its audit row come from one transaction, with who, what, when and from where', async () => {
+    const id = await newUser('kim@example.test', 'auditor')
+    await changeUserRole(actors.admin, { userId: id, role: 'compliance' })
+    const row = await lastAudit('role_change')
+    expect(row).toMatchObject({ actor: 'admin@custody.local', target: 'kim@example.test', detail: { from: 'auditor', to: 'compliance' }, ip: '203.0.113.9', userAgent: 'vitest' })
+    expect(Date.now() - row.at.getTime()).toBeLessThan(60_000)
+    expect(await writtenBy('audit_events', sql`id = ${row.id}`)).toBe(await writtenBy('users', sql`id = ${id}`))
+  })
+
+  it('a sign-in and its session row come from one transaction', async () => {
+    const actor = await signIn('security@custody.local')
+    const row = await lastAudit('sign_in')
+    expect(row).toMatchObject({ actor: 'security@custody.local', detail: { provider: 'credentials' } })
+    expect(await writtenBy('audit_events', sql`id = ${row.id}`)).toBe(await writtenBy('sessions', sql`session_token = ${actor.sessionId}`))
+  })
+
+  it('a refused change writes nothing: an admin cannot demote or disable themselves', async () => {
+    const before = await auditTrailPage(cliActor, {}, 1)
+    await expect(changeUserRole(actors.admin, { userId: actors.admin.id, role: 'auditor' })).rejects.toThrow(UserChangeRefused)
+    await expect(setUserDisabled(actors.admin, { userId: actors.admin.id, disabled: true })).rejects.toThrow("You can't disable your own account")
+    expect((await auditTrailPage(cliActor, {}, 1)).total).toBe(before.total)
+    expect((await findUserByEmail(db, 'admin@custody.local'))?.role).toBe('admin')
+  })
+
+  it('strips control characters and keeps only real IP addresses', async () => {
+    await recordAudit(db, { claimed: 'eve@example.test\r\nadmin signed in', origin: { ip: 'not-an-ip', userAgent: 'x\u0000y' } }, { action: 'sign_in_failed' })
+    expect(await lastAudit('sign_in_failed')).toMatchObject({ actor: 'eve@example.test  admin signed in', ip: null, userAgent: 'x y' })
+  })
+
+  it('records exports, and an exported population is complete and oldest first', async () => {
+    const population = await exportAuditPopulation(actors.compliance, { action: 'sign_in' })
+    expect(population.length).toBeGreaterThanOrEqual(roles.length)
+    expect(population.every((e) => e.action === 'sign_in')).toBe(true)
+    expect(population.map((e) => e.id)).toEqual([...population.map((e) => e.id)].sort((a, b) => a - b))
+    expect(await lastAudit('export')).toMatchObject({ actor: 'compliance@custody.local', target: 'audit_events', detail: { rows: population.length, action: 'sign_in' } })
+  })
+})
+
+describe('invitations', () => {
+  it('an invited user chooses a password with the one-time link and can then sign in', async () => {
+    const { inviteUrl } = await inviteUser(actors.admin, { email: 'New.Hire@Example.test', role: 'compliance' })
+    const token = new URL(inviteUrl).searchParams.get('invite')!
+    expect(inviteUrl).toMatch(/^http:\/\/localhost:3000\/signin\?invite=/)
+    const listed = (await usersForAdmin(actors.admin)).find((u) => u.email === 'new.hire@example.test')
+    expect(listed).toMatchObject({ role: 'compliance', hasPassword: false, invitePending: true, sso: false })
+    await expect(acceptInvite({ token, password: 'short' }, origin)).rejects.toThrow('at least 12 characters')
+    await acceptInvite({ token, password: 'correct horse battery' }, origin)
+    const account = await findUserByEmail(db, 'new.hire@example.test')
+    expect(await verifyPassword('correct horse battery', account!.passwordHash!)).toBe(true)
+    await expect(acceptInvite({ token, password: 'another long password' }, origin)).rejects.toThrow('not valid any more')
+    expect(await lastAudit('password_set')).toMatchObject({ actor: 'new.hire@example.test', detail: { via: 'invitation' } })
+    expect(await lastAudit('user_invite')).toMatchObject({ actor: 'admin@custody.local', target: 'new.hire@example.test', detail: { role: 'compliance' } })
+  })
+
+  it('refuses to invite someone who is already a user', async () => {
+    await expect(inviteUser(actors.admin, { email: 'AUDITOR@custody.local', role: 'admin' })).rejects.toThrow('auditor@custody.local is already a user.')
+  })
+})
+
+describe('browsing the audit trail', () => {
+  it('pages 50 at a time, newest first, filtered by action', async () => {
+    for (let i = 0; i < 120; i++) await recordView(actors.auditor, `person:p${i}@example.test`)
+    const first = await auditTrailPage(actors.auditor, { action: 'view_person' }, 1)
+    const third = await auditTrailPage(actors.auditor, { action: 'view_person' }, 3)
+    expect(first.total).toBeGreaterThanOrEqual(120)
+    expect(first.events).toHaveLength(50)
+    expect(first.events[0].target).toBe('person:p119@example.test')
+    expect(third.events.length).toBe(first.total - 100)
+    expect(first.pages).toBe(Math.ceil(first.total / 50))
+    expect((await auditTrailPage(actors.auditor, { action: 'view_person' }, 999)).page).toBe(first.pages)
+    expect(first.events.every((e) => e.action === 'view_person' && e.actor === 'auditor@custody.local')).toBe(true)
+  })
+})
+
+describe('sign-in throttling, counted from the audit trail', () => {
+  const fail = (email: string, ip: string, reason = 'wrong_password') =>
+    recordAudit(db, { claimed: email, origin: { ip, userAgent: 'bot' } }, { action: 'sign_in_failed', target: email, detail: { reason } })
+
+  it(`refuses an account after ${ACCOUNT_FAILURE_LIMIT} failures in 15 minutes, until the window passes or a sign-in succeeds`, async () => {
+    const email = 'throttle@custody.local'
+    await newUser(email)
+    for (let i = 1; i < ACCOUNT_FAILURE_LIMIT; i++) await fail(email, `198.51.100.${i}`)
+    expect(await signInAllowance(db, { email, ip: '198.51.100.200' })).toEqual({ allowed: true })
+    await fail(email, '198.51.100.99')
+    const refused = await signInAllowance(db, { email, ip: '198.51.100.200' })
+    expect(refused).toMatchObject({ allowed: false, limit: 'account' })
+    expect(refused.allowed === false && refused.retryAfterSeconds).toBeGreaterThan(15 * 60 - 60)
+    // Refused attempts check no password and do not extend the lock.
+    for (let i = 0; i < 10; i++) await fail(email, '198.51.100.99', RATE_LIMITED)
+    const later = new Date(Date.now() + 15 * 60 * 1000 + 1000)
+    expect(await signInAllowance(db, { email, ip: null }, later)).toEqual({ allowed: true })
+    await signIn(email)
+    expect(await signInAllowance(db, { email, ip: null })).toEqual({ allowed: true })
+  })
+
+  it(`refuses an address after ${ADDRESS_FAILURE_LIMIT} failures in 15 minutes, whatever the accounts`, async () => {
+    for (let i = 0; i < ADDRESS_FAILURE_LIMIT; i++) await fail(`guess${i}@example.test`, '192.0.2.77')
+    expect(await signInAllowance(db, { email: 'someone@example.test', ip: '192.0.2.77' })).toMatchObject({ allowed: false, limit: 'address' })
+    expect(await signInAllowance(db, { email: 'someone@example.test', ip: '192.0.2.78' })).toEqual({ allowed: true })
+  })
+})

@@ -1,0 +1,50 @@
+import type { Permission } from '@/lib/auth/permissions'
+
+/**
+ * Every page and route handler in app/, with the permission it demands and a URL to
+ * request it by. The inventory test fails when a file in app/ is missing here, and
+ * the e2e matrix (test/e2e/auth.spec.ts) requests each URL as every role.
+ * `public` entries are the only ones allowed to skip the guard.
+ */
+export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; permission: Permission | 'public' }
+
+export const ROUTES: RouteEntry[] = [
+  { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'overview:read' },
+  { file: 'app/api/overview/route.ts', url: '/api/overview', kind: 'api', permission: 'overview:read' },
+  { file: 'app/audit/page.tsx', url: '/audit', kind: 'page', permission: 'audit:read' },
+  { file: 'app/audit/export/route.ts', url: '/audit/export', kind: 'api', permission: 'evidence:export' },
+  { file: 'app/users/page.tsx', url: '/users', kind: 'page', permission: 'users:manage' },
+  { file: 'app/signin/page.tsx', url: '/signin', kind: 'page', permission: 'public' },
+  { file: 'app/api/health/route.ts', url: '/api/health', kind: 'api', permission: 'public' },
+  { file: 'app/api/auth/[...nextauth]/route.ts', url: '/api/auth/providers', kind: 'api', permission: 'public' },
+]
+
+/** Every exported server action, by file and name. */
+export type ActionEntry = { file: string; name: string; permission: Permission | 'public' }
+
+export const ACTIONS: ActionEntry[] = [
+  { file: 'app/users/actions.ts', name: 'inviteUserAction', permission: 'users:manage' },
+  { file: 'app/users/actions.ts', name: 'changeRoleAction', permission: 'users:manage' },
+  { file: 'app/users/actions.ts', name: 'setDisabledAction', permission: 'users:manage' },
+  // An invitee has no session yet: the one-time token in the link is the authority.
+  { file: 'app/signin/actions.ts', name: 'acceptInvitation', permission: 'public' },
+]
+
+/** The only public entries, and why. Adding one here is a security review. */
+export const PUBLIC_ENTRIES: Record<string, string> = {
+  'app/api/health/route.ts': 'liveness probe; touches no store',
+  'app/api/auth/[...nextauth]/route.ts': 'next-auth: sign-in, callbacks, sign-out',
+  'app/signin/page.tsx': 'the sign-in page',
+  'app/signin/actions.ts': 'accepting an invitation (token-authorized)',
+}
+
+/**
+ * Modules whose exported functions read or change data for pages: each must take
+ * the actor and call requirePermission itself, except the named pre-sign-in ones.
+ */
+export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, string> }[] = [
+  { file: 'lib/overview/sources.ts' },
+  { file: 'lib/auth/audit-query.ts' },
+  { file: 'lib/auth/audit-trail.ts', unguarded: { recordAudit: 'the writer; called inside guarded changes' } },
+  { file: 'lib/users/manage.ts', unguarded: { acceptInvite: 'before sign-in; the invitation token authorizes' } },
+]
