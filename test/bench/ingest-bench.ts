@@ -1,0 +1,48 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { measure } from './measure'
+
+export type IngestBenchRow = {
+  source: string
+  records: number
+  accepted: number
+  cliSeconds: number
+  cliPerSecond: number
+  cliPeakRssMb: number
+  rawSeconds: number
+  rawPerSecond: number
+  ratio: number
+}
+
+const tsx = path.join('node_modules', '.bin', 'tsx')
+
+/** CLI ingest of one demo file into a fresh data dir, then the engine's raw insert of the same normalized rows. */
+export async function benchIngest(source: string, file: string, table: string): Promise<IngestBenchRow> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `custody-bench-${source}-`))
+  const dataDir = path.join(work, 'cli')
+  const cli = await measure(tsx, ['lib/cli/main.ts', 'ingest', '--source', source, file, '--json'], { CUSTODY_DATA_DIR: dataDir })
+  if (cli.code > 1) throw new Error(`ingest failed (${cli.code}): ${cli.stderr}`)
+  const summary = JSON.parse(cli.stdout) as { read: number; accepted: number }
+  const rows = path.join(work, 'rows.jsonl')
+  const exported = await measure(tsx, ['test/bench/raw-insert.ts', 'export', rows, table], { CUSTODY_DATA_DIR: dataDir })
+  if (exported.code !== 0) throw new Error(`export failed: ${exported.stderr}`)
+  const raw = await measure(tsx, ['test/bench/raw-insert.ts', 'insert', rows, table], { CUSTODY_DATA_DIR: path.join(work, 'raw') })
+  if (raw.code !== 0) throw new Error(`raw insert failed: ${raw.stderr}`)
+  const rawResult = JSON.parse(raw.stdout) as { rows: number; seconds: number }
+  fs.rmSync(work, { recursive: true, force: true })
+  const cliPerSecond = summary.read / cli.seconds
+  // rows per record differ by source (an Okta record is several facts): compare records per second
+  const rawRecordsPerSecond = (summary.accepted / rawResult.seconds) * 1
+  return {
+    source,
+    records: summary.read,
+    accepted: summary.accepted,
+    cliSeconds: cli.seconds,
+    cliPerSecond,
+    cliPeakRssMb: cli.peakRssMb,
+    rawSeconds: rawResult.seconds,
+    rawPerSecond: rawRecordsPerSecond,
+    ratio: cliPerSecond / rawRecordsPerSecond,
+  }
+}
