@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import { sql } from '@/lib/clickhouse'
+import { attributedActionCtes, identitiesCte, withCtes } from '@/lib/attribution'
+import { count, isoFromClickHouse, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+import { actionTallies } from './unattributed'
+
+const identityRow = z.object({
+  identity: z.string(),
+  kind: z.enum(['person', 'service']),
+  display_name: z.string().nullable(),
+  owner: z.string().nullable(),
+  actions: count,
+  servers: count,
+  tools: count,
+  clients: count,
+  first_action: isoFromClickHouse,
+  last_action: isoFromClickHouse,
+  by_method: z.object({ credential: count, subject_claim: count, session: count }),
+  flagged: z.object({ after_expiry: count, after_revocation: count, after_deprovision: count, conflict: count }),
+})
+
+const body = z.object({ identities: z.array(identityRow), unattributed_actions: count })
+
+export const attributionReportSchema = reportHeaderSchema('attribution').extend({
+  identities: z.array(identityRow.extend({ first_action: z.iso.datetime(), last_action: z.iso.datetime() })),
+  unattributed_actions: count,
+})
+export type AttributionReport = z.infer<typeof attributionReportSchema>
+
+/**
+ * `attribution` (metrics.md): the period's agent actions grouped by the identity they are
+ * attributed to, most actions first, then by identity key. `servers`, `tools`, `clients`
+ * count distinct non-empty values. One GROUP BY identity over the attributed actions (the
+ * unattributed fall in the '' group), joined to the small identities set. Cost is dominated
+ * by reading and deduplicating the period's requests.
+ */
+export async function attributionReport(opts: ReportOptions): Promise<AttributionReport> {
+  const generatedAt = opts.now ?? new Date()
+  const period = { from: opts.from, to: opts.to }
+  const row = await reportRow(
+    sql`${withCtes(attributedActionCtes(period, opts.thresholds.default_token_lifetime_seconds), [identitiesCte])},
+      per_identity AS (
+        SELECT identity, ${actionTallies},
+          uniqExactIf(server, server != '') AS servers, uniqExactIf(tool, tool != '') AS tools,
+          uniqExactIf(client_name, client_name != '') AS clients, min(time) AS first_action, max(time) AS last_action
+        FROM actions
+        GROUP BY identity
+      )
+      SELECT
+        CAST(arraySort(x -> (-x.5, x.1), groupArrayIf((
+          p.identity, if(startsWith(p.identity, 'client:') OR startsWith(p.identity, 'svc:'), 'service', 'person'),
+          i.display_name, i.owner, p.total, p.servers, p.tools, p.clients, p.first_action, p.last_action,
+          (p.credential, p.subject_claim, p.session),
+          (p.after_expiry, p.after_revocation, p.after_deprovision, p.conflict)), p.identity != '')),
+          'Array(Tuple(identity String, kind String, display_name Nullable(String), owner Nullable(String),
+            actions UInt64, servers UInt64, tools UInt64, clients UInt64,
+            first_action DateTime64(3, \\'UTC\\'), last_action DateTime64(3, \\'UTC\\'),
+            by_method Tuple(credential UInt64, subject_claim UInt64, session UInt64),
+            flagged Tuple(after_expiry UInt64, after_revocation UInt64, after_deprovision UInt64, conflict UInt64)))') AS identities,
+        sumIf(p.total, p.identity = '') AS unattributed_actions
+      FROM per_identity AS p
+      LEFT JOIN identities AS i ON i.identity = p.identity`,
+    body,
+    'attribution',
+  )
+  return attributionReportSchema.parse({ ...reportHeader('attribution', opts, generatedAt), ...row })
+}

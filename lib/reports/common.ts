@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import { query, sql, type SqlFragment } from '@/lib/clickhouse'
+import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { thresholdsSchema, type Thresholds } from './thresholds'
+
+/** What every report is asked with: a half-open period `[from, to)` and the thresholds in force. */
+export type ReportOptions = { from: Date; to: Date; thresholds: Thresholds; now?: Date }
+
+/** The keys every report carries (metrics.md, Reports). */
+export function reportHeaderSchema<N extends string>(name: N) {
+  return z.object({
+    report: z.literal(name),
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    generated_at: z.iso.datetime(),
+    thresholds: thresholdsSchema,
+  })
+}
+
+export function reportHeader<N extends string>(name: N, opts: ReportOptions, generatedAt: Date) {
+  if (!(opts.from < opts.to)) throw new Error(`report ${name}: from must be before to`)
+  return {
+    report: name,
+    from: opts.from.toISOString(),
+    to: opts.to.toISOString(),
+    generated_at: generatedAt.toISOString(),
+    thresholds: opts.thresholds,
+  }
+}
+
+/** Runs a report's one query and returns its one row, validated. Counts come back as numbers. */
+export async function reportRow<T>(fragment: SqlFragment, schema: z.ZodType<T>, tag: string): Promise<T> {
+  await clickhouseReady()
+  const rows = await query<unknown>(fragment, {
+    tag: `report:${tag}`,
+    settings: { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1 },
+  })
+  if (rows.length !== 1) throw new Error(`report ${tag}: expected one row, got ${rows.length}`)
+  return schema.parse(rows[0])
+}
+
+/**
+ * Nearest-rank percentile of a sorted array expression: the value at 1-based rank
+ * ceil(p/100 * n), computed in integers so no float rounding moves the rank; null when n = 0.
+ */
+export function nearestRank(sorted: SqlFragment, percent: number): SqlFragment {
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new Error(`nearestRank: ${percent}`)
+  return sql`if(empty(${sorted}), NULL, arrayElement(${sorted}, intDiv(${percent} * length(${sorted}) + 99, 100)))`
+}
+
+/** ClickHouse's ISO output ('2026-10-03T14:22:05.118Z' or without ms) as ISO 8601 UTC with ms. */
+export const isoFromClickHouse = z.string().transform((t) => new Date(t.endsWith('Z') ? t : `${t}Z`).toISOString())
+
+export const count = z.coerce.number().int().nonnegative()

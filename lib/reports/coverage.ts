@@ -1,0 +1,58 @@
+import { z } from 'zod'
+import { sql } from '@/lib/clickhouse'
+import { count, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+
+const iso = z.string().nullable().transform((t) => (t === null ? null : new Date(t.endsWith('Z') ? t : `${t}Z`).toISOString()))
+const sourceRow = z.object({
+  source: z.string(),
+  events: count,
+  first_event: iso,
+  last_event: iso,
+  days_without_events: count,
+})
+const body = z.object({ days: count, sources: z.array(sourceRow) })
+
+export const coverageReportSchema = reportHeaderSchema('coverage').extend({
+  days: count,
+  sources: z.array(sourceRow.extend({ first_event: z.iso.datetime().nullable(), last_event: z.iso.datetime().nullable() })),
+})
+export type CoverageReport = z.infer<typeof coverageReportSchema>
+
+/**
+ * `coverage`: per source that ever delivered an event, its distinct events in [from, to),
+ * the first and last of them (null when none) and how many of the period's UTC days
+ * (`days`: every calendar day the period touches) have none — a gap an auditor asks about.
+ * Cost: the period's event ids (a uniqExact) plus a scan of the source column.
+ */
+export async function coverageReport(opts: ReportOptions): Promise<CoverageReport> {
+  const generatedAt = opts.now ?? new Date()
+  const lastDay = new Date(opts.to.getTime() - 1)
+  const row = await reportRow(
+    sql`WITH
+      period_events AS (
+        SELECT source, event_id, time FROM gateway_requests WHERE time >= ${opts.from} AND time < ${opts.to}
+        UNION ALL
+        SELECT source, event_id, time FROM idp_events WHERE time >= ${opts.from} AND time < ${opts.to}
+      ),
+      per_source AS (
+        SELECT toString(source) AS source, uniqExact(event_id) AS events, toNullable(min(time)) AS first_event,
+          toNullable(max(time)) AS last_event, uniqExact(toDate(time)) AS active_days
+        FROM period_events GROUP BY source
+      ),
+      known_sources AS (
+        SELECT DISTINCT toString(source) AS source FROM gateway_requests
+        UNION DISTINCT
+        SELECT DISTINCT toString(source) FROM idp_events
+      ),
+      dateDiff('day', toDate(${opts.from}), toDate(${lastDay})) + 1 AS period_days
+      SELECT period_days AS days,
+        CAST(arraySort(x -> x.1, groupArray((k.source, p.events, p.first_event, p.last_event, period_days - p.active_days))),
+          'Array(Tuple(source String, events UInt64, first_event Nullable(DateTime64(3, \\'UTC\\')),
+            last_event Nullable(DateTime64(3, \\'UTC\\')), days_without_events UInt64))') AS sources
+      FROM known_sources AS k
+      LEFT JOIN per_source AS p ON p.source = k.source`,
+    body,
+    'coverage',
+  )
+  return coverageReportSchema.parse({ ...reportHeader('coverage', opts, generatedAt), ...row })
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { sql } from '@/lib/clickhouse'
+import { factsCte, withCtes } from '@/lib/attribution'
+import { count, isoFromClickHouse, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+
+const clientRow = z.object({ client: z.string(), grants: count, last_grant: isoFromClickHouse })
+const body = z.object({ clients: z.array(clientRow) })
+
+export const offGatewayReportSchema = reportHeaderSchema('off-gateway').extend({
+  clients: z.array(clientRow.extend({ last_grant: z.iso.datetime() })),
+})
+export type OffGatewayReport = z.infer<typeof offGatewayReportSchema>
+
+/**
+ * `off-gateway`: credentials an IdP issued in [from, to) to an agent client that no gateway
+ * ever saw presented (any request, refused ones included) — tokens used around the gateway,
+ * or never used. An agent client is an OAuth client some gateway has seen: as the token's
+ * client id, or as the client of a credential presented there. Per client: grants (distinct
+ * credentials) and the last grant's issue time; most grants first, then by client id.
+ * Cost: two scans of the gateway's credential/client columns, built into hash sets.
+ */
+export async function offGatewayReport(opts: ReportOptions): Promise<OffGatewayReport> {
+  const generatedAt = opts.now ?? new Date()
+  const row = await reportRow(
+    sql`${withCtes([factsCte])},
+      presented AS (SELECT DISTINCT credential_id FROM gateway_requests WHERE credential_id != ''),
+      grants AS (
+        SELECT credential_id, argMin(client_id, (time, client_id)) AS client, min(coalesce(issued_at, time)) AS issued
+        FROM facts
+        WHERE kind = 'credential' AND source != 'keys' AND credential_id != '' AND client_id != ''
+        GROUP BY credential_id
+      ),
+      agent_clients AS (
+        SELECT DISTINCT jwt_client_id AS client FROM gateway_requests WHERE jwt_client_id != ''
+        UNION DISTINCT
+        SELECT client FROM grants WHERE credential_id GLOBAL IN (SELECT credential_id FROM presented)
+      ),
+      per_client AS (
+        SELECT client, count() AS grants, max(issued) AS last_grant
+        FROM grants
+        WHERE issued >= ${opts.from} AND issued < ${opts.to}
+          AND client GLOBAL IN (SELECT client FROM agent_clients)
+          AND credential_id GLOBAL NOT IN (SELECT credential_id FROM presented)
+        GROUP BY client
+      )
+      SELECT CAST(arraySort(x -> (-x.2, x.1), groupArray((client, grants, last_grant))),
+        'Array(Tuple(client String, grants UInt64, last_grant DateTime64(3, \\'UTC\\')))') AS clients
+      FROM per_client`,
+    body,
+    'off-gateway',
+  )
+  return offGatewayReportSchema.parse({ ...reportHeader('off-gateway', opts, generatedAt), ...row })
+}

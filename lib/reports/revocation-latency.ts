@@ -1,0 +1,85 @@
+import { z } from 'zod'
+import { sql } from '@/lib/clickhouse'
+import { attributedActionCtes, withCtes } from '@/lib/attribution'
+import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+
+const seconds = z.number().nullable()
+
+const body = z.object({
+  triggers: count,
+  with_live_credentials: count,
+  unresolved: count,
+  latency_seconds: z.object({ p50: seconds, p95: seconds, max: seconds }),
+  within_sla: count,
+  closed_by_expiry: count,
+  post_trigger_actions: count,
+  post_revocation_actions: count,
+})
+
+export const revocationLatencyReportSchema = reportHeaderSchema('revocation-latency').extend(body.shape)
+export type RevocationLatencyReport = z.infer<typeof revocationLatencyReportSchema>
+
+/**
+ * `revocation-latency` (metrics.md): deprovisioning triggers at T in [from, to), the credentials
+ * of the trigger's identity live at T, and when each closed (min of revoked_at, expires_at;
+ * open when that is null or after generated_at). Actions are attributed from `from` up to
+ * the later of `to` and generated_at: post-trigger actions run to generated_at, post-revocation
+ * actions stay in the period. A credential with no known issue time is never live at T (the
+ * spec's `issued_at <= T` cannot hold). Cost is dominated by attributing those actions (the period's
+ * requests, deduplicated) and the credential set; the trigger side is small.
+ */
+export async function revocationLatencyReport(opts: ReportOptions): Promise<RevocationLatencyReport> {
+  const generatedAt = opts.now ?? new Date()
+  const t = opts.thresholds
+  const scope = { from: opts.from, to: new Date(Math.max(opts.to.getTime(), generatedAt.getTime())), through: true }
+  const row = await reportRow(
+    sql`${withCtes(attributedActionCtes(scope, t.default_token_lifetime_seconds))},
+      population AS (
+        SELECT event_id, fact_index, time, identity FROM triggers WHERE time >= ${opts.from} AND time < ${opts.to}
+      ),
+      live_pairs AS (
+        SELECT p.event_id AS event_id, p.fact_index AS fact_index, c.credential_id AS credential_id, c.expires_at AS expires_at, c.revoked_at AS revoked_at,
+          multiIf(revoked_at IS NULL, expires_at, expires_at IS NULL, revoked_at, least(revoked_at, expires_at)) AS closed_at,
+          closed_at IS NULL OR closed_at > ${generatedAt} AS open,
+          NOT open AND expires_at IS NOT NULL AND (revoked_at IS NULL OR revoked_at >= expires_at) AS by_expiry
+        FROM population AS p
+        INNER JOIN credentials AS c ON c.subject = p.identity
+        WHERE c.issued_at <= p.time AND (c.expires_at IS NULL OR c.expires_at > p.time)
+          AND (c.revoked_at IS NULL OR c.revoked_at > p.time)
+      ),
+      outcomes AS (
+        SELECT p.event_id, p.fact_index, countIf(l.credential_id != '') AS live, countIf(l.open) AS open_credentials,
+          maxIf(dateDiff('millisecond', p.time, l.closed_at), l.credential_id != '' AND NOT l.open) / 1000 AS latency,
+          countIf(l.by_expiry) AS closed_by_expiry
+        FROM population AS p
+        LEFT JOIN live_pairs AS l ON l.event_id = p.event_id AND l.fact_index = p.fact_index
+        GROUP BY p.event_id, p.fact_index
+      ),
+      tallies AS (
+        SELECT count() AS triggers, countIf(live > 0) AS with_live_credentials, countIf(open_credentials > 0) AS unresolved,
+          arraySort(groupArrayIf(assumeNotNull(latency), live > 0 AND open_credentials = 0)) AS sorted,
+          countIf(open_credentials = 0 AND (live = 0 OR latency <= ${t.revocation_sla_seconds})) AS within_sla,
+          sum(closed_by_expiry) AS closed_by_expiry
+        FROM outcomes
+      ),
+      -- A live credential's subject is the trigger's identity, and rule 1 attributes every action
+      -- presenting it to that subject: "presents a live credential or is attributed to the
+      -- identity" is "attributed to the identity, after T".
+      identity_reach AS (SELECT identity, min(time) AS since FROM population GROUP BY identity),
+      action_tallies AS (
+        SELECT
+          countIf(a.time <= ${generatedAt} AND r.identity != '' AND a.time > r.since) AS post_trigger_actions,
+          countIf(a.after_revocation AND a.time >= ${opts.from} AND a.time < ${opts.to}) AS post_revocation_actions
+        FROM actions AS a
+        LEFT JOIN identity_reach AS r ON r.identity = a.identity
+      )
+      SELECT triggers, with_live_credentials, unresolved,
+        CAST((${nearestRank(sql`sorted`, 50)}, ${nearestRank(sql`sorted`, 95)}, if(empty(sorted), NULL, arrayMax(sorted))),
+          'Tuple(p50 Nullable(Float64), p95 Nullable(Float64), max Nullable(Float64))') AS latency_seconds,
+        within_sla, closed_by_expiry, post_trigger_actions, post_revocation_actions
+      FROM tallies CROSS JOIN action_tallies`,
+    body,
+    'revocation-latency',
+  )
+  return revocationLatencyReportSchema.parse({ ...reportHeader('revocation-latency', opts, generatedAt), ...row })
+}

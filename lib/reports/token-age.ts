@@ -1,0 +1,88 @@
+import { z } from 'zod'
+import { sql } from '@/lib/clickhouse'
+import { credentialCtes, withCtes } from '@/lib/attribution'
+import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+
+const days = z.number().nullable()
+
+const row = z.object({
+  credentials: count,
+  by_type: z.object({ oauth_access: count, oauth_refresh: count, api_key: count, pat: count, service_token: count }),
+  no_expiry: count,
+  over_max_age: count,
+  age_days: z.object({ p50: days, p95: days, max: days }),
+  up_to_1: count,
+  up_to_7: count,
+  up_to_30: count,
+  up_to_90: count,
+  up_to_365: count,
+  over_365: count,
+  unknown_issue_time: count,
+})
+
+const body = z.object({
+  credentials: count,
+  by_type: row.shape.by_type,
+  no_expiry: count,
+  over_max_age: count,
+  age_days: row.shape.age_days,
+  buckets: z.object({ '<=1': count, '<=7': count, '<=30': count, '<=90': count, '<=365': count, '>365': count }),
+  unknown_issue_time: count,
+})
+
+export const tokenAgeReportSchema = reportHeaderSchema('token-age').extend(body.shape)
+export type TokenAgeReport = z.infer<typeof tokenAgeReportSchema>
+
+/**
+ * `token-age` (metrics.md): credentials live at some instant of [from, to), their age in days
+ * = min(to, expires_at, revoked_at) - issued_at, against each type's maximum. A credential
+ * an action of the period presented with no known issue time counts as `unknown_issue_time`.
+ * Every type is listed in `by_type`, 0 when absent. Cost is dominated by the credential set's
+ * GROUP BY over every gateway row that carries a credential (all time: a token issued before
+ * the period may be live in it).
+ */
+export async function tokenAgeReport(opts: ReportOptions): Promise<TokenAgeReport> {
+  const generatedAt = opts.now ?? new Date()
+  const t = opts.thresholds
+  const period = { from: opts.from, to: opts.to }
+  const result = await reportRow(
+    sql`${withCtes(credentialCtes(period, t.default_token_lifetime_seconds))},
+      rated AS (
+        SELECT type, expires_at, issued_at, presented_in_period,
+          issued_at IS NOT NULL AND issued_at < ${opts.to} AND (expires_at IS NULL OR expires_at > ${opts.from})
+            AND (revoked_at IS NULL OR revoked_at > ${opts.from}) AS live,
+          dateDiff('millisecond', issued_at, least(${opts.to}, ifNull(expires_at, ${opts.to}), ifNull(revoked_at, ${opts.to}))) / 86400000 AS age,
+          multiIf(type = 'oauth_access', ${t.max_age_days.oauth_access}, type = 'oauth_refresh', ${t.max_age_days.oauth_refresh},
+                  type = 'api_key', ${t.max_age_days.api_key}, type = 'pat', ${t.max_age_days.pat},
+                  type = 'service_token', ${t.max_age_days.service_token}, inf) AS max_age
+        FROM credentials
+      ),
+      tallies AS (
+        SELECT countIf(live) AS members,
+          countIf(live AND type = 'oauth_access') AS oauth_access, countIf(live AND type = 'oauth_refresh') AS oauth_refresh,
+          countIf(live AND type = 'api_key') AS api_key, countIf(live AND type = 'pat') AS pat,
+          countIf(live AND type = 'service_token') AS service_token,
+          countIf(live AND expires_at IS NULL) AS no_expiry, countIf(live AND age > max_age) AS over_max_age,
+          arraySort(groupArrayIf(assumeNotNull(age), live)) AS sorted,
+          countIf(live AND age <= 1) AS up_to_1, countIf(live AND age > 1 AND age <= 7) AS up_to_7,
+          countIf(live AND age > 7 AND age <= 30) AS up_to_30, countIf(live AND age > 30 AND age <= 90) AS up_to_90,
+          countIf(live AND age > 90 AND age <= 365) AS up_to_365, countIf(live AND age > 365) AS over_365,
+          countIf(issued_at IS NULL AND presented_in_period) AS unknown_issue_time
+        FROM rated
+      )
+      SELECT members AS credentials,
+        CAST((oauth_access, oauth_refresh, api_key, pat, service_token),
+          'Tuple(oauth_access UInt64, oauth_refresh UInt64, api_key UInt64, pat UInt64, service_token UInt64)') AS by_type,
+        no_expiry, over_max_age,
+        CAST((${nearestRank(sql`sorted`, 50)}, ${nearestRank(sql`sorted`, 95)}, if(empty(sorted), NULL, arrayMax(sorted))),
+          'Tuple(p50 Nullable(Float64), p95 Nullable(Float64), max Nullable(Float64))') AS age_days,
+        up_to_1, up_to_7, up_to_30, up_to_90, up_to_365, over_365,
+        unknown_issue_time
+      FROM tallies`,
+    row,
+    'token-age',
+  )
+  const { up_to_1, up_to_7, up_to_30, up_to_90, up_to_365, over_365, ...rest } = result
+  const bucketCounts = { '<=1': up_to_1, '<=7': up_to_7, '<=30': up_to_30, '<=90': up_to_90, '<=365': up_to_365, '>365': over_365 }
+  return tokenAgeReportSchema.parse({ ...reportHeader('token-age', opts, generatedAt), ...rest, buckets: bucketCounts })
+}
