@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { openAppStore } from '@/db'
-import { REPORT_NAMES, runReport, type ReportName } from '@/lib/reports'
-import { thresholdsInForce } from '@/lib/thresholds/in-force'
+import { cliActor } from '@/lib/auth/actor'
+import { REPORT_NAMES, type ReportName } from '@/lib/reports'
+import { evidenceReport } from '@/lib/reports/run'
 import { UsageError } from './usage'
 
 const isoTime = (flag: string) =>
@@ -19,8 +19,7 @@ const argsSchema = z
 /** `custody report <name> --from --to --json`: the report's JSON object and nothing else on stdout. */
 export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseReportArgs(argv)
-  const thresholds = await thresholdsInForce(await openAppStore())
-  const report = await runReport(args.name, { from: args.from, to: args.to, thresholds })
+  const report = await evidenceReport(cliActor, args.name, { from: args.from, to: args.to })
   process.stdout.write(JSON.stringify(report) + '\n')
   return 0
 }

@@ -15,6 +15,7 @@ import { sessionUser, startSession } from '@/lib/auth/sessions'
 import { closeClickHouse } from '@/lib/clickhouse'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { recentIngestRuns, sourceOverview } from '@/lib/overview/sources'
+import { evidenceReport } from '@/lib/reports/run'
 import { findUserByEmail } from '@/lib/users'
 import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
 import { demoUserEmail, seedDemoUsers } from '@/lib/users/seed'
@@ -71,6 +72,10 @@ afterAll(async () => {
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
   sourceOverview: { permission: 'overview:read', call: (a) => sourceOverview(a) },
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
+  evidenceReport: {
+    permission: 'reports:read',
+    call: (a) => evidenceReport(a, 'unattributed', { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }),
+  },
   auditTrailPage: { permission: 'audit:read', call: (a) => auditTrailPage(a, {}, 1) },
   exportAuditPopulation: { permission: 'evidence:export', call: (a) => exportAuditPopulation(a, { action: 'sign_in' }) },
   recordView: { permission: 'people:read', call: (a) => recordView(a, 'person:dana@example.test') },

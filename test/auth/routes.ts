@@ -11,6 +11,12 @@ export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; perm
 export const ROUTES: RouteEntry[] = [
   { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'overview:read' },
   { file: 'app/api/overview/route.ts', url: '/api/overview', kind: 'api', permission: 'overview:read' },
+  {
+    file: 'app/api/reports/[name]/route.ts',
+    url: '/api/reports/unattributed?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z',
+    kind: 'api',
+    permission: 'reports:read',
+  },
   { file: 'app/audit/page.tsx', url: '/audit', kind: 'page', permission: 'audit:read' },
   { file: 'app/audit/export/route.ts', url: '/audit/export', kind: 'api', permission: 'evidence:export' },
   { file: 'app/users/page.tsx', url: '/users', kind: 'page', permission: 'users:manage' },
@@ -44,6 +50,7 @@ export const PUBLIC_ENTRIES: Record<string, string> = {
  */
 export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, string> }[] = [
   { file: 'lib/overview/sources.ts' },
+  { file: 'lib/reports/run.ts' },
   { file: 'lib/auth/audit-query.ts' },
   { file: 'lib/auth/audit-trail.ts', unguarded: { recordAudit: 'the writer; called inside guarded changes' } },
   { file: 'lib/users/manage.ts', unguarded: { acceptInvite: 'before sign-in; the invitation token authorizes' } },
