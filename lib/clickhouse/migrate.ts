@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { loadConfig } from '@/lib/config'
 import { command, query, sql, unsafeRawSql } from './index'
 
-export const MIGRATIONS_DIR = path.join(process.cwd(), 'db', 'clickhouse')
+export const MIGRATIONS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), 'db', 'clickhouse')
 
 export type Migration = { version: number; name: string; statements: string[]; checksum: string }
 
