@@ -16,7 +16,7 @@ export type AppUser = {
 /** A user with the local-account password hash, for the credentials sign-in only. */
 export type UserAccount = AppUser & { passwordHash: string | null }
 
-const appUserColumns = {
+export const appUserColumns = {
   id: users.id,
   email: users.email,
   name: users.name,

@@ -6,7 +6,7 @@ import { requirePermission, type Actor, type RequestOrigin } from '@/lib/auth/ac
 import { recordAudit, type AppTx } from '@/lib/auth/audit-trail'
 import { loadAuthConfig } from '@/lib/auth/config'
 import { hashPassword } from '@/lib/auth/password'
-import type { AppUser } from './index'
+import { appUserColumns, type AppUser } from './index'
 
 /** A change the users page refuses, with the sentence it shows. */
 export class UserChangeRefused extends Error {
@@ -27,13 +27,7 @@ export async function usersForAdmin(actor: Actor): Promise<ManagedUser[]> {
   const db = await openAppStore()
   return db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      disabledAt: users.disabledAt,
-      createdAt: users.createdAt,
-      updatedAt: users.updatedAt,
+      ...appUserColumns,
       hasPassword: sql<boolean>`${users.passwordHash} IS NOT NULL`,
       sso: sql<boolean>`EXISTS (SELECT 1 FROM ${accounts} WHERE ${accounts.userId} = ${users.id})`,
       invitePending: sql<boolean>`EXISTS (SELECT 1 FROM ${verificationTokens} WHERE ${verificationTokens.identifier} = ${INVITE_PREFIX} || ${users.email} AND ${verificationTokens.expires} > now())`,

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { insert } from '@/lib/clickhouse'
-import type { GatewayRequestRow, IdpFactRow } from '@/lib/sources/types'
+import { BLANK_FACT_DETAILS, type GatewayRequestRow, type IdpFactRow } from '@/lib/sources/types'
 
 /** A fresh data dir for this test file's chDB; call before the first query. */
 export function useTempDataDir(name: string): string {
@@ -63,17 +63,7 @@ export function fact(overrides: FactOverrides): IdpFactRow {
     fact_index: 0,
     source: 'okta',
     vendor_event_type: '',
-    subject_kind: '',
-    subject_id: '',
-    email: '',
-    login: '',
-    display_name: '',
-    owner: '',
-    client_id: '',
-    credential_id: '',
-    credential_type: '',
-    issued_at: null,
-    expires_at: null,
+    ...BLANK_FACT_DETAILS,
     raw: '{}',
     ...overrides,
   }

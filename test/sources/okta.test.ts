@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OKTA_TRIGGERS, oktaSource } from '@/lib/sources/okta'
 import { secretFingerprint } from '@/lib/sources/fingerprint'
-import type { IdpFactRow } from '@/lib/sources/types'
+import { BLANK_FACT_DETAILS, type IdpFactRow } from '@/lib/sources/types'
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/okta')
 
@@ -38,17 +38,7 @@ function fact(record: { uuid: string; published: string; eventType: string }, in
     time: record.published,
     kind: 'other',
     vendor_event_type: record.eventType,
-    subject_kind: '',
-    subject_id: '',
-    email: '',
-    login: '',
-    display_name: '',
-    owner: '',
-    client_id: '',
-    credential_id: '',
-    credential_type: '',
-    issued_at: null,
-    expires_at: null,
+    ...BLANK_FACT_DETAILS,
     raw: '',
     ...stated,
   }
