@@ -1,8 +1,8 @@
 /**
  * The one gateway to ClickHouse. Every read and write in Custody goes through
- * these four functions: each is tagged (log_comment) and bounded (max_execution_time).
+ * these few functions: each is tagged (log_comment) and bounded (max_execution_time).
  */
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { loadConfig } from '@/lib/config'
 import { clickhouseClient } from './client'
 import { render, type SqlFragment } from './sql'
@@ -55,6 +55,23 @@ export async function insert<T extends object>(
     format: 'JSONEachRow',
     clickhouse_settings: { ...settings(opts), date_time_input_format: 'best_effort' },
   })
+}
+
+/**
+ * Runs an INSERT whose rows the caller already wrote as text in the statement's FORMAT
+ * (e.g. `INSERT INTO t SELECT … FROM input('…') FORMAT TabSeparated`): no object per row,
+ * the engine parses the text. The text travels as the request body, after the statement.
+ */
+export async function insertText(fragment: SqlFragment, rows: string | Buffer, opts: Options): Promise<void> {
+  if (rows.length === 0) return
+  const q = render(fragment)
+  const result = await clickhouseClient().exec({
+    query: q.text,
+    query_params: q.params,
+    values: Readable.from([rows]),
+    clickhouse_settings: settings(opts),
+  })
+  for await (const _ of result.stream) void _ // over HTTP the socket is freed once the response is read
 }
 
 /** Runs DDL or INSERT … SELECT (no rows come back). */

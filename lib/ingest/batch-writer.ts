@@ -18,8 +18,12 @@ export class BatchWriter<T> {
   ) {}
 
   async add(item: T): Promise<void> {
+    return this.addAll([item])
+  }
+
+  async addAll(items: T[]): Promise<void> {
     this.raiseFailure()
-    this.waiting.push(item)
+    for (const item of items) this.waiting.push(item)
     if (this.waiting.length >= this.knobs.maxItems) {
       this.startWrite()
       await this.beforeNewest

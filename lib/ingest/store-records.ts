@@ -35,7 +35,7 @@ async function storedEventIds(source: SourceName, records: ParsedRecord[]): Prom
   const rows = isGateway
     ? await query<{ event_id: string }>(
         sql`SELECT DISTINCT event_id FROM gateway_requests
-            WHERE time BETWEEN ${typed64(minTime(records))} AND ${typed64(maxTime(records))}
+            WHERE time BETWEEN ${new Date(minTime(records))} AND ${new Date(maxTime(records))}
               AND source = ${source} AND event_id IN ${ids}`,
         { tag: 'ingest:dedupe' },
       )
@@ -44,10 +44,6 @@ async function storedEventIds(source: SourceName, records: ParsedRecord[]): Prom
         { tag: 'ingest:dedupe' },
       )
   return new Set(rows.map((r) => r.event_id))
-}
-
-function typed64(iso: string): Date {
-  return new Date(iso)
 }
 
 function minTime(records: ParsedRecord[]): string {
@@ -74,8 +70,10 @@ async function insertSplitting(records: ParsedRecord[]): Promise<StoreOutcome['f
 async function insertRows(records: ParsedRecord[]): Promise<void> {
   const requests = records.flatMap((r) => r.requests)
   const facts = records.flatMap((r) => r.facts)
-  await insert('gateway_requests', requests, { tag: 'ingest:gateway_requests' })
-  await insert('idp_events', facts, { tag: 'ingest:idp_events' })
+  // a batch of old logs (a key inventory, a backfill) may span more than 100 monthly partitions
+  const settings = { throw_on_max_partitions_per_insert_block: 0 }
+  await insert('gateway_requests', requests, { tag: 'ingest:gateway_requests', settings })
+  await insert('idp_events', facts, { tag: 'ingest:idp_events', settings })
 }
 
 function firstLine(err: unknown): string {

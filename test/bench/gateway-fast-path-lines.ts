@@ -10,7 +10,7 @@ const STATUSES = [200, 200, 200, 200, 200, 202, 401, 403, 404, 500]
 const USERS = ['dana.lee@example.com', 'sam.ortiz@example.com', 'kim.park@example.com', 'ali.khan@example.com']
 
 /** A small deterministic generator, so every run writes the same file. */
-function random(seed: number) {
+export function seededRandom(seed: number) {
   let s = seed >>> 0
   return () => {
     s = (s + 0x6d2b79f5) >>> 0
@@ -58,7 +58,7 @@ export function gatewayBenchLine(i: number, next: () => number): string {
 
 if (process.argv[1]?.endsWith('gateway-fast-path-lines.ts')) {
   const [file, n = '1000000'] = process.argv.slice(2)
-  const next = random(7)
+  const next = seededRandom(7)
   const out = fs.openSync(file, 'w')
   let chunk: string[] = []
   for (let i = 0; i < Number(n); i++) {
