@@ -7,6 +7,7 @@ import { signIn, signInAs, type Role } from './sign-in'
 const ROLES: Role[] = ['auditor', 'compliance', 'security', 'admin']
 const MAY: Record<string, Role[]> = {
   'overview:read': ROLES,
+  'reports:read': ROLES,
   'audit:read': ROLES,
   'evidence:export': ['compliance', 'security', 'admin'],
   'users:manage': ['admin'],
