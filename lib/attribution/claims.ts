@@ -14,6 +14,7 @@ export const subClaimsCte: Cte = cte(
     FROM subjects
     WHERE source != 'keys'
     GROUP BY subject_id`,
+  { materialized: true },
 )
 
 export const userClaimsCte: Cte = cte(
@@ -28,4 +29,5 @@ export const userClaimsCte: Cte = cte(
       WHERE f.login != '' AND s.kind = 'person'
     )
     GROUP BY claim`,
+  { materialized: true },
 )

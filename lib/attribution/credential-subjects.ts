@@ -17,6 +17,7 @@ export const credentialSubjectsCte: Cte = cte(
     INNER JOIN subjects AS s ON s.source = f.source AND s.subject_id = f.subject_id
     WHERE f.credential_id != '' AND f.kind IN ('credential', 'revocation')
     GROUP BY f.credential_id`,
+  { materialized: true },
 )
 
 /** Subject-wide revocations, per (source, subject_id): every time one was logged. */
@@ -26,4 +27,5 @@ export const subjectRevocationsCte: Cte = cte(
     FROM facts
     WHERE kind = 'subject_revocation' AND subject_id != ''
     GROUP BY source, subject_id`,
+  { materialized: true },
 )

@@ -1,10 +1,10 @@
 import { actionsCte, directCte, inheritedCte } from './actions'
 import { subClaimsCte, userClaimsCte } from './claims'
 import { credentialSubjectsCte, subjectRevocationsCte } from './credential-subjects'
-import { credentialEvidenceCte, credentialsCte } from './credentials'
+import { credentialsCte, gatewayCredentialEvidenceCte, idpCredentialEvidenceCte } from './credentials'
 import type { Cte } from './cte'
 import { factsCte, requestsCte, type TimeWindow } from './inputs'
-import { pendingSessionsCte, sessionProfilesCte } from './session'
+import { pendingSessionsCte, sessionClaimsCte, sessionProfilesCte } from './session'
 import { subjectsCte } from './subjects'
 import { firstTriggersCte, triggersCte } from './triggers'
 
@@ -15,14 +15,15 @@ export { identitiesCte } from './identities'
 /** Subjects resolved to identities, and deprovisioning triggers. */
 export const identityCtes: Cte[] = [factsCte, subjectsCte, triggersCte, firstTriggersCte]
 
-/** The credential set as `credentials`; `presented_in_period` marks those an agent action in `period` presented. */
-export function credentialCtes(period: TimeWindow, lifetimeSeconds: number): Cte[] {
+/** The credential set as `credentials`. */
+export function credentialCtes(lifetimeSeconds: number): Cte[] {
   return [
     factsCte,
     subjectsCte,
     credentialSubjectsCte,
     subjectRevocationsCte,
-    credentialEvidenceCte(period),
+    idpCredentialEvidenceCte,
+    gatewayCredentialEvidenceCte,
     credentialsCte(lifetimeSeconds),
   ]
 }
@@ -42,10 +43,11 @@ export function credentialCtes(period: TimeWindow, lifetimeSeconds: number): Cte
 export function attributedActionCtes(scope: TimeWindow, lifetimeSeconds: number): Cte[] {
   return [
     ...identityCtes,
-    ...credentialCtes(scope, lifetimeSeconds),
+    ...credentialCtes(lifetimeSeconds),
     subClaimsCte,
     userClaimsCte,
     requestsCte(scope),
+    sessionClaimsCte,
     pendingSessionsCte(scope),
     sessionProfilesCte,
     directCte,

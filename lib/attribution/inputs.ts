@@ -14,7 +14,9 @@ export function inWindow(column: SqlFragment, window: TimeWindow): SqlFragment {
  * IdP and inventory facts, one row per (event_id, fact_index) however often a record was
  * stored (duplicates live until a merge, and forever across shards). The latest ingest of
  * a fact wins, as in ReplacingMergeTree(ingested_at). Enums are read as strings.
- * Cost: a sort of the IdP side, which is small next to the gateway side.
+ * Materialized: every IdP-side block of a report reads it, and it is computed once per
+ * query. Cost: a sort of the IdP side, small next to the gateway side (0.3 s of CPU for
+ * 600k facts).
  */
 export const factsCte: Cte = cte(
   'facts',
@@ -24,22 +26,24 @@ export const factsCte: Cte = cte(
     FROM idp_events
     ORDER BY ingested_at DESC
     LIMIT 1 BY event_id, fact_index`,
+  { materialized: true },
 )
 
 /**
- * Gateway requests in a window, one row per event_id (a request's duplicates are copies of
- * the same line, so any copy will do). Denied requests are kept: they count as
- * `denied_requests`. Cost: the time range read plus a hash of its event ids, the biggest
- * single cost of a report (LIMIT BY measured cheaper here than GROUP BY with any() per column).
+ * Gateway requests in a window, one row per request however often it was stored. FINAL
+ * collapses copies as ReplacingMergeTree's merges do, by the sorting key (time, event_id),
+ * keeping the latest ingest: a copy of a request is the same line, so it has the same time,
+ * and on a cluster copies share a shard (sharded by event_id). Denied requests are kept:
+ * they count as `denied_requests`. Cost: the time range read plus a merge of the ranges
+ * where parts overlap (none once background merges ran) — at 10M requests about a third
+ * of the single-threaded hash of every event id that LIMIT 1 BY event_id needed.
  */
 export function requestsCte(window: TimeWindow): Cte {
   return cte(
     'requests',
-    sql`SELECT event_id, time, CAST(outcome, 'String') AS outcome,
-        is_action = 1 AND outcome != 'denied' AS is_agent_action,
+    sql`SELECT event_id, time, is_action = 1 AND gateway_requests.outcome != 'denied' AS is_agent_action,
         server, tool, session_id, client_name, credential_id, jwt_sub, user_claim
-      FROM gateway_requests
-      WHERE ${inWindow(sql`time`, window)}
-      LIMIT 1 BY event_id`,
+      FROM gateway_requests FINAL
+      WHERE ${inWindow(sql`time`, window)}`,
   )
 }

@@ -20,12 +20,3 @@ export function directJoins(credentialSet: 'credential_subjects' | 'credentials'
 
 export const credentialIdentity: SqlFragment = sql`cs.identity`
 export const claimIdentity: SqlFragment = sql`if(sc.identity != '', sc.identity, uc.identity)`
-
-/**
- * A request rule 1 or 2 does NOT attribute, as set probes for a WHERE over gateway_requests
- * (GLOBAL: on a cluster each set is built once, on the initiator).
- */
-export const notDirectlyAttributed: SqlFragment = sql`
-  credential_id GLOBAL NOT IN (SELECT credential_id FROM credential_subjects)
-  AND jwt_sub GLOBAL NOT IN (SELECT claim FROM sub_claims)
-  AND lower(user_claim) GLOBAL NOT IN (SELECT claim FROM user_claims)`

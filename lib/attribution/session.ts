@@ -1,7 +1,7 @@
 import { sql } from '@/lib/clickhouse'
 import { cte, type Cte } from './cte'
-import { inWindow, type TimeWindow } from './inputs'
-import { claimIdentity, credentialIdentity, directJoins, notDirectlyAttributed } from './rules'
+import type { TimeWindow } from './inputs'
+import { claimIdentity, credentialIdentity, directJoins } from './rules'
 
 /**
  * Rule 3 (metrics.md): an action no credential or claim attributes inherits the identity of
@@ -13,17 +13,40 @@ import { claimIdentity, credentialIdentity, directJoins, notDirectlyAttributed }
  * LATEST seed before it (a session that re-authenticated passes on the newer identity);
  * seeds at the same millisecond resolve to the smallest identity key.
  *
- * Only sessions that hold an action needing inheritance are read for seeds. Their seeds are
- * kept per (session, identity) as arrays of times: no per-seed hash or sort, and a session
- * with one identity (the usual case) needs only its first seed time.
+ * Both steps read `session_claims`: one row per session and what its requests presented
+ * (credential, `sub`, `user`), with when its agent actions happened and the times of its
+ * let-through requests. That GROUP BY is exactly the `per_session_claims` projection
+ * (db/clickhouse/0005), so it reads a few rows per session and part instead of every
+ * request; keep its expressions identical to the projection's.
+ */
+export const sessionClaimsCte: Cte = cte(
+  'session_claims',
+  sql`SELECT session_id, credential_id, jwt_sub, user_claim,
+      countIf(is_action = 1 AND outcome != 'denied') AS actions,
+      minIf(time, is_action = 1 AND outcome != 'denied') AS first_action,
+      maxIf(time, is_action = 1 AND outcome != 'denied') AS last_action,
+      groupArrayIf(time, outcome != 'denied') AS let_through_times
+    FROM gateway_requests
+    WHERE session_id != ''
+    GROUP BY session_id, credential_id, jwt_sub, user_claim`,
+)
+
+/**
+ * Sessions that may hold an action of `scope` needing inheritance: some agent action that
+ * rule 1 and 2 leave unattributed, the first and last such action spanning part of the scope.
+ * A superset (the span may straddle the scope with no action in it) is harmless: a session's
+ * profile is only consulted for its actions that do need inheritance.
  */
 export function pendingSessionsCte(scope: TimeWindow): Cte {
   return cte(
     'pending_sessions',
-    sql`SELECT DISTINCT session_id
-      FROM gateway_requests
-      WHERE ${inWindow(sql`time`, scope)} AND session_id != '' AND is_action = 1 AND outcome != 'denied'
-        AND ${notDirectlyAttributed}`,
+    sql`SELECT DISTINCT r.session_id AS session_id
+      FROM (
+        SELECT session_id, credential_id, jwt_sub, user_claim FROM session_claims
+        WHERE actions > 0 AND first_action <= ${scope.to} AND last_action >= ${scope.from}
+      ) AS r
+      ${directJoins('credential_subjects')}
+      WHERE ${credentialIdentity} = '' AND ${claimIdentity} = ''`,
   )
 }
 
@@ -42,14 +65,16 @@ export const sessionProfilesCte: Cte = cte(
     FROM (
       SELECT session_id, groupArray(seed_identity) AS seeders, groupArray(first_time) AS firsts, groupArray(all_times) AS times
       FROM (
-        SELECT session_id, seed_identity, min(time) AS first_time, groupArray(time) AS all_times
+        SELECT session_id, seed_identity, min(arrayMin(seed_times)) AS first_time, arrayFlatten(groupArray(seed_times)) AS all_times
         FROM (
-          SELECT r.session_id AS session_id, r.time AS time,
+          SELECT r.session_id AS session_id, r.let_through_times AS seed_times,
             if(${credentialIdentity} != '', ${credentialIdentity}, ${claimIdentity}) AS seed_identity
           FROM (
-            SELECT session_id, time, credential_id, jwt_sub, user_claim
-            FROM gateway_requests
-            WHERE session_id GLOBAL IN (SELECT session_id FROM pending_sessions) AND outcome != 'denied'
+            SELECT c.session_id AS session_id, c.credential_id AS credential_id, c.jwt_sub AS jwt_sub, c.user_claim AS user_claim,
+              c.let_through_times AS let_through_times
+            FROM session_claims AS c
+            INNER JOIN pending_sessions AS ps ON ps.session_id = c.session_id
+            WHERE notEmpty(c.let_through_times)
           ) AS r
           ${directJoins('credential_subjects')}
         )

@@ -29,4 +29,5 @@ export const subjectsCte: Cte = cte(
       WHERE subject_id != ''
       GROUP BY source, subject_id
     )`,
+  { materialized: true },
 )

@@ -12,10 +12,12 @@ export const triggersCte: Cte = cte(
     FROM facts AS f
     INNER JOIN subjects AS s ON s.source = f.source AND s.subject_id = f.subject_id
     WHERE f.kind = 'trigger'`,
+  { materialized: true },
 )
 
 /** The first trigger of each identity: an action after it is `after_deprovision`. */
 export const firstTriggersCte: Cte = cte(
   'first_triggers',
   sql`SELECT identity, toNullable(min(time)) AS first_trigger FROM triggers GROUP BY identity`,
+  { materialized: true },
 )

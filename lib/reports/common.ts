@@ -33,7 +33,7 @@ export async function reportRow<T>(fragment: SqlFragment, schema: z.ZodType<T>, 
   await clickhouseReady()
   const rows = await query<unknown>(fragment, {
     tag: `report:${tag}`,
-    settings: { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1 },
+    settings: { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1, enable_materialized_cte: 1 },
   })
   if (rows.length !== 1) throw new Error(`report ${tag}: expected one row, got ${rows.length}`)
   return schema.parse(rows[0])

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { sql } from '@/lib/clickhouse'
-import { credentialCtes, withCtes } from '@/lib/attribution'
+import { credentialCtes, inWindow, withCtes } from '@/lib/attribution'
 import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 
 const days = z.number().nullable()
@@ -37,18 +37,18 @@ export type TokenAgeReport = z.infer<typeof tokenAgeReportSchema>
  * `token-age` (metrics.md): credentials live at some instant of [from, to), their age in days
  * = min(to, expires_at, revoked_at) - issued_at, against each type's maximum. A credential
  * an action of the period presented with no known issue time counts as `unknown_issue_time`.
- * Every type is listed in `by_type`, 0 when absent. Cost is dominated by the credential set's
- * GROUP BY over every gateway row that carries a credential (all time: a token issued before
- * the period may be live in it).
+ * Every type is listed in `by_type`, 0 when absent. Cost: the credential set (all time: a token
+ * issued before the period may be live in it), read from the per_credential projection, and
+ * one pass over the period's credential ids for `unknown_issue_time`.
  */
 export async function tokenAgeReport(opts: ReportOptions): Promise<TokenAgeReport> {
   const generatedAt = opts.now ?? new Date()
   const t = opts.thresholds
   const period = { from: opts.from, to: opts.to }
   const result = await reportRow(
-    sql`${withCtes(credentialCtes(period, t.default_token_lifetime_seconds))},
+    sql`${withCtes(credentialCtes(t.default_token_lifetime_seconds))},
       rated AS (
-        SELECT type, expires_at, issued_at, presented_in_period,
+        SELECT type, expires_at, issued_at,
           issued_at IS NOT NULL AND issued_at < ${opts.to} AND (expires_at IS NULL OR expires_at > ${opts.from})
             AND (revoked_at IS NULL OR revoked_at > ${opts.from}) AS live,
           dateDiff('millisecond', issued_at, least(${opts.to}, ifNull(expires_at, ${opts.to}), ifNull(revoked_at, ${opts.to}))) / 86400000 AS age,
@@ -66,9 +66,16 @@ export async function tokenAgeReport(opts: ReportOptions): Promise<TokenAgeRepor
           arraySort(groupArrayIf(assumeNotNull(age), live)) AS sorted,
           countIf(live AND age <= 1) AS up_to_1, countIf(live AND age > 1 AND age <= 7) AS up_to_7,
           countIf(live AND age > 7 AND age <= 30) AS up_to_30, countIf(live AND age > 30 AND age <= 90) AS up_to_90,
-          countIf(live AND age > 90 AND age <= 365) AS up_to_365, countIf(live AND age > 365) AS over_365,
-          countIf(issued_at IS NULL AND presented_in_period) AS unknown_issue_time
+          countIf(live AND age > 90 AND age <= 365) AS up_to_365, countIf(live AND age > 365) AS over_365
         FROM rated
+      ),
+      unknown_issue AS (
+        SELECT uniqExact(g.credential_id) AS unknown_issue_time
+        FROM (
+          SELECT credential_id FROM gateway_requests
+          WHERE ${inWindow(sql`time`, period)} AND is_action = 1 AND outcome != 'denied' AND credential_id != ''
+        ) AS g
+        INNER JOIN (SELECT credential_id FROM credentials WHERE issued_at IS NULL) AS c ON c.credential_id = g.credential_id
       )
       SELECT members AS credentials,
         CAST((oauth_access, oauth_refresh, api_key, pat, service_token),
@@ -76,9 +83,8 @@ export async function tokenAgeReport(opts: ReportOptions): Promise<TokenAgeRepor
         no_expiry, over_max_age,
         CAST((${nearestRank(sql`sorted`, 50)}, ${nearestRank(sql`sorted`, 95)}, if(empty(sorted), NULL, arrayMax(sorted))),
           'Tuple(p50 Nullable(Float64), p95 Nullable(Float64), max Nullable(Float64))') AS age_days,
-        up_to_1, up_to_7, up_to_30, up_to_90, up_to_365, over_365,
-        unknown_issue_time
-      FROM tallies`,
+        up_to_1, up_to_7, up_to_30, up_to_90, up_to_365, over_365, unknown_issue_time
+      FROM tallies CROSS JOIN unknown_issue`,
     row,
     'token-age',
   )

@@ -1,0 +1,66 @@
+// The embedded-engine half of the report benchmark, run as its own process (one chDB path per
+// process) on $CUSTODY_DATA_DIR:
+//   tsx test/bench/reports/chdb-side.ts <steps> <out dir>
+// steps, comma-separated, in order: generate (the company, INSERT … SELECT FROM numbers),
+// stages (the attribution building blocks, timed alone), time (each report warm, then the median of 3), export (the rows as CSV for PostgreSQL).
+// Writes <out dir>/chdb.json (ChdbSide) and, for export, <out dir>/<table>.csv.
+import fs from 'node:fs'
+import path from 'node:path'
+import { closeClickHouse, command, query, sql, unsafeRawSql } from '@/lib/clickhouse'
+import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { DEFAULT_THRESHOLDS, REPORT_NAMES, REPORTS, type ReportName } from '@/lib/reports'
+import { generateGatewayRequests } from './generate-gateway'
+import { generateIdpEvents } from './generate-idp'
+import { EXPORTED_COLUMNS, type ChdbSide, type TimedReport } from './results'
+import { benchShape, requestedActions } from './shape'
+import { timeStages } from './stages'
+import { medianOfRuns } from './timing'
+
+const [steps = 'generate,time,export', outDir = '.'] = process.argv.slice(2)
+const shape = benchShape(requestedActions())
+const log = (line: string) => process.stderr.write(`chdb: ${line}\n`)
+const seconds = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9
+
+await migrateClickHouse()
+const side: ChdbSide = { actions: shape.actions, generateSeconds: null, exportSeconds: null, rows: {}, reports: {} }
+
+if (steps.includes('generate')) {
+  const started = process.hrtime.bigint()
+  await generateGatewayRequests(shape)
+  await generateIdpEvents(shape)
+  side.generateSeconds = seconds(started)
+  log(`generated in ${side.generateSeconds.toFixed(1)} s`)
+}
+for (const table of ['gateway_requests', 'idp_events'] as const) {
+  const [{ n }] = await query<{ n: string }>(sql`SELECT count() AS n FROM ${unsafeRawSql(table)}`, { tag: 'bench' })
+  side.rows[table] = Number(n)
+}
+if (steps.includes('stages')) side.stages = await timeStages(shape, log)
+if (steps.includes('time')) {
+  for (const name of REPORT_NAMES) side.reports[name] = await timeReport(name)
+}
+if (steps.includes('export')) {
+  const started = process.hrtime.bigint()
+  for (const table of ['gateway_requests', 'idp_events'] as const) await exportTable(table)
+  side.exportSeconds = seconds(started)
+  log(`exported in ${side.exportSeconds.toFixed(1)} s`)
+}
+fs.writeFileSync(path.join(outDir, 'chdb.json'), JSON.stringify(side))
+await closeClickHouse()
+
+async function timeReport(name: ReportName): Promise<TimedReport> {
+  const opts = { from: shape.from, to: shape.to, thresholds: DEFAULT_THRESHOLDS, now: shape.to }
+  const timed = await medianOfRuns<unknown>(() => REPORTS[name](opts))
+  log(`${name}: median ${timed.seconds.toFixed(2)} s (runs ${timed.runs.map((r) => r.toFixed(2)).join(', ')})`)
+  return timed
+}
+
+async function exportTable(table: 'gateway_requests' | 'idp_events'): Promise<void> {
+  const file = path.join(outDir, `${table}.csv`)
+  await command(
+    sql`INSERT INTO FUNCTION file(${file}, 'CSVWithNames')
+      SELECT ${unsafeRawSql(EXPORTED_COLUMNS[table].join(', '))} FROM ${unsafeRawSql(table)}
+      SETTINGS engine_file_truncate_on_insert = 1`,
+    { tag: 'bench:export', timeoutSeconds: 3600 },
+  )
+}
