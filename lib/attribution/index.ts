@@ -33,12 +33,13 @@ export function credentialCtes(lifetimeSeconds: number): Cte[] {
  * every request of the scope, deduplicated, as `requests`. Attribution is derived from all
  * data at query time, so a late IdP fact changes earlier answers and ingest order never does.
  *
- * Cost (measured on 2 shared cores, worst case: every session needs inheritance), per
- * million requests in scope, in CPU time: ~150 ms deduplicating the scope by event_id (single
- * threaded LIMIT BY), ~200 ms for the rule 1/2 hash joins, ~400 ms reading and grouping the
- * seeds of pending sessions (near 0 when actions carry credentials), ~300 ms for the credential
- * set (every gateway row that carries a credential, all time) and the trigger join. About
- * 1.3 s CPU per million in all; the IdP side is small and re-read per reference.
+ * Cost (npm run bench, BENCHMARKS.md: 10M agent actions, 2 cores): the IdP-side blocks are
+ * materialized (computed once per query, ~2 s for 600k facts with the credential set), and the
+ * gateway side of the credential set and of the session profiles comes from the aggregating
+ * projections of db/clickhouse/0005, so neither grows with requests. What does is the
+ * per-action part: the FINAL read of the scope (~0.1 s per million requests once merged), the
+ * hash joins with the credential set, the claims, the session profiles and the first
+ * triggers, and the identity and flag expressions: ~0.5 s per million actions, on both cores.
  */
 export function attributedActionCtes(scope: TimeWindow, lifetimeSeconds: number): Cte[] {
   return [

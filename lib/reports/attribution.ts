@@ -32,7 +32,8 @@ export type AttributionReport = z.infer<typeof attributionReportSchema>
  * attributed to, most actions first, then by identity key. `servers`, `tools`, `clients`
  * count distinct non-empty values. One GROUP BY identity over the attributed actions (the
  * unattributed fall in the '' group), joined to the small identities set. Cost is dominated
- * by reading and deduplicating the period's requests.
+ * by attributing every action of the period (see attributedActionCtes), then the exact
+ * distinct counts per identity.
  */
 export async function attributionReport(opts: ReportOptions): Promise<AttributionReport> {
   const generatedAt = opts.now ?? new Date()

@@ -39,7 +39,7 @@ export const actionTallies = sql`
  * `unattributed` (metrics.md): agent actions in [from, to) by attribution outcome, server and
  * client, plus refused requests. One pass over the period's actions with GROUPING SETS
  * (all / per server / per client); the outer query only folds those few rows. Cost is
- * dominated by reading and deduplicating the period's requests.
+ * dominated by attributing every action of the period (see attributedActionCtes).
  */
 export async function unattributedReport(opts: ReportOptions): Promise<UnattributedReport> {
   const generatedAt = opts.now ?? new Date()

@@ -39,6 +39,8 @@ export async function databaseUrl(): Promise<string> {
 /** Connects with the session settings every report runs under. */
 export async function openPgStore(url: string, schema: string): Promise<PgStore> {
   const client = new pg.Client({ connectionString: url })
+  // a server that goes away fails the running query; without a listener it would also kill the process
+  client.on('error', (error) => process.stderr.write(`postgres: connection lost: ${error.message}\n`))
   await client.connect()
   await client.query(`SET TimeZone = 'UTC'`)
   await client.query(`SET work_mem = '256MB'`)
@@ -70,9 +72,16 @@ export async function indexTables(store: PgStore): Promise<void> {
   await store.client.query('VACUUM ANALYZE idp_events')
 }
 
+/** Drops the schema on a connection of its own (the benchmark's may be gone with a restarted server). */
 export async function dropPgStore(store: PgStore): Promise<void> {
-  await store.client.query(`DROP SCHEMA IF EXISTS ${store.schema} CASCADE`)
-  await store.client.end()
+  await store.client.end().catch(() => undefined)
+  const client = new pg.Client({ connectionString: store.url })
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${store.schema} CASCADE`)
+  } finally {
+    await client.end()
+  }
 }
 
 function psql(store: PgStore, command: string): Promise<void> {

@@ -7,6 +7,8 @@ export type TimedReport = Timed<unknown>
 export type ChdbSide = {
   actions: number
   generateSeconds: number | null
+  /** active parts of gateway_requests once background merges settled after generating */
+  partsAfterMerges: number | null
   exportSeconds: number | null
   rows: Record<string, number>
   /** seconds per building block (stages.ts), when asked for */

@@ -35,7 +35,8 @@ function setupLines(shape: BenchShape, chdb: ChdbSide, postgres: PgSide, run: Ru
     `(handshakes, 1% refused requests, 2% rows stored twice) and ${n(chdb.rows.idp_events)} IdP and inventory facts (${n(shape.persons)} people,`,
     `${n(shape.serviceClients)} service clients, ${n(shape.inventoryKeys)} inventory keys, a grant per token session, revocations, triggers),`,
     `generated inside chDB by INSERT … SELECT FROM numbers() in ${(chdb.generateSeconds ?? 0).toFixed(0)} s (test/bench/reports/, scale with`,
-    'BENCH_REPORT_ACTIONS). Traffic: 78% of sessions present an Okta token on every request, 5% client-credentials tokens,',
+    `BENCH_REPORT_ACTIONS), timed once background merges settled (${chdb.partsAfterMerges ?? '?'} parts; ${n(chdb.rows.gateway_requests - chdb.rows.gateway_requests_distinct)} copies not yet merged away).`,
+    'Traffic: 78% of sessions present an Okta token on every request, 5% client-credentials tokens,',
     '2% inventory keys, 7% only on `initialize` (rule 3), 2.5% a `sub`/`user` claim only, the rest unknown credentials,',
     'unmapped subjects, nothing, or conflicting claims. Each report is asked for the whole 30 days.',
     '',
@@ -47,6 +48,10 @@ function setupLines(shape: BenchShape, chdb: ChdbSide, postgres: PgSide, run: Ru
     `run when the warm-up took over a minute, capped at ${postgres.capSeconds} s. Every PostgreSQL answer was checked equal to chDB's, key by key`,
     '(the benchmark fails otherwise). Goals: ≤ 1 s per report at 10M actions and ≥ 10× faster than PostgreSQL.',
   ]
+}
+
+function ratioOf(name: string, chdb: ChdbSide, postgres: PgSide): number {
+  return (postgres.reports[name].seconds ?? Infinity) / chdb.reports[name].seconds
 }
 
 function resultRow(name: string, chdb: ChdbSide, postgres: PgSide): string {
@@ -85,19 +90,23 @@ const COST: Record<ReportName, string> = {
   coverage: 'reading and deduplicating (FINAL) every request of the period',
 }
 
-const RATIO_NOTE =
-  'they touch no per-action attribution; both engines answer them from the IdP side (600k facts at 10M actions) and ' +
-  'one pass over credential ids or request keys, where PostgreSQL\'s indexes and ClickHouse\'s serial IdP-side chain ' +
-  'leave less between the two than the per-action joins do.'
+/** Why a report without per-action attribution leaves PostgreSQL less far behind. */
+const RATIO_NOTE: Record<ReportName, string> = {
+  unattributed: 'per-action attribution on both engines',
+  'revocation-latency': 'per-action attribution on both engines',
+  attribution: 'per-action attribution on both engines',
+  'token-age': 'both build the credential set from the IdP side (600k facts at 10M actions), chDB mostly on one core',
+  'off-gateway':
+    'both answer from the IdP grants and the distinct credential ids the gateways saw: chDB from the per_credential ' +
+    'projection, PostgreSQL from an index-only scan of credential_id',
+  coverage: 'both count the period\'s requests per source; PostgreSQL also sorts their event ids',
+}
 
 function limitLines(shape: BenchShape, chdb: ChdbSide, postgres: PgSide): string[] {
   const missed = REPORT_NAMES.filter((name) => chdb.reports[name].seconds > GOAL_SECONDS)
   const slowest = Math.max(...ATTRIBUTED.map((name) => chdb.reports[name].seconds))
   const perMillion = slowest / (shape.actions / 1e6)
-  const lowRatio = REPORT_NAMES.filter((name) => {
-    const pg = postgres.reports[name].seconds
-    return pg !== null && pg / chdb.reports[name].seconds < GOAL_RATIO
-  })
+  const lowRatio = REPORT_NAMES.filter((name) => ratioOf(name, chdb, postgres) < GOAL_RATIO)
   const head = missed.length === 0
     ? ['**What limits it.** ≤ 1 s holds for every report at this scale.']
     : [
@@ -109,9 +118,8 @@ function limitLines(shape: BenchShape, chdb: ChdbSide, postgres: PgSide): string
     ...head,
     '',
     ...(attributedMissed ? attributedLines(perMillion) : []),
-    lowRatio.length === 0
-      ? 'The ≥ 10× ratio to PostgreSQL holds for every report.'
-      : `The ≥ 10× ratio is missed by ${lowRatio.join(', ')}: ${RATIO_NOTE}`,
+    lowRatio.length === 0 ? 'The ≥ 10× ratio to PostgreSQL holds for every report.' : 'The ≥ 10× ratio to PostgreSQL is missed by:',
+    ...lowRatio.map((name) => `- ${name} (${ratioOf(name, chdb, postgres).toFixed(1)}×): ${RATIO_NOTE[name]}.`),
     '',
   ]
 }
