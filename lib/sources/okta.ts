@@ -25,8 +25,10 @@ import type { SourceParser, SubjectKind } from '@/lib/sources/types'
 import { oktaLogEvent, validationError, type OktaLogEvent } from '@/lib/sources/okta/log-event'
 import { distinctFacts, factRows, type FactDraft } from '@/lib/sources/okta/facts'
 import { identityFacts, serviceIdentity, targetPerson, targetService } from '@/lib/sources/okta/principals'
-import { scrubRecord, scrubText } from '@/lib/sources/okta/secrets'
+import { secretScrubber } from '@/lib/sources/secrets'
 import { apiTokenFacts, apiTokenRevocationFacts, tokenGrantFacts, tokenRevocationFacts } from '@/lib/sources/okta/tokens'
+
+const { scrubRecord, scrubText } = secretScrubber()
 
 type SubjectEventKinds = ReadonlyMap<string, Exclude<SubjectKind, ''>>
 
