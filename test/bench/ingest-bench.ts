@@ -5,6 +5,8 @@ import { measure } from './measure'
 
 export type IngestBenchRow = {
   source: string
+  /** which code ran: `current`, or the baseline commit */
+  version: string
   records: number
   accepted: number
   cliSeconds: number
@@ -17,11 +19,19 @@ export type IngestBenchRow = {
 
 const tsx = path.join('node_modules', '.bin', 'tsx')
 
-/** CLI ingest of one demo file into a fresh data dir, then the engine's raw insert of the same normalized rows. */
-export async function benchIngest(source: string, file: string, table: string): Promise<IngestBenchRow> {
+/**
+ * CLI ingest of one demo file into a fresh data dir, then the engine's raw insert of the same normalized rows.
+ * `checkout` is the directory whose code runs (today's, or a baseline commit's).
+ */
+export async function benchIngest(
+  source: string,
+  file: string,
+  table: string,
+  checkout = { dir: process.cwd(), version: 'current' },
+): Promise<IngestBenchRow> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `custody-bench-${source}-`))
   const dataDir = path.join(work, 'cli')
-  const cli = await measure(tsx, ['lib/cli/main.ts', 'ingest', '--source', source, file, '--json'], { CUSTODY_DATA_DIR: dataDir })
+  const cli = await measure(tsx, ['lib/cli/main.ts', 'ingest', '--source', source, file, '--json'], { CUSTODY_DATA_DIR: dataDir }, checkout.dir)
   if (cli.code > 1) throw new Error(`ingest failed (${cli.code}): ${cli.stderr}`)
   const summary = JSON.parse(cli.stdout) as { read: number; accepted: number }
   const rows = path.join(work, 'rows.jsonl')
@@ -36,6 +46,7 @@ export async function benchIngest(source: string, file: string, table: string): 
   const rawRecordsPerSecond = summary.accepted / rawResult.seconds
   return {
     source,
+    version: checkout.version,
     records: summary.read,
     accepted: summary.accepted,
     cliSeconds: cli.seconds,

@@ -4,9 +4,9 @@ import fs from 'node:fs'
 export type Measured = { seconds: number; peakRssMb: number; stdout: string; stderr: string; code: number }
 
 /** Runs a command, timing it and sampling its process tree's peak resident memory (VmHWM). */
-export async function measure(cmd: string, args: string[], env: Record<string, string>): Promise<Measured> {
+export async function measure(cmd: string, args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Measured> {
   const started = process.hrtime.bigint()
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
