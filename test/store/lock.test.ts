@@ -39,9 +39,13 @@ async function race(dir: string): Promise<{ won: number; busy: number; codes: (n
   const racers = Array.from({ length: RACERS }, () => run(['race', dir, fifo]))
   await until('every racer at the line', () => racers.every((r) => r.stdout().includes('ready')))
   await new Promise((r) => setTimeout(r, 300)) // from printing `ready` into the blocking open
-  fs.closeSync(fs.openSync(fifo, 'w'))
   const said = (r: Run) => r.stdout().split('\n')[1]
-  await until('every racer to answer', () => racers.every((r) => said(r) === 'won' || said(r) === 'busy' || r.child.exitCode !== null))
+  // Opening and closing the writing end releases every racer waiting on the fifo at once;
+  // repeated (without blocking) for any racer that reached its open late.
+  await until('every racer to answer', () => {
+    fire(fifo)
+    return racers.every((r) => said(r) === 'won' || said(r) === 'busy' || r.child.exitCode !== null)
+  })
   const losers = racers.filter((r) => said(r) !== 'won')
   const codes = await Promise.all(losers.map((r) => r.exited))
   fs.writeFileSync(path.join(dir, 'race-over'), '')
@@ -52,6 +56,14 @@ async function race(dir: string): Promise<{ won: number; busy: number; codes: (n
     busy: racers.filter((r) => said(r) === 'busy').length,
     codes: [...winnerCodes, ...codes],
     errors: racers.map((r) => r.stderr()).join(''),
+  }
+}
+
+function fire(fifo: string): void {
+  try {
+    fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err // ENXIO: nobody waiting
   }
 }
 
