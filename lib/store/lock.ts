@@ -112,8 +112,13 @@ function retire(lockPath: string, id: string): string | null {
   }
   const moved = readRecord(tombstone)
   if (moved && moved.token !== id) {
-    // Only after a tombstone outlived TOMBSTONE_KEEP_MS: we moved a newer lock. Put it back.
-    fs.renameSync(tombstone, lockPath)
+    // Only after a tombstone outlived TOMBSTONE_KEEP_MS: we moved a newer lock. Put it back;
+    // if another lock got in meanwhile, the moved one's owner sees that at its next heartbeat.
+    try {
+      fs.renameSync(tombstone, lockPath)
+    } catch (err) {
+      if (!isOccupied(err)) throw err
+    }
     return null
   }
   return tombstone

@@ -22,7 +22,9 @@ export function builtRoutes(): BuiltRoute[] {
       return own ? [{ key, file: own, kind }] : []
     }
     const found = routeSource(key)
-    if (!found) throw new Error(`the build serves ${key}, but no file in app/ matches it; teach test/auth/built-routes.ts where it comes from`)
+    if (!found) {
+      throw new Error(`the build serves ${key}, but no file in app/ matches it: a build older than app/ (run \`npx next build\`), or a kind of route test/auth/built-routes.ts must learn to map`)
+    }
     return [{ key, file: found, kind }]
   })
 }
