@@ -2,13 +2,15 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { DataDirBusyError, acquireDataDirLock, releaseDataDirLock } from '@/lib/store/lock'
 
 const RACERS = 16
 const SCRIPT = 'test/store/lock-race.script.ts'
 
-const freshDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'custody-lock-race-'))
+const dirs: string[] = []
+const freshDir = () => dirs[dirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'custody-lock-race-'))) - 1]
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })))
 const lockPath = (dir: string) => path.join(dir, 'custody.lock')
 const ownerFile = (dir: string) => path.join(lockPath(dir), 'owner.json')
 
