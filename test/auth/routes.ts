@@ -43,15 +43,3 @@ export const PUBLIC_ENTRIES: Record<string, string> = {
   'app/signin/page.tsx': 'the sign-in page',
   'app/signin/actions.ts': 'accepting an invitation (token-authorized)',
 }
-
-/**
- * Modules whose exported functions read or change data for pages: each must take
- * the actor and call requirePermission itself, except the named pre-sign-in ones.
- */
-export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, string> }[] = [
-  { file: 'lib/overview/sources.ts' },
-  { file: 'lib/reports/run.ts' },
-  { file: 'lib/auth/audit-query.ts' },
-  { file: 'lib/auth/audit-trail.ts', unguarded: { recordAudit: 'the writer; called inside guarded changes' } },
-  { file: 'lib/users/manage.ts', unguarded: { acceptInvite: 'before sign-in; the invitation token authorizes' } },
-]

@@ -30,7 +30,7 @@ export type ExportedFunction = { name: string; isDefault: boolean; isAsync: bool
  */
 export function exportedFunctions(text: string): ExportedFunction[] {
   const found: ExportedFunction[] = []
-  const head = /export\s+(default\s+)?(async\s+)?function\s*(\w*)\s*(?:<[^>]*>)?\s*\(/g
+  const head = /export\s+(default\s+)?(async\s+)?function\s*\*?\s*(\w*)\s*(?:<[^>]*>)?\s*\(/g
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const paramsEnd = matching(text, m.index + m[0].length - 1, '(', ')')
     const bodyStart = bodyOpening(text, paramsEnd + 1)

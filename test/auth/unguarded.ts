@@ -1,0 +1,51 @@
+/**
+ * The exported lib/ functions that read or change evidence or app state WITHOUT calling
+ * requirePermission, and why each needs no guard. Adding an entry is a security review.
+ *
+ * The rule (test/auth/guard-inventory.test.ts): every exported function under lib/ that reaches
+ * ClickHouse or the app store (@/lib/clickhouse, @/db, or another such function) is declared
+ *
+ *     export async function name(actor: Actor, …) {
+ *       requirePermission(actor, '<permission>')
+ *
+ * or is named here: by `file#name`, or by a folder ending in `/` for a whole layer nobody
+ * reaches from the dashboard. Entries that no longer match anything, or whose function now
+ * guards, fail the test, so this list stays true.
+ */
+export const UNGUARDED: Record<string, string> = {
+  'lib/cli/': 'the command line: runs as the OS user who owns the data dir (or holds the server credentials), with no dashboard session',
+  'lib/ingest/': 'ingest runs from the command line as the data dir owner; an HTTP intake must guard its own entry in app/',
+  'lib/auth/adapter.ts#custodyAdapter': "sign-in itself: next-auth's store of accounts and sessions, used before there is an actor",
+  'lib/auth/credentials.ts#credentialsProvider': 'sign-in itself: checks a password before there is an actor',
+  'lib/auth/options.ts#authOptions': "sign-in itself: next-auth's configuration, served by the public /api/auth route",
+  'lib/auth/rate-limit.ts#signInAllowance': 'sign-in throttling, asked before there is an actor',
+  'lib/auth/sessions.ts#startSession': 'the session store under sign-in and the guard',
+  'lib/auth/sessions.ts#sessionUser': 'the session store under the guard',
+  'lib/auth/sessions.ts#endSession': 'the session store under sign-out',
+  'lib/auth/audit-trail.ts#recordAudit': 'the audit writer: called inside guarded changes and by sign-in, never to read',
+  'lib/users/manage.ts#acceptInvite': 'before sign-in: the one-time invitation token is the authority',
+  'lib/users/index.ts#findUserByEmail': 'sign-in looks up the account it checks; takes the store from its caller',
+  'lib/users/index.ts#listUsers': 'takes the store from its caller: the demo seed and tests; the users page goes through usersForAdmin',
+  'lib/users/seed.ts#seedDemoUsers': 'the demo command seeds its accounts; no dashboard entry',
+  'lib/thresholds/in-force.ts#thresholdsInForce': 'the thresholds a report is asked with, read inside the guarded evidenceReport',
+  'lib/reports/common.ts#reportRow': "runs one report's query for the report functions below",
+  'lib/reports/index.ts#REPORTS': 'the report registry; the dashboard reaches it only through evidenceReport (lib/reports/run.ts), which guards',
+  'lib/reports/index.ts#REPORT_NAMES': 'the report names, for the CLI and the API route',
+  'lib/reports/index.ts#runReport': 'runs a report by name for evidenceReport, which guards, and the CLI',
+  'lib/reports/unattributed.ts#unattributedReport': 'one report: reached through evidenceReport, which guards',
+  'lib/reports/token-age.ts#tokenAgeReport': 'one report: reached through evidenceReport, which guards',
+  'lib/reports/revocation-latency.ts#revocationLatencyReport': 'one report: reached through evidenceReport, which guards',
+  'lib/reports/attribution.ts#attributionReport': 'one report: reached through evidenceReport, which guards',
+  'lib/reports/off-gateway.ts#offGatewayReport': 'one report: reached through evidenceReport, which guards',
+  'lib/reports/coverage.ts#coverageReport': 'one report: reached through evidenceReport, which guards',
+}
+
+/**
+ * The unguarded ones pages and route handlers may import. Every other unguarded function
+ * stays out of app/ (but for the public entries), so "reached only through X" stays true.
+ */
+export const UNGUARDED_IN_APP: Record<string, string> = {
+  'lib/auth/current.ts#currentActor': 'the guard itself',
+  'lib/auth/current.ts#signedInActor': 'the guard itself, for pages any signed-in user may see',
+  'lib/reports/index.ts#isReportName': 'checks a report name; runs no report',
+}
