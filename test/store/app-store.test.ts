@@ -22,7 +22,7 @@ const journal = JSON.parse(fs.readFileSync(path.join(APP_MIGRATIONS_DIR, 'meta',
 }
 const APP_TABLES = [
   'accounts', 'alerts', 'audit_events', 'evidence_exports', 'ingest_tokens', 'service_accounts',
-  'sessions', 'threshold_history', 'thresholds', 'users', 'verification_tokens',
+  'sessions', 'sign_in_limits', 'threshold_history', 'thresholds', 'users', 'verification_tokens',
 ]
 const DEMO_USERS = [
   ['admin@custody.local', 'admin'],
