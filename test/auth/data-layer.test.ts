@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeAppStore, openAppStore, type AppStore } from '@/db'
 import { auditEvents, roles, sessions, users, type Role } from '@/db/schema'
 import { AccessDenied, cliActor, mayDo, type Actor, type UserActor } from '@/lib/auth/actor'
-import { auditTrailPage, exportAuditPopulation } from '@/lib/auth/audit-query'
+import { auditTrailPage, exportAuditPopulation, type AuditEvent } from '@/lib/auth/audit-query'
 import { recordAudit, recordView } from '@/lib/auth/audit-trail'
 import { verifyPassword } from '@/lib/auth/password'
 import type { Permission } from '@/lib/auth/permissions'
@@ -171,10 +171,13 @@ describe('the audit trail is written with the change it describes', () => {
 
   it('records exports, and an exported population is complete and oldest first', async () => {
     const population = await exportAuditPopulation(actors.compliance, { action: 'sign_in' })
-    expect(population.length).toBeGreaterThanOrEqual(roles.length)
-    expect(population.every((e) => e.action === 'sign_in')).toBe(true)
-    expect(population.map((e) => e.id)).toEqual([...population.map((e) => e.id)].sort((a, b) => a - b))
-    expect(await lastAudit('export')).toMatchObject({ actor: 'compliance@custody.local', target: 'audit_events', detail: { rows: population.length, action: 'sign_in' } })
+    const events: AuditEvent[] = []
+    for await (const e of population.events) events.push(e)
+    expect(events.length).toBeGreaterThanOrEqual(roles.length)
+    expect(events).toHaveLength(population.rows)
+    expect(events.every((e) => e.action === 'sign_in')).toBe(true)
+    expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b))
+    expect(await lastAudit('export')).toMatchObject({ actor: 'compliance@custody.local', target: 'audit_events', detail: { rows: events.length, action: 'sign_in' } })
   })
 })
 
