@@ -5,6 +5,7 @@ export const SIGN_IN_MESSAGES: Record<string, string> = {
   AccountDisabled: 'This account is disabled. Ask a Custody admin to enable it.',
   NoRole: 'Your identity-provider account is in none of the groups Custody maps to a role. Ask an admin to add you to one.',
   NoEmail: 'Your identity provider sent no e-mail address, so Custody cannot tell who you are.',
+  EmailUnverified: 'Your identity provider has not verified your e-mail address, so Custody cannot tell who you are. Verify it there, then sign in again.',
   OAuthAccountNotLinked: 'This e-mail belongs to a local Custody account: sign in with its password.',
   SessionEnded: 'Your session has ended. Sign in again.',
 }

@@ -37,7 +37,7 @@ export type OidcConfig = {
   name: string
   scope: string
   groupsClaim: string
-  /** IdP group → Custody role. A person in several mapped groups gets the highest role. */
+  /** IdP group id (a name only where the IdP gives no id) → Custody role. A person in several mapped groups gets the highest role. */
   roleMap: ReadonlyMap<string, Role>
 }
 
