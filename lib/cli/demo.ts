@@ -11,6 +11,7 @@ import { openAppStore } from '@/db'
 import { ingestedFilesOutside } from '@/lib/ingest/runs'
 import { DEMO_PASSWORD, demoUserEmail, nonDemoUsers, seedDemoUsers } from '@/lib/users/seed'
 import { roles } from '@/db/schema'
+import { cliActor } from '@/lib/auth/actor'
 import { ProgressBar, knownSize } from './progress'
 import { UsageError } from './usage'
 
@@ -54,8 +55,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
  * is there, or null.
  */
 async function foreignData(demoDir: string): Promise<string | null> {
-  const people = await nonDemoUsers(await openAppStore())
-  const files = await ingestedFilesOutside(demoDir + path.sep)
+  const people = await nonDemoUsers(cliActor, await openAppStore())
+  const files = await ingestedFilesOutside(cliActor, demoDir + path.sep)
   if (people.length === 0 && files.length === 0) return null
   const found = [people.length ? `users ${people.join(', ')}` : '', files.length ? `evidence ingested from ${files.join(', ')}` : '']
   return (

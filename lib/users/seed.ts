@@ -1,6 +1,7 @@
 import { asc, notInArray, sql } from 'drizzle-orm'
 import type { AppStore } from '@/db'
 import { roles, users, type Role } from '@/db/schema'
+import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { hashPassword } from '@/lib/auth/password'
 
 export const DEMO_PASSWORD = 'custody-demo'
@@ -10,7 +11,8 @@ export function demoUserEmail(role: Role): string {
 }
 
 /** Users that are not the demo's (at most `limit`): the demo refuses to run beside them. */
-export async function nonDemoUsers(db: AppStore, limit = 3): Promise<string[]> {
+export async function nonDemoUsers(actor: Actor, db: AppStore, limit = 3): Promise<string[]> {
+  requirePermission(actor, 'users:manage')
   const rows = await db.select({ email: users.email }).from(users).where(notInArray(users.email, roles.map(demoUserEmail))).orderBy(asc(users.email)).limit(limit)
   return rows.map((r) => r.email)
 }
