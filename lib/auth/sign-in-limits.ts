@@ -17,11 +17,13 @@ export type SignInRules = Record<SignInScope, BackoffRule>
 
 const DAY = 24 * 3600
 
+// Taken in this order. The address comes first: once it is held back, fresh e-mails from it
+// create no counters, so anonymous traffic cannot grow this table without bound.
 export const SIGN_IN_RULES: SignInRules = {
-  // One address guessing one account: 5 guesses, then 1 min, 2, 4 … up to an hour apart.
-  pair: { free: 5, firstDelaySeconds: 60, maxDelaySeconds: 3600, memorySeconds: DAY },
-  // One address across accounts (spraying): 20 attempts, then the same growing delays.
+  // One address across accounts (spraying): 20 attempts, then 1 min, 2, 4 … up to an hour apart.
   address: { free: 20, firstDelaySeconds: 60, maxDelaySeconds: 3600, memorySeconds: DAY },
+  // One address guessing one account: 5 guesses, then the same growing delays.
+  pair: { free: 5, firstDelaySeconds: 60, maxDelaySeconds: 3600, memorySeconds: DAY },
   // One account from anywhere: short delays only. Strangers failing on purpose can slow
   // its owner by a minute at most, never lock them out; a distributed guesser gets about
   // one guess a minute.

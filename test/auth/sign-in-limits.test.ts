@@ -77,6 +77,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('password sign-in on %s
       .where(and(eq(auditEvents.action, 'sign_in_failed'), eq(auditEvents.actor, email)))
     return rows.map((r) => r.reason)
   }
+  const limitRows = async () => Number((await db.execute(sql`SELECT count(*) AS n FROM sign_in_limits`)).rows[0].n)
   const count = (results: PasswordSignIn[], outcome: PasswordSignIn['outcome']) => results.filter((r) => r.outcome === outcome).length
 
   it('20 parallel guesses at one account from one address: 5 reach the password check, the rest are refused before it', async () => {
@@ -132,6 +133,15 @@ describe.each(backends.map((b) => [b.name, b] as const))('password sign-in on %s
     expect(await limits.retryAfterSeconds({ email: 'bob@example.test', ip: '192.0.2.30' })).toBe(0)
     const [{ hash }] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, 'bob@example.test'))
     expect(hash).toMatch(new RegExp(`^scrypt\\$${PASSWORD_COST.N}\\$`))
+  })
+
+  it('an address spraying fresh e-mails stops creating counters once it is held back', async () => {
+    const before = await limitRows()
+    const results = []
+    for (let i = 0; i < 40; i++) results.push(await limits.take({ email: `spray-${i}@example.test`, ip: '192.0.2.99' }))
+    expect(results.filter((r) => r.allowed)).toHaveLength(SIGN_IN_RULES.address.free)
+    // Per allowed attempt: its pair and account counters; for the address: its counter and its gate.
+    expect((await limitRows()) - before).toBe(SIGN_IN_RULES.address.free * 2 + 2)
   })
 
   it('keeps its counters in sign_in_limits, reached by primary key, with an index for expiry clean-up', async () => {

@@ -7,8 +7,7 @@ export const DEMO_PASSWORD = 'custody-demo'
 /** Signs in with the local demo account of a role (serve.sh seeds them), through the sign-in page. */
 export async function signIn(page: Page, role: Role): Promise<void> {
   await signInAs(page, `${role}@custody.local`, DEMO_PASSWORD)
-  // scrypt at N=2^17 takes a second or more on a busy machine.
-  await expect(page.getByTestId('signed-in-as')).toHaveText(`${role}@custody.local (${role})`, { timeout: 15_000 })
+  await expect(page.getByTestId('signed-in-as')).toHaveText(`${role}@custody.local (${role})`)
 }
 
 /** Fills the local-account form and submits it with the keyboard. */
