@@ -4,8 +4,6 @@ import type { AppStore } from '@/db'
 import { CREDENTIALS_PROVIDER_ID, SIGN_IN_ERRORS, signInWithPassword } from './password-sign-in'
 import { requestOrigin } from './request'
 
-export { CREDENTIALS_PROVIDER_ID, SIGN_IN_ERRORS } from './password-sign-in'
-
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().min(1).max(320),
   password: z.string().min(1).max(1024),
