@@ -23,6 +23,7 @@ export async function usersCommand(argv: string[]): Promise<number> {
   try {
     const { inviteUrl } = await inviteUser(cliActor, { email, role })
     process.stdout.write(`Added ${email.trim().toLowerCase()} (${role}). Give them this one-time link to choose a password (valid 7 days):\n${inviteUrl}\n`)
+    if (!process.env.NEXTAUTH_URL) process.stderr.write('custody: NEXTAUTH_URL is not set, so the link points at http://localhost:3000: set it to the dashboard\'s public origin\n')
     return 0
   } catch (err) {
     if (!(err instanceof UserChangeRefused)) throw err
