@@ -2,8 +2,9 @@ import type { NextConfig } from 'next'
 import { SECURITY_HEADERS } from './lib/auth/headers'
 
 const nextConfig: NextConfig = {
-  // chDB is a native addon: it must be loaded by Node, never bundled.
-  serverExternalPackages: ['chdb', '@clickhouse/client', '@electric-sql/pglite'],
+  // chDB is a native addon: it must be loaded by Node, never bundled. rate-limiter-flexible
+  // imports drizzle-orm by a computed name, which only Node's own loader resolves.
+  serverExternalPackages: ['chdb', '@clickhouse/client', '@electric-sql/pglite', 'rate-limiter-flexible'],
   poweredByHeader: false,
   // forbidden() and unauthorized(): 403/401 from pages, route handlers and server actions.
   experimental: { authInterrupts: true },

@@ -6,6 +6,8 @@ export default defineConfig({
   testDir: 'test/e2e',
   workers: 1,
   timeout: 60_000,
+  // A sign-in or a password set runs scrypt at N=2^17 (128 MiB, about a second on a busy machine).
+  expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: '.test-reports/playwright.json' }]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,

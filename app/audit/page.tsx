@@ -33,12 +33,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             {auditActions.map((a) => <option key={a} value={a}>{a}</option>)}
           </select>
           <button type="submit">Filter</button>
-          {mayDo(actor, 'evidence:export') && (
-            <a href={`/audit/export${query.filter.action ? `?action=${query.filter.action}` : ''}`} download>
-              Export this population (CSV)
-            </a>
-          )}
         </form>
+        {mayDo(actor, 'evidence:export') && (
+          // A POST: exporting is recorded, so it must not happen on a link a crawler or another site can follow.
+          <form method="post" action="/audit/export" className="row" aria-label="Export the audit trail">
+            {query.filter.action && <input type="hidden" name="action" value={query.filter.action} />}
+            {query.filter.from && <input type="hidden" name="from" value={query.filter.from.toISOString()} />}
+            {query.filter.to && <input type="hidden" name="to" value={query.filter.to.toISOString()} />}
+            <button type="submit">Export this population (CSV)</button>
+          </form>
+        )}
         {trail.events.length === 0 ? <p className="empty">No events.</p> : <EventTable events={trail.events} />}
         <nav aria-label="Pages" className="row">
           {trail.page > 1 && <a href={link(trail.page - 1)} rel="prev">Newer</a>}

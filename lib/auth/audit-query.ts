@@ -1,5 +1,5 @@
-import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
-import { openAppStore } from '@/db'
+import { and, count, desc, eq, gt, gte, lt, lte, max, type SQL } from 'drizzle-orm'
+import { openAppStore, type AppStore } from '@/db'
 import { auditEvents, type AuditAction } from '@/db/schema'
 import { requirePermission, type Actor } from './actor'
 import { recordAudit } from './audit-trail'
@@ -41,22 +41,45 @@ export async function auditTrailPage(
   return { events, total, page: current, pages }
 }
 
+/** Rows an export reads per query: memory stays bounded whatever the population. */
+export const EXPORT_PAGE_ROWS = 1000
+
+export type AuditExport = { rows: number; events: AsyncGenerator<AuditEvent> }
+
 /**
- * The whole filtered population, oldest first, for an auditor's evidence file.
- * Exporting is itself recorded, in the same transaction as the read.
+ * The whole filtered population, oldest first, for an auditor's evidence file, read
+ * page by page as it is written out. The export is recorded first, with the number
+ * of rows, in the same transaction that fixes the population: the filtered rows up
+ * to the newest id that transaction saw. The table is append-only, so rows written
+ * after it cannot change that population.
  */
-export async function exportAuditPopulation(actor: Actor, filter: AuditFilter): Promise<AuditEvent[]> {
+export async function exportAuditPopulation(actor: Actor, filter: AuditFilter): Promise<AuditExport> {
   requirePermission(actor, 'evidence:export')
   const db = await openAppStore()
-  return db.transaction(async (tx) => {
-    const events = await tx.select().from(auditEvents).where(whereOf(filter)).orderBy(auditEvents.id)
+  const population = await db.transaction(async (tx) => {
+    const [{ rows, throughId }] = await tx.select({ rows: count(), throughId: max(auditEvents.id) }).from(auditEvents).where(whereOf(filter))
     await recordAudit(tx, actor, {
       action: 'export',
       target: 'audit_events',
-      detail: { rows: events.length, action: filter.action ?? null, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null },
+      detail: { rows, action: filter.action ?? null, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null },
     })
-    return events
+    return { rows, throughId: throughId ?? 0 }
   })
+  return { rows: population.rows, events: auditPages(db, filter, population.throughId) }
+}
+
+async function* auditPages(db: AppStore, filter: AuditFilter, throughId: number): AsyncGenerator<AuditEvent> {
+  for (let after = 0; ; ) {
+    const page = await db
+      .select()
+      .from(auditEvents)
+      .where(and(whereOf(filter), gt(auditEvents.id, after), lte(auditEvents.id, throughId)))
+      .orderBy(auditEvents.id)
+      .limit(EXPORT_PAGE_ROWS)
+    yield* page
+    if (page.length < EXPORT_PAGE_ROWS) return
+    after = page[page.length - 1].id
+  }
 }
 
 function whereOf(filter: AuditFilter): SQL | undefined {

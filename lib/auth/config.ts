@@ -7,6 +7,10 @@ import { loadConfig } from '@/lib/config'
 
 const DEFAULT_ROLE_MAP = 'custody-auditors=auditor,custody-compliance=compliance,custody-security=security,custody-admins=admin'
 
+// No proxy is trusted unless the operator says how many there are: a client's own
+// X-Forwarded-For must never choose the address sign-in throttling counts against.
+const trustedProxyHops = z.coerce.number().int().min(0).max(10).default(0)
+
 const authEnvSchema = z
   .object({
     NEXTAUTH_URL: z.url().default('http://localhost:3000'),
@@ -19,7 +23,7 @@ const authEnvSchema = z
     CUSTODY_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
     CUSTODY_OIDC_ROLE_MAP: z.string().default(DEFAULT_ROLE_MAP),
     CUSTODY_SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(300).max(7 * 24 * 3600).default(8 * 3600),
-    CUSTODY_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    CUSTODY_TRUSTED_PROXY_HOPS: trustedProxyHops,
   })
   .refine(
     (e) => [e.CUSTODY_OIDC_ISSUER, e.CUSTODY_OIDC_CLIENT_ID, e.CUSTODY_OIDC_CLIENT_SECRET].filter(Boolean).length % 3 === 0,
@@ -33,7 +37,7 @@ export type OidcConfig = {
   name: string
   scope: string
   groupsClaim: string
-  /** IdP group → Custody role. A person in several mapped groups gets the highest role. */
+  /** IdP group id (a name only where the IdP gives no id) → Custody role. A person in several mapped groups gets the highest role. */
   roleMap: ReadonlyMap<string, Role>
 }
 
@@ -43,7 +47,7 @@ export type AuthConfig = {
   secret: string
   oidc: OidcConfig | null
   sessionMaxAgeSeconds: number
-  /** The client address is this many entries from the right of X-Forwarded-For (one per trusted proxy). */
+  /** Reverse proxies in front of the dashboard: the client is this many X-Forwarded-For entries left of the peer. */
   trustedProxyHops: number
 }
 
@@ -71,6 +75,13 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     sessionMaxAgeSeconds: e.CUSTODY_SESSION_MAX_AGE_SECONDS,
     trustedProxyHops: e.CUSTODY_TRUSTED_PROXY_HOPS,
   }
+}
+
+/** CUSTODY_TRUSTED_PROXY_HOPS alone, for the HTTP server hook (it must not create the auth secret at build time). */
+export function loadTrustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = trustedProxyHops.safeParse(stripEmpty(env).CUSTODY_TRUSTED_PROXY_HOPS)
+  if (!parsed.success) throw new Error(`Invalid Custody sign-in configuration: CUSTODY_TRUSTED_PROXY_HOPS: ${parsed.error.issues[0].message}`)
+  return parsed.data
 }
 
 /**

@@ -28,21 +28,50 @@ export function oidcProvider(oidc: OidcConfig): OAuthConfig<OidcProfile> {
 }
 
 /**
- * The highest role any of the person's groups maps to, or null when none does.
- * The claim may be a list (Okta, Keycloak, Entra object ids) or one
- * space- or comma-separated string.
+ * The person's groups as the IdP keys them. A list element is either the group's
+ * id (Entra object ids; names where the IdP has nothing else, Okta, Keycloak) or an
+ * object whose `id` is used and whose display name is not: names can be chosen by
+ * whoever creates a group, ids cannot. A string claim is one group, never split:
+ * "custody-admins everyone" is not two groups.
  */
-export function roleFromClaims(claims: Record<string, unknown> | undefined, oidc: OidcConfig): Role | null {
+export function groupKeys(claims: Record<string, unknown> | undefined, oidc: OidcConfig): string[] {
   const raw = claims?.[oidc.groupsClaim]
-  const groups = Array.isArray(raw)
-    ? raw.filter((g): g is string => typeof g === 'string')
-    : typeof raw === 'string'
-      ? raw.split(/[\s,]+/).filter(Boolean)
-      : []
+  const items: unknown[] = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]
+  return items.flatMap((g) => {
+    if (typeof g === 'string') return [g]
+    const id = g && typeof g === 'object' ? (g as { id?: unknown }).id : undefined
+    return typeof id === 'string' ? [id] : []
+  })
+}
+
+/** The highest role any of the person's groups maps to, or null when none does. */
+export function roleFromClaims(claims: Record<string, unknown> | undefined, oidc: OidcConfig): Role | null {
   let best: Role | null = null
-  for (const group of groups) {
+  for (const group of groupKeys(claims, oidc)) {
     const role = oidc.roleMap.get(group)
     if (role && (best === null || roleRank(role) > roleRank(best))) best = role
   }
   return best
+}
+
+/** Codes the SSO path sends to /signin?error=…, besides next-auth's own. */
+export const SSO_ERRORS = { noRole: 'NoRole', noEmail: 'NoEmail', unverifiedEmail: 'EmailUnverified', disabled: 'AccountDisabled' } as const
+export type SsoRefusal = (typeof SSO_ERRORS)[keyof typeof SSO_ERRORS]
+
+/**
+ * Why an SSO sign-in is refused, or null. The e-mail is Custody's identity key
+ * (metrics.md), so the IdP must say it verified it: an IdP that lets people type any
+ * address would otherwise let them sign in as someone else's Custody account.
+ */
+export function ssoRefusal(
+  user: { email?: string | null; disabledAt?: Date | null },
+  profile: Record<string, unknown> | undefined,
+  oidc: OidcConfig,
+): SsoRefusal | null {
+  if (!user.email?.trim()) return SSO_ERRORS.noEmail
+  // Some IdPs (Amazon Cognito) send the claim as a string.
+  if (profile?.email_verified !== true && profile?.email_verified !== 'true') return SSO_ERRORS.unverifiedEmail
+  if (!roleFromClaims(profile, oidc)) return SSO_ERRORS.noRole
+  if (user.disabledAt) return SSO_ERRORS.disabled
+  return null
 }

@@ -4,14 +4,11 @@ import { recordAudit } from './audit-trail'
 import { custodyAdapter } from './adapter'
 import { loadAuthConfig, type AuthConfig } from './config'
 import { credentialsProvider } from './credentials'
-import { oidcProvider, roleFromClaims } from './oidc'
+import { oidcProvider, roleFromClaims, ssoRefusal } from './oidc'
 import { requestOrigin } from './request'
 import { endSession, startSession } from './sessions'
 
 export const SESSION_COOKIE = '__Host-custody.session-token'
-
-/** Codes the SSO path sends to /signin?error=…, besides next-auth's own. */
-export const SSO_ERRORS = { noRole: 'NoRole', noEmail: 'NoEmail', disabled: 'AccountDisabled' } as const
 
 // `__Host-`: Secure, path /, no Domain, so no other host can set or read it. Chromium and
 // Firefox treat http://localhost and http://127.0.0.1 as secure, so this works in the demo.
@@ -58,13 +55,11 @@ function buildOptions(db: AppStore, config: AuthConfig): NextAuthOptions {
       async signIn({ user, account, profile }) {
         if (account?.type !== 'oauth' || !oidc) return true
         const email = user.email?.trim().toLowerCase()
-        const refusal = !email
-          ? SSO_ERRORS.noEmail
-          : !roleFromClaims(profile as Record<string, unknown>, oidc)
-            ? SSO_ERRORS.noRole
-            : 'disabledAt' in user && user.disabledAt
-              ? SSO_ERRORS.disabled
-              : null
+        const refusal = ssoRefusal(
+          { email, disabledAt: 'disabledAt' in user ? (user.disabledAt as Date | null) : null },
+          profile as Record<string, unknown> | undefined,
+          oidc,
+        )
         if (!refusal) return true
         const claimed = email || `${account.provider}:${account.providerAccountId}`
         await recordAudit(db, { claimed, origin: await requestOrigin() }, {

@@ -1,17 +1,17 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
-// scrypt is memory-hard: N=2^15, r=8 needs 128·N·r = 32 MiB per hash, which is exactly
-// Node's default maxmem, so maxmem is raised to leave headroom.
-const COST = { N: 2 ** 15, r: 8, p: 1 }
+// OWASP's minimum for scrypt: N=2^17, r=8, p=1. Memory-hard: 128·N·r = 128 MiB per hash,
+// four times Node's default maxmem, so maxmem is raised to fit it with headroom.
+export const PASSWORD_COST = { N: 2 ** 17, r: 8, p: 1 }
 const SALT_BYTES = 16
 const KEY_BYTES = 32
-const MAX_MEMORY = 64 * 1024 * 1024
+const MAX_MEMORY = 160 * 1024 * 1024
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */
 export async function hashPassword(plain: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES)
-  const key = await derive(plain, salt, KEY_BYTES, COST)
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$')
+  const key = await derive(plain, salt, KEY_BYTES, PASSWORD_COST)
+  return ['scrypt', PASSWORD_COST.N, PASSWORD_COST.r, PASSWORD_COST.p, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
 /** False for a wrong password and for anything that is not a hash this module wrote. */
@@ -20,6 +20,12 @@ export async function verifyPassword(plain: string, encoded: string): Promise<bo
   if (!stored) return false
   const key = await derive(plain, stored.salt, stored.key.length, stored.cost)
   return timingSafeEqual(key, stored.key)
+}
+
+/** True for a hash written with a lower cost than today's: re-hash it at the next successful sign-in. */
+export function needsRehash(encoded: string): boolean {
+  const stored = parseHash(encoded)
+  return !stored || stored.cost.N < PASSWORD_COST.N || stored.cost.r < PASSWORD_COST.r
 }
 
 type StoredHash = { cost: { N: number; r: number; p: number }; salt: Buffer; key: Buffer }

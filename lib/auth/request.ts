@@ -1,24 +1,21 @@
 import { headers } from 'next/headers'
 import type { RequestOrigin } from './actor'
+import { CLIENT_ADDRESS_HEADER } from './client-address'
 import { loadAuthConfig, type AuthConfig } from './config'
 
 type HeaderSource = { get(name: string): string | null }
 
 /** Where the current request came from (inside a Next request only). */
 export async function requestOrigin(): Promise<RequestOrigin> {
-  return originOf(await headers(), loadAuthConfig().trustedProxyHops)
+  return originOf(await headers())
 }
 
 /**
- * Next sets X-Forwarded-For to the socket's address unless the request already
- * carries one; each trusted proxy appends the address it saw. So the client is
- * `hops` entries from the right. Served with no proxy in front, a client that
- * sends its own header can claim any address: production belongs behind one.
+ * The address the HTTP server stamped (lib/auth/client-address.ts: the socket's
+ * peer, or what the configured trusted proxies saw), never X-Forwarded-For itself.
  */
-export function originOf(h: HeaderSource, hops: number): RequestOrigin {
-  const chain = (h.get('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean)
-  const ip = chain[chain.length - hops] ?? chain[0] ?? null
-  return { ip: ip?.replace(/^::ffff:/, '') ?? null, userAgent: h.get('user-agent') }
+export function originOf(h: HeaderSource): RequestOrigin {
+  return { ip: h.get(CLIENT_ADDRESS_HEADER) || null, userAgent: h.get('user-agent') }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])

@@ -10,6 +10,8 @@ export const USAGE = `Usage:
   npm run -s custody -- report <name> --from <iso-time> --to <iso-time> --json
   npm run -s custody -- demo [--dir <folder>] [--scale <n>]
   npm run -s custody -- migrate
+  npm run -s custody -- users add --role <role> <email>
 
 Sources: okta, gateway, keys
+Roles: auditor, compliance, security, admin
 Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL`

@@ -6,7 +6,7 @@ import type { Permission } from '@/lib/auth/permissions'
  * the e2e matrix (test/e2e/auth.spec.ts) requests each URL as every role.
  * `public` entries are the only ones allowed to skip the guard.
  */
-export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; permission: Permission | 'public' }
+export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; permission: Permission | 'public'; method?: 'POST' }
 
 export const ROUTES: RouteEntry[] = [
   { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'overview:read' },
@@ -18,7 +18,8 @@ export const ROUTES: RouteEntry[] = [
     permission: 'reports:read',
   },
   { file: 'app/audit/page.tsx', url: '/audit', kind: 'page', permission: 'audit:read' },
-  { file: 'app/audit/export/route.ts', url: '/audit/export', kind: 'api', permission: 'evidence:export' },
+  // A POST: exporting is recorded (and the guard refuses it cross-site).
+  { file: 'app/audit/export/route.ts', url: '/audit/export', kind: 'api', permission: 'evidence:export', method: 'POST' },
   { file: 'app/users/page.tsx', url: '/users', kind: 'page', permission: 'users:manage' },
   { file: 'app/signin/page.tsx', url: '/signin', kind: 'page', permission: 'public' },
   { file: 'app/api/health/route.ts', url: '/api/health', kind: 'api', permission: 'public' },

@@ -6,8 +6,9 @@ import { roles } from '@/db/schema'
 import { AccessDenied, cliActor, requirePermission, type UserActor } from '@/lib/auth/actor'
 import { embeddedSecret, loadAuthConfig, parseRoleMap } from '@/lib/auth/config'
 import { contentSecurityPolicy, SECURITY_HEADERS } from '@/lib/auth/headers'
-import { roleFromClaims } from '@/lib/auth/oidc'
+import { groupKeys, roleFromClaims, ssoRefusal } from '@/lib/auth/oidc'
 import { permissions, permissionsOf } from '@/lib/auth/permissions'
+import { CLIENT_ADDRESS_HEADER } from '@/lib/auth/client-address'
 import { isCrossSiteWrite, originOf } from '@/lib/auth/request'
 
 const tempDirs: string[] = []
@@ -61,10 +62,35 @@ describe('SSO role mapping', () => {
     expect(roleFromClaims({ roles: ['everyone', 'soc-auditors'] }, oidc)).toBe('auditor')
     expect(roleFromClaims({ roles: ['soc-auditors', 'sec'] }, oidc)).toBe('security')
     expect(roleFromClaims({ roles: ['sec', 'cn=admins,ou=it'] }, oidc)).toBe('admin')
-    expect(roleFromClaims({ roles: 'everyone sec' }, oidc)).toBe('security')
     expect(roleFromClaims({ roles: ['everyone'] }, oidc)).toBeNull()
     expect(roleFromClaims({ groups: ['sec'] }, oidc)).toBeNull()
     expect(roleFromClaims(undefined, oidc)).toBeNull()
+  })
+
+  it('never splits a string claim: it is one group, whatever spaces or commas it holds', () => {
+    expect(roleFromClaims({ roles: 'sec' }, oidc)).toBe('security')
+    expect(roleFromClaims({ roles: 'everyone sec' }, oidc)).toBeNull()
+    expect(roleFromClaims({ roles: 'everyone,sec' }, oidc)).toBeNull()
+    expect(roleFromClaims({ roles: 'cn=admins,ou=it' }, oidc)).toBe('admin')
+  })
+
+  it('maps by group id where the IdP gives one: a group merely named like a mapped one gets nothing', () => {
+    const byId = { ...oidc, roleMap: parseRoleMap('6f1c2a80-1b2d-4e5f-9a0b-7c8d9e0f1a2b=admin') }
+    expect(roleFromClaims({ roles: [{ id: '6f1c2a80-1b2d-4e5f-9a0b-7c8d9e0f1a2b', name: 'IT' }] }, byId)).toBe('admin')
+    expect(roleFromClaims({ roles: [{ id: 'self-made', name: '6f1c2a80-1b2d-4e5f-9a0b-7c8d9e0f1a2b' }] }, byId)).toBeNull()
+    expect(roleFromClaims({ roles: [{ id: 'g-2', name: 'sec' }] }, oidc)).toBeNull()
+    expect(groupKeys({ roles: ['a', { id: 'b', name: 'B' }, 7, null, { name: 'c' }] }, oidc)).toEqual(['a', 'b'])
+  })
+
+  it('admits only an e-mail the IdP says it verified', () => {
+    const admin = { roles: ['cn=admins,ou=it'] }
+    expect(ssoRefusal({ email: 'ann@example.test' }, { ...admin, email_verified: true }, oidc)).toBeNull()
+    expect(ssoRefusal({ email: 'ann@example.test' }, { ...admin, email_verified: 'true' }, oidc)).toBeNull()
+    expect(ssoRefusal({ email: 'ann@example.test' }, { ...admin, email_verified: false }, oidc)).toBe('EmailUnverified')
+    expect(ssoRefusal({ email: 'ann@example.test' }, admin, oidc)).toBe('EmailUnverified')
+    expect(ssoRefusal({ email: '' }, { ...admin, email_verified: true }, oidc)).toBe('NoEmail')
+    expect(ssoRefusal({ email: 'ann@example.test' }, { roles: ['everyone'], email_verified: true }, oidc)).toBe('NoRole')
+    expect(ssoRefusal({ email: 'ann@example.test', disabledAt: new Date() }, { ...admin, email_verified: true }, oidc)).toBe('AccountDisabled')
   })
 
   it('rejects a mapping to an unknown role and half an OIDC configuration', () => {
@@ -93,12 +119,9 @@ describe('request origin and cross-site writes', () => {
   const config = loadAuthConfig(env({ CUSTODY_DATA_DIR: tempDir(), NEXTAUTH_URL: 'https://custody.example.test' }))
   const post = (h: Record<string, string>) => new Request('http://127.0.0.1:3000/api/x', { method: 'POST', headers: h })
 
-  it('takes the client address from the right of X-Forwarded-For, one entry per trusted proxy', () => {
-    expect(originOf(headers({ 'x-forwarded-for': '198.51.100.7', 'user-agent': 'UA' }), 1)).toEqual({ ip: '198.51.100.7', userAgent: 'UA' })
-    expect(originOf(headers({ 'x-forwarded-for': '6.6.6.6, 198.51.100.7' }), 1).ip).toBe('198.51.100.7')
-    expect(originOf(headers({ 'x-forwarded-for': '6.6.6.6, 198.51.100.7, 10.0.0.2' }), 2).ip).toBe('198.51.100.7')
-    expect(originOf(headers({ 'x-forwarded-for': '::ffff:127.0.0.1' }), 1).ip).toBe('127.0.0.1')
-    expect(originOf(headers({}), 1)).toEqual({ ip: null, userAgent: null })
+  it('reads the address the HTTP server stamped, never X-Forwarded-For', () => {
+    expect(originOf(headers({ [CLIENT_ADDRESS_HEADER]: '198.51.100.7', 'x-forwarded-for': '6.6.6.6', 'user-agent': 'UA' }))).toEqual({ ip: '198.51.100.7', userAgent: 'UA' })
+    expect(originOf(headers({ 'x-forwarded-for': '6.6.6.6' }))).toEqual({ ip: null, userAgent: null })
   })
 
   it('refuses state-changing requests from another site and lets same-origin and non-browser ones through', () => {

@@ -2,6 +2,7 @@
 // Usage: node test/e2e/oidc-provider.mjs <port> <dashboard origin>
 // Any login name and password are accepted. A login "<role>-..." (admin-, security-,
 // compliance-, auditor-) is in that role's Custody group; any other login is in none.
+// A login "unverified-<role>-..." is the same, with an e-mail the IdP has not verified.
 import Provider from 'oidc-provider'
 
 const port = Number(process.argv[2] ?? 3200)
@@ -16,11 +17,12 @@ export const ROLE_GROUPS = {
 }
 
 function claimsFor(login) {
-  const group = ROLE_GROUPS[login.split('-')[0]]
+  const unverified = login.startsWith('unverified-')
+  const group = ROLE_GROUPS[login.replace(/^unverified-/, '').split('-')[0]]
   return {
     sub: login,
     email: `${login}@sso.example.test`,
-    email_verified: true,
+    email_verified: !unverified,
     name: `SSO ${login}`,
     groups: group ? [group, 'everyone'] : ['everyone'],
   }

@@ -22,7 +22,7 @@ const journal = JSON.parse(fs.readFileSync(path.join(APP_MIGRATIONS_DIR, 'meta',
 }
 const APP_TABLES = [
   'accounts', 'alerts', 'audit_events', 'evidence_exports', 'ingest_tokens', 'service_accounts',
-  'sessions', 'threshold_history', 'thresholds', 'users', 'verification_tokens',
+  'sessions', 'sign_in_limits', 'threshold_history', 'thresholds', 'users', 'verification_tokens',
 ]
 const DEMO_USERS = [
   ['admin@custody.local', 'admin'],
@@ -178,9 +178,9 @@ describe('local account passwords', () => {
     expect(await verifyPassword('', hash)).toBe(false)
   })
 
-  it('are stored as salted scrypt strings with the cost in them', async () => {
+  it('are stored as salted scrypt strings with the cost in them, at least OWASP\'s N=2^17, r=8, p=1', async () => {
     const [a, b] = await Promise.all([hashPassword('same'), hashPassword('same')])
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{43}$/)
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$[\w-]{22}\$[\w-]{43}$/)
     expect(a).not.toEqual(b)
     expect(a).not.toContain('same')
   })

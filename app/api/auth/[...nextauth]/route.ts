@@ -2,8 +2,7 @@ import NextAuth from 'next-auth'
 import type { NextRequest } from 'next/server'
 import { openAppStore } from '@/db'
 import { authOptions } from '@/lib/auth/options'
-import { SIGN_IN_ERRORS } from '@/lib/auth/credentials'
-import { signInAllowance } from '@/lib/auth/rate-limit'
+import { SIGN_IN_ERRORS, signInLimitsOf } from '@/lib/auth/password-sign-in'
 import { isCrossSiteWrite, requestOrigin } from '@/lib/auth/request'
 
 export const dynamic = 'force-dynamic'
@@ -29,9 +28,9 @@ async function rateLimitedAs429(response: Response, form: Request): Promise<Resp
   const body = (await response.clone().json()) as { url?: string }
   if (!body.url || new URL(body.url, 'http://x').searchParams.get('error') !== SIGN_IN_ERRORS.rateLimited) return response
   const email = String(new URLSearchParams(await form.text()).get('email') ?? '').trim().toLowerCase()
-  const allowance = await signInAllowance(await openAppStore(), { email, ip: (await requestOrigin()).ip })
+  const retryAfter = await signInLimitsOf(await openAppStore()).retryAfterSeconds({ email, ip: (await requestOrigin()).ip })
   const headers = new Headers(response.headers)
-  if (!allowance.allowed) headers.set('Retry-After', String(allowance.retryAfterSeconds))
+  headers.set('Retry-After', String(Math.max(1, retryAfter)))
   return new Response(JSON.stringify(body), { status: 429, headers })
 }
 
