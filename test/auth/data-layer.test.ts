@@ -17,7 +17,8 @@ import { recentIngestRuns, sourceOverview } from '@/lib/overview/sources'
 import { evidenceReport } from '@/lib/reports/run'
 import { findUserByEmail } from '@/lib/users'
 import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
-import { demoUserEmail, seedDemoUsers } from '@/lib/users/seed'
+import { demoUserEmail, nonDemoUsers, seedDemoUsers } from '@/lib/users/seed'
+import { ingestedFilesOutside } from '@/lib/ingest/runs'
 import { dataAccessFunctions, guardsItself } from './lib-scan'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
@@ -80,6 +81,8 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   usersForAdmin: { permission: 'users:manage', call: (a) => usersForAdmin(a) },
   inviteUser: { permission: 'users:manage', call: (a, who) => inviteUser(a, { email: `matrix-${who}@example.test`, role: 'auditor' }) },
   changeUserRole: { permission: 'users:manage', call: async (a, who) => changeUserRole(a, { userId: await newUser(`role-${who}@example.test`), role: 'security' }) },
+  nonDemoUsers: { permission: 'users:manage', call: (a) => nonDemoUsers(a, db) },
+  ingestedFilesOutside: { permission: 'overview:read', call: (a) => ingestedFilesOutside(a, '/nowhere/') },
   setUserDisabled: { permission: 'users:manage', call: async (a, who) => setUserDisabled(a, { userId: await newUser(`off-${who}@example.test`), disabled: true }) },
 }
 
