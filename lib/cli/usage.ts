@@ -6,10 +6,11 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  npm run -s custody -- ingest --source <source> <file|->...  [--json]
+  npm run -s custody -- ingest --source <source> <file|->...  [--json] [--max-record-bytes <n>]
   npm run -s custody -- report <name> --from <iso-time> --to <iso-time> --json
   npm run -s custody -- demo [--dir <folder>] [--scale <n>]
   npm run -s custody -- migrate
 
 Sources: okta, gateway, keys
-Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL`
+Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL,
+  CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone)`

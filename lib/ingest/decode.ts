@@ -1,4 +1,4 @@
-import { on, once } from 'node:events'
+import { on } from 'node:events'
 import { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { constants, createGunzip, type Gunzip } from 'node:zlib'
@@ -51,11 +51,23 @@ async function feed(compressed: AsyncIterable<Buffer>, gunzip: Gunzip): Promise<
   try {
     for await (const chunk of compressed) {
       if (gunzip.destroyed) return
-      if (!gunzip.write(chunk)) await Promise.race([once(gunzip, 'drain'), once(gunzip, 'close')])
+      if (!gunzip.write(chunk)) await drainedOrClosed(gunzip)
     }
     // without this flush, zlib drops the output of its last step when the data ends early
     gunzip.flush(constants.Z_SYNC_FLUSH, () => gunzip.end())
   } catch (err) {
     gunzip.destroy(err as Error)
   }
+}
+
+function drainedOrClosed(gunzip: Gunzip): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      gunzip.off('drain', done)
+      gunzip.off('close', done)
+      resolve()
+    }
+    gunzip.on('drain', done)
+    gunzip.on('close', done)
+  })
 }

@@ -47,7 +47,7 @@ export class JsonSplitter {
     }
     if (this.inString) this.skeleton?.chunkEndsInString(chunk)
     const outgrown = this.capture.chunkEnds(chunk, this.limits.maxRecordBytes)
-    if (outgrown && this.recordDepth === 0 && this.depth > 0) this.readAsPage()
+    if (outgrown && this.recordDepth === 0 && this.depth > 0) this.readAsPage(this.capture.drop())
   }
 
   /** At the end of the input: `damage` says why it ended early, when it did. */
@@ -137,6 +137,8 @@ export class JsonSplitter {
     if (!this.capture.active) return
     const taken = this.capture.take(chunk, endExclusive)
     if (taken.tooLarge || exceedsBytes(taken.text, this.limits.maxRecordBytes)) {
+      // a top-level object that ends in the chunk where it outgrew the limit
+      if (this.recordDepth === 0 && !this.page && !taken.tooLarge && taken.text.startsWith('{')) return this.readAsPage(taken.text)
       return this.reject(tooLargeError(this.limits), taken.text.slice(0, REJECTED_HEAD_CHARS))
     }
     if (taken.text.length > 0) this.out.records.push({ line: ++this.index, text: taken.text })
@@ -150,8 +152,7 @@ export class JsonSplitter {
    * The top-level object outgrew the limit: read what is held of it again, now taking the
    * elements of its record arrays as the records; the rest of the page is not kept.
    */
-  private readAsPage(): void {
-    const held = this.capture.drop()
+  private readAsPage(held: string): void {
     this.depth = 0
     this.inString = false
     this.escaped = false

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { insert } from '@/lib/clickhouse'
+import { loadConfig } from '@/lib/config'
 import type { SourceParser } from '@/lib/sources/types'
 import { BatchWriter } from './batch-writer'
 import { storeGatewayLinesInEngine } from './engine/gateway-fast-path'
 import { REJECTED_HEAD_CHARS } from './json-splitter'
 import { readRecords, type IngestInput, type RawRecord } from './reader'
-import { DEFAULT_MAX_RECORD_BYTES, MAX_NESTING_DEPTH, nestedDeeperThan, TOO_DEEP_ERROR } from './record-limits'
+import { MAX_NESTING_DEPTH, nestedDeeperThan, TOO_DEEP_ERROR } from './record-limits'
 import { redactRejectedText } from './redact'
 import { storeRecords, type ParsedRecord } from './store-records'
 
@@ -32,7 +33,7 @@ export type IngestOptions = {
   engine?: boolean
   flushIntervalMs?: number
   keepRejects?: number
-  /** a larger record is rejected alone (default 1 MiB) */
+  /** a larger record is rejected alone (default: CUSTODY_MAX_RECORD_BYTES, 1 MiB) */
   maxRecordBytes?: number
   onProgress?: (p: IngestProgress) => void
 }
@@ -131,7 +132,7 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       let expandedExtra = 0
       let lastLine = 0
       const engine = parser.name === 'gateway' && opts.engine !== false ? run.engineWriter(input.name, records) : null
-      const limits = { maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES }
+      const limits = { maxRecordBytes: opts.maxRecordBytes ?? loadConfig().maxRecordBytes }
       try {
         for await (const batch of readRecords(input.open(), limits)) {
           for (const bad of batch.rejects) {

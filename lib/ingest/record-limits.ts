@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * How large and how deep one record may be. A record beyond either is rejected alone,
  * and is never held whole: the reader skips the rest of it as it streams past.
@@ -6,11 +8,18 @@ export type RecordLimits = { maxRecordBytes: number }
 
 export const DEFAULT_MAX_RECORD_BYTES = 1 << 20
 
+/** `CUSTODY_MAX_RECORD_BYTES` and `--max-record-bytes`: a record must fit in a JS string many times over. */
+export const maxRecordBytesSchema = z.coerce
+  .number()
+  .int()
+  .min(1024, 'must be at least 1024 bytes')
+  .max(256 << 20, 'must be at most 268435456 bytes (256 MiB)')
+
 /** Deeper than any vendor record; recursion over a deeper value (parsers, secret scrubbing) could overflow the stack. */
 export const MAX_NESTING_DEPTH = 100
 
 export function tooLargeError(limits: RecordLimits): string {
-  return `record larger than ${limits.maxRecordBytes} bytes (the limit set by CUSTODY_MAX_RECORD_BYTES)`
+  return `record larger than ${limits.maxRecordBytes} bytes (the limit: CUSTODY_MAX_RECORD_BYTES or --max-record-bytes)`
 }
 
 export const TOO_DEEP_ERROR = `record nested deeper than ${MAX_NESTING_DEPTH} levels`

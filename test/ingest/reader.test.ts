@@ -104,8 +104,8 @@ describe('readRecords', () => {
       { line: 5, text: '{"a":3}' },
     ])
     expect(rejects.map((r) => [r.line, r.error])).toEqual([
-      [2, 'record larger than 100 bytes (the limit set by CUSTODY_MAX_RECORD_BYTES)'],
-      [4, 'record larger than 100 bytes (the limit set by CUSTODY_MAX_RECORD_BYTES)'],
+      [2, 'record larger than 100 bytes (the limit: CUSTODY_MAX_RECORD_BYTES or --max-record-bytes)'],
+      [4, 'record larger than 100 bytes (the limit: CUSTODY_MAX_RECORD_BYTES or --max-record-bytes)'],
     ])
     expect(rejects[0].text.startsWith('{"a":"xxx')).toBe(true)
     expect(rejects[0].text.length).toBeLessThanOrEqual(4096)
@@ -126,11 +126,14 @@ describe('readRecords', () => {
   it('reads a page envelope larger than the limit record by record', async () => {
     const events = Array.from({ length: 50 }, (_, i) => ({ uuid: `e-${i}`, pad: 'z'.repeat(40) }))
     const graph = JSON.stringify({ '@odata.context': 'x', value: events, '@odata.nextLink': 'https://example.com/next' }, null, 2)
-    const document = await read(graph, 64, 200)
-    expect(document.document).toBe(true)
-    expect(document.records.map((r) => JSON.parse(r.text))).toEqual(events)
-    expect(document.records.map((r) => r.line)).toEqual(events.map((_, i) => i + 1))
-    expect(document.rejects).toEqual([])
+    // chunks of 64 characters, or one chunk holding the whole page
+    for (const chunkSize of [64, graph.length]) {
+      const document = await read(graph, chunkSize, 200)
+      expect(document.document).toBe(true)
+      expect(document.records.map((r) => JSON.parse(r.text))).toEqual(events)
+      expect(document.records.map((r) => r.line)).toEqual(events.map((_, i) => i + 1))
+      expect(document.rejects).toEqual([])
+    }
     // an API response saved as it came, on one line: its records keep that line's number
     const hook = JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: [...events, { big: 'q'.repeat(300) }] } })
     const oneLine = await read(`{"a":1}\n${hook}\n{"a":2}\n`, 64, 200)
