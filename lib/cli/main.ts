@@ -17,6 +17,11 @@ async function main(argv: string[]): Promise<number> {
   return command(rest)
 }
 
+// a reader that stops early (`| head`) closes the pipe: what is left to print has nowhere to go
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err
+})
+
 main(process.argv.slice(2))
   .catch((err: unknown) => {
     if (err instanceof UsageError) {

@@ -52,6 +52,15 @@ describe('JSON on standard output', () => {
     expectWholeReport(run.stdout)
   }, 120_000)
 
+  it('stops quietly, exit code 0, when the reader takes only the start (| head)', () => {
+    const command = `npm run -s custody -- ${REPORT.join(' ')} | head -c 100; exit \${PIPESTATUS[0]}`
+    const run = spawnSync('bash', ['-c', command], { env, encoding: 'utf8', timeout: 120_000 })
+    expect(run.stdout).toHaveLength(100)
+    expect(run.stdout.startsWith('{"report":"attribution"')).toBe(true)
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+  }, 120_000)
+
   it('prints it whole to a file', () => {
     const out = path.join(work, 'report.json')
     const fd = fs.openSync(out, 'w')
