@@ -46,7 +46,8 @@ export async function* readRecords(
   for (let next = first; !next.done; next = await text.next()) {
     splitter.push(next.value)
     chars += next.value.length
-    if (out.records.length >= BATCH_RECORDS || chars >= BATCH_CHARS || out.rejects.length > 0) {
+    const found = out.records.length + out.rejects.length
+    if (found > 0 && (out.records.length >= BATCH_RECORDS || chars >= BATCH_CHARS || out.rejects.length > 0)) {
       yield taken()
       chars = 0
     }

@@ -149,6 +149,19 @@ describe('readRecords', () => {
     expect(rejects.map((r) => [r.line, r.error])).toEqual([[1, expect.stringMatching(TOO_LARGE)]])
   })
 
+  it('keeps memory bounded while 256 MiB of gzip-compressed padding streams past', async () => {
+    const padding = gzipSync(Buffer.alloc(16 << 20, 'x'), { level: 1 })
+    const parts = [gzipSync('{"a":1}\n{"pad":"'), ...Array.from({ length: 16 }, () => padding), gzipSync('"}\n{"a":2}\n')]
+    let heldBytes = 0
+    const records: string[] = []
+    for await (const batch of readRecords(Readable.from(parts), { maxRecordBytes: 1 << 20 })) {
+      heldBytes = Math.max(heldBytes, process.memoryUsage().arrayBuffers)
+      records.push(...batch.records.map((r) => r.text))
+    }
+    expect(records).toEqual(['{"a":1}', '{"a":2}'])
+    expect(heldBytes).toBeLessThan(64 << 20)
+  }, 30_000)
+
   it('reads a line of 64 MiB in linear time, keeping none of it', async () => {
     const started = Date.now()
     const huge = Buffer.concat([Buffer.from('{"a":1}\n{"pad":"'), Buffer.alloc(64 << 20, 'x'), Buffer.from('"}\n{"a":2}\n')])
