@@ -1,5 +1,5 @@
 import { on } from 'node:events'
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { constants, createGunzip, type Gunzip } from 'node:zlib'
 
@@ -20,12 +20,16 @@ export async function* decodedText(input: Readable, ending: InputDamage): AsyncG
     for (let next = await bytes.next(); !next.done; next = await bytes.next()) yield next.value
   })()
   const decoder = new StringDecoder('utf8')
-  for await (const chunk of isGzip(first.value) ? gunzipped(all, ending) : all) {
-    const text = decoder.write(chunk)
-    if (text.length > 0) yield text
+  try {
+    for await (const chunk of isGzip(first.value) ? gunzipped(all, ending) : all) {
+      const text = decoder.write(chunk)
+      if (text.length > 0) yield text
+    }
+    const tail = decoder.end()
+    if (tail.length > 0) yield tail
+  } finally {
+    input.destroy() // a reader that stops early leaves no file open
   }
-  const tail = decoder.end()
-  if (tail.length > 0) yield tail
 }
 
 function isGzip(head: Buffer): boolean {

@@ -53,7 +53,7 @@ export class LineSplitter {
 
   private take(line: string): void {
     const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line
-    if (text.length * 3 > this.limits.maxRecordBytes && exceedsBytes(text, this.limits.maxRecordBytes)) {
+    if (exceedsBytes(text, this.limits.maxRecordBytes)) {
       return this.reject(tooLargeError(this.limits), text.slice(0, REJECTED_HEAD_CHARS))
     }
     if (text.trim().length > 0) this.out.records.push({ line: this.line, text })
