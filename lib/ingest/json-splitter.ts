@@ -1,17 +1,7 @@
+import { PageState } from './page-state'
+import { REJECTED_HEAD_CHARS, type ReadOutput } from './read-output'
+import { Capture } from './record-capture'
 import { exceedsBytes, tooLargeError, type RecordLimits } from './record-limits'
-
-/** A record's exact text and where it was: the NDJSON line, or the record index in a document. */
-export type RawRecord = { line: number; text: string }
-/** A record the reader could not hand on: larger than the limit, or where the input broke off. */
-export type ReadReject = { line: number; error: string; text: string }
-/** What a reader has found so far; the caller empties both arrays as it takes them. */
-export type ReadOutput = { records: RawRecord[]; rejects: ReadReject[] }
-
-/** How much of a record too large to keep is kept to show in its reject. */
-export const REJECTED_HEAD_CHARS = 4096
-
-/** Keys under which a vendor page holds its records (`{"value": [...]}`, an Okta event hook's `data.events`). */
-const ENVELOPE_KEYS = new Set(['value', 'items', 'events', 'logs', 'records', 'data'])
 
 /**
  * Splits a stream of JSON text into records without parsing them: the elements of a
@@ -19,7 +9,7 @@ const ENVELOPE_KEYS = new Set(['value', 'items', 'events', 'logs', 'records', 'd
  * pipeline). No record is held beyond the size limit: a larger array element is skipped as
  * it streams past and rejected alone, and a top-level object that outgrows the limit can
  * only be a page, so from then on the elements of its record arrays are the records.
- * Every character is looked at once, whatever the chunking.
+ * The text is scanned once whatever the chunking (the first `maxRecordBytes` of a page twice).
  */
 export class JsonSplitter {
   private depth = 0
@@ -175,116 +165,4 @@ const STRING_STOP = /["\\]/g
 function stringStop(chunk: string, from: number): number {
   STRING_STOP.lastIndex = from
   return STRING_STOP.exec(chunk)?.index ?? chunk.length
-}
-
-/** The text of the record being read, across chunks: slices of earlier chunks, and where it starts in this one. */
-class Capture {
-  private pieces: string[] = []
-  private pendingChars = 0
-  private startInChunk = -1
-  private skipping = false
-  private skippedHead = ''
-  active = false
-
-  chunkStarts(): void {
-    if (this.active) this.startInChunk = 0
-  }
-
-  start(i: number): void {
-    this.active = true
-    this.startInChunk = i
-  }
-
-  /** Keeps the unfinished record's part of this chunk; true once it is larger than `max` characters. */
-  chunkEnds(chunk: string, max: number): boolean {
-    if (!this.active || this.skipping) return false
-    const rest = chunk.slice(this.startInChunk)
-    this.pieces.push(rest)
-    this.pendingChars += rest.length
-    if (this.pendingChars <= max) return false
-    this.skippedHead = this.pieces.join('').slice(0, REJECTED_HEAD_CHARS)
-    this.skipping = true
-    return true
-  }
-
-  take(chunk: string, endExclusive: number): { text: string; tooLarge: boolean } {
-    const tooLarge = this.skipping
-    const text = tooLarge
-      ? this.skippedHead
-      : this.pieces.length > 0
-        ? this.pieces.join('') + chunk.slice(0, endExclusive)
-        : chunk.slice(this.startInChunk, endExclusive)
-    this.reset()
-    return { text: tooLarge ? text : text.trim(), tooLarge }
-  }
-
-  /** Everything held of the unfinished record (before the chunk that outgrew the limit was dropped). */
-  drop(): string {
-    const held = this.pieces.join('')
-    this.reset()
-    return held
-  }
-
-  head(): string {
-    return this.skipping ? this.skippedHead : this.pieces.join('').slice(0, REJECTED_HEAD_CHARS)
-  }
-
-  private reset(): void {
-    this.pieces = []
-    this.pendingChars = 0
-    this.startInChunk = -1
-    this.skipping = false
-    this.skippedHead = ''
-    this.active = false
-  }
-}
-
-/** Inside a large top-level object: the keys leading to where we are, to find its record arrays. */
-class PageState {
-  /** the last key at depth 1 (the page) and 2 (an object under it) */
-  private readonly keys = ['', '', '']
-  /** whether the value open at depth 2 is an object */
-  private objectAt2 = false
-  private keyStart = -1
-  private keyHead = ''
-  private lastString = ''
-  sawRecordArray = false
-
-  constructor(readonly head: string) {}
-
-  stringOpens(depth: number, i: number): void {
-    this.keyStart = depth <= 2 ? i + 1 : -1
-    this.keyHead = ''
-  }
-
-  /** A string continues in the next chunk: keep its start (a key is short; a long string is no key of ours). */
-  chunkEndsInString(chunk: string): void {
-    if (this.keyStart < 0) return
-    this.keyHead = (this.keyHead + chunk.slice(this.keyStart)).slice(0, 64)
-    this.keyStart = 0
-  }
-
-  stringCloses(depth: number, chunk: string, i: number): void {
-    this.lastString = this.keyStart >= 0 && depth <= 2 ? this.keyHead + chunk.slice(this.keyStart, i) : ''
-    this.keyStart = -1
-  }
-
-  colon(depth: number): void {
-    if (depth <= 2) this.keys[depth] = this.lastString
-  }
-
-  opens(depth: number, isArray: boolean): void {
-    if (depth !== 2) return
-    this.objectAt2 = !isArray
-    this.keys[2] = ''
-  }
-
-  /** An array about to open at `depth` under `value`, `items`, … or an event hook's `data.events`. */
-  atRecordArray(depth: number): boolean {
-    const found =
-      (depth === 1 && ENVELOPE_KEYS.has(this.keys[1])) ||
-      (depth === 2 && this.keys[1] === 'data' && this.objectAt2 && this.keys[2] === 'events')
-    if (found) this.sawRecordArray = true
-    return found
-  }
 }

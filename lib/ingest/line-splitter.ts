@@ -1,4 +1,5 @@
-import { JsonSplitter, REJECTED_HEAD_CHARS, type ReadOutput } from './json-splitter'
+import { JsonSplitter } from './json-splitter'
+import { REJECTED_HEAD_CHARS, type ReadOutput } from './read-output'
 import { exceedsBytes, tooLargeError, type RecordLimits } from './record-limits'
 
 /**

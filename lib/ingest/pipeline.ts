@@ -3,8 +3,9 @@ import { insert } from '@/lib/clickhouse'
 import { loadConfig } from '@/lib/config'
 import type { SourceParser } from '@/lib/sources/types'
 import { BatchWriter } from './batch-writer'
+import { genericEnvelope } from './envelope'
 import { storeGatewayLinesInEngine } from './engine/gateway-fast-path'
-import { REJECTED_HEAD_CHARS } from './json-splitter'
+import { REJECTED_HEAD_CHARS } from './read-output'
 import { readRecords, type IngestInput, type RawRecord } from './reader'
 import { MAX_NESTING_DEPTH, nestedDeeperThan, TOO_DEEP_ERROR } from './record-limits'
 import { redactRejectedText } from './redact'
@@ -123,7 +124,12 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
           summary.duplicates += outcome.duplicates
           for (const raw of outcome.fallback) await run.readRecord(file, raw, records, false)
         },
-        { maxItems: opts.engineBatchSize ?? 100_000, maxDelayMs: opts.flushIntervalMs ?? 1000, maxBytes: ENGINE_BATCH_BYTES, sizeOf: (l) => l.text.length },
+        {
+          maxItems: opts.engineBatchSize ?? 100_000,
+          maxDelayMs: opts.flushIntervalMs ?? 1000,
+          maxBytes: ENGINE_BATCH_BYTES,
+          sizeOf: (l) => l.text.length,
+        },
       )
     },
 
@@ -210,19 +216,4 @@ function batchChars(records: RawRecord[]): number {
   let n = 0
   for (const r of records) n += r.text.length + 1
   return n
-}
-
-const ENVELOPE_KEYS = ['value', 'items', 'events', 'logs', 'records', 'data']
-/** keys a vendor page carries beside its records; a record with other keys is not a page */
-const PAGE_KEYS = new Set(['kind', 'etag', 'nextPageToken', 'next', 'nextLink', 'total', 'start', 'limit', 'length', 'page', 'per_page', 'cursor'])
-
-/** Vendor API pages: `{"value": [...]}` (Graph), `{"items": [...]}` (Google), `{"logs": [...]}` … */
-function genericEnvelope(value: unknown): unknown[] | null {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return null
-  const obj = value as Record<string, unknown>
-  const arrayKey = ENVELOPE_KEYS.find((k) => Array.isArray(obj[k]))
-  if (!arrayKey) return null
-  const others = Object.keys(obj).filter((k) => k !== arrayKey)
-  if (!others.every((k) => k.startsWith('@') || PAGE_KEYS.has(k))) return null
-  return obj[arrayKey] as unknown[]
 }

@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import type { Readable } from 'node:stream'
 import { decodedText, type InputDamage } from './decode'
-import { JsonSplitter, type RawRecord, type ReadOutput, type ReadReject } from './json-splitter'
+import { JsonSplitter } from './json-splitter'
 import { isWholeJson, LineSplitter } from './line-splitter'
+import type { RawRecord, ReadOutput, ReadReject } from './read-output'
 import { DEFAULT_MAX_RECORD_BYTES, type RecordLimits } from './record-limits'
 
-export type { RawRecord, ReadReject } from './json-splitter'
+export type { RawRecord, ReadReject } from './read-output'
 /** Records read, and records the reader itself rejects (too large, or where the input broke off). */
 export type RecordBatch = { document: boolean; records: RawRecord[]; rejects: ReadReject[] }
 
