@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_MAX_RECORD_BYTES, maxRecordBytesSchema } from '@/lib/ingest/record-limits'
 
 const envSchema = z.object({
   CUSTODY_DATA_DIR: z.string().min(1).default('./.custody'),
@@ -10,6 +11,7 @@ const envSchema = z.object({
   CUSTODY_CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be a cluster name').optional(),
   CUSTODY_QUERY_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  CUSTODY_MAX_RECORD_BYTES: maxRecordBytesSchema.default(DEFAULT_MAX_RECORD_BYTES),
 })
 
 export type CustodyConfig = {
@@ -17,6 +19,8 @@ export type CustodyConfig = {
   clickhouse: { url?: string; user?: string; password?: string; database?: string; cluster?: string }
   queryTimeoutSeconds: number
   databaseUrl?: string
+  /** ingest rejects a larger record alone */
+  maxRecordBytes: number
 }
 
 /** Reads the environment once per call; tests change process.env between stores. */
@@ -38,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CustodyConfig 
     },
     queryTimeoutSeconds: e.CUSTODY_QUERY_TIMEOUT_SECONDS,
     databaseUrl: e.DATABASE_URL,
+    maxRecordBytes: e.CUSTODY_MAX_RECORD_BYTES,
   }
 }
 

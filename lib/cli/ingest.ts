@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { fileInput } from '@/lib/ingest/reader'
 import { ingest, type IngestSummary } from '@/lib/ingest/pipeline'
+import { maxRecordBytesSchema } from '@/lib/ingest/record-limits'
 import { sourceParser, INGESTIBLE_SOURCES } from '@/lib/sources'
 import { ProgressBar, knownSize } from './progress'
 import { UsageError } from './usage'
@@ -12,6 +13,7 @@ const argsSchema = z.object({
   source: z.enum(INGESTIBLE_SOURCES, { message: `--source must be one of: ${INGESTIBLE_SOURCES.join(', ')}` }),
   files: z.array(z.string().min(1)).min(1, 'name at least one file, or - for standard input'),
   json: z.boolean(),
+  maxRecordBytes: maxRecordBytesSchema.optional(),
 })
 
 export async function ingestCommand(argv: string[]): Promise<number> {
@@ -21,6 +23,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   for (const file of args.files) {
     const bar = new ProgressBar(file === '-' ? 'stdin' : file, knownSize(file))
     const summary = await ingest(sourceParser(args.source), [fileInput(file)], {
+      maxRecordBytes: args.maxRecordBytes,
       onProgress: (p) => bar.update(p.records, p.chars),
     })
     bar.done()
@@ -34,16 +37,25 @@ export async function ingestCommand(argv: string[]): Promise<number> {
 function parseIngestArgs(argv: string[]) {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { source: { type: 'string' }, json: { type: 'boolean', default: false } } })
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { source: { type: 'string' }, json: { type: 'boolean', default: false }, 'max-record-bytes': { type: 'string' } },
+    })
   } catch (err) {
     throw new UsageError((err as Error).message)
   }
-  const result = argsSchema.safeParse({ source: parsed.values.source, files: parsed.positionals, json: parsed.values.json })
-  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join('; '))
+  const { source, json, 'max-record-bytes': maxRecordBytes } = parsed.values
+  const result = argsSchema.safeParse({ source, files: parsed.positionals, json, maxRecordBytes })
+  if (!result.success) throw new UsageError(result.error.issues.map(usageMessage).join('; '))
   for (const file of result.data.files) {
     if (file !== '-' && !fs.existsSync(file)) throw new UsageError(`no such file: ${file}`)
   }
   return result.data
+}
+
+function usageMessage(issue: z.core.$ZodIssue): string {
+  return issue.path[0] === 'maxRecordBytes' ? `--max-record-bytes ${issue.message}` : issue.message
 }
 
 function merge(a: IngestSummary, b: IngestSummary): IngestSummary {

@@ -18,6 +18,11 @@ async function main(argv: string[]): Promise<number> {
   return command(rest)
 }
 
+// a reader that stops early (`| head`) closes the pipe: what is left to print has nowhere to go
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err
+})
+
 main(process.argv.slice(2))
   .catch((err: unknown) => {
     if (err instanceof UsageError) {
@@ -34,5 +39,14 @@ main(process.argv.slice(2))
   .then(async (code) => {
     await closeClickHouse().catch(() => {})
     await (await import('@/db')).closeAppStore()
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)])
     process.exit(code)
   })
+
+/**
+ * Resolves once everything written so far has been handed to the OS. Writes to a pipe are
+ * asynchronous: exiting before they finish cuts the output at what the pipe held (64 KiB).
+ */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()))
+}

@@ -6,7 +6,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  npm run -s custody -- ingest --source <source> <file|->...  [--json]
+  npm run -s custody -- ingest --source <source> <file|->...  [--json] [--max-record-bytes <n>]
   npm run -s custody -- report <name> --from <iso-time> --to <iso-time> --json
   npm run -s custody -- demo [--dir <folder>] [--scale <n>]
   npm run -s custody -- migrate
@@ -14,4 +14,5 @@ export const USAGE = `Usage:
 
 Sources: okta, gateway, keys
 Roles: auditor, compliance, security, admin
-Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL`
+Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL,
+  CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone)`

@@ -1,11 +1,13 @@
 /**
- * Collects items and hands them on in batches: when `maxItems` are waiting, or
- * `maxDelayMs` after the first one arrived, whichever comes first. Writes run one
+ * Collects items and hands them on in batches: when `maxItems` are waiting, or items of
+ * `maxBytes` (as `sizeOf` counts them), or `maxDelayMs` after the first one arrived,
+ * whichever comes first. Writes run one
  * at a time, in order (a batch's dedupe check sees every earlier batch stored).
  * One batch may be written while the next is filled; `add` waits beyond that (back-pressure).
  */
 export class BatchWriter<T> {
   private waiting: T[] = []
+  private waitingBytes = 0
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
   /** the chain without its newest write: awaiting it leaves one write in flight */
@@ -14,7 +16,7 @@ export class BatchWriter<T> {
 
   constructor(
     private readonly write: (batch: T[]) => Promise<void>,
-    private readonly knobs: { maxItems: number; maxDelayMs: number },
+    private readonly knobs: { maxItems: number; maxDelayMs: number; maxBytes?: number; sizeOf?: (item: T) => number },
   ) {}
 
   async add(item: T): Promise<void> {
@@ -23,8 +25,12 @@ export class BatchWriter<T> {
 
   async addAll(items: T[]): Promise<void> {
     this.raiseFailure()
-    for (const item of items) this.waiting.push(item)
-    if (this.waiting.length >= this.knobs.maxItems) {
+    const { sizeOf } = this.knobs
+    for (const item of items) {
+      this.waiting.push(item)
+      if (sizeOf) this.waitingBytes += sizeOf(item)
+    }
+    if (this.waiting.length >= this.knobs.maxItems || this.waitingBytes >= (this.knobs.maxBytes ?? Infinity)) {
       this.startWrite()
       await this.beforeNewest
       this.raiseFailure()
@@ -45,6 +51,7 @@ export class BatchWriter<T> {
     const batch = this.waiting
     if (batch.length === 0) return
     this.waiting = []
+    this.waitingBytes = 0
     this.beforeNewest = this.chain
     this.chain = this.chain
       .then(() => (this.failure === undefined ? this.write(batch) : undefined))

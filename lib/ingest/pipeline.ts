@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { insert } from '@/lib/clickhouse'
+import { loadConfig } from '@/lib/config'
 import type { SourceParser } from '@/lib/sources/types'
 import { BatchWriter } from './batch-writer'
+import { genericEnvelope } from './envelope'
 import { storeGatewayLinesInEngine } from './engine/gateway-fast-path'
+import { REJECTED_HEAD_CHARS } from './read-output'
 import { readRecords, type IngestInput, type RawRecord } from './reader'
+import { MAX_NESTING_DEPTH, nestedDeeperThan, TOO_DEEP_ERROR } from './record-limits'
 import { redactRejectedText } from './redact'
 import { storeRecords, type ParsedRecord } from './store-records'
 
@@ -30,7 +34,24 @@ export type IngestOptions = {
   engine?: boolean
   flushIntervalMs?: number
   keepRejects?: number
+  /** a larger record is rejected alone (default: CUSTODY_MAX_RECORD_BYTES, 1 MiB) */
+  maxRecordBytes?: number
   onProgress?: (p: IngestProgress) => void
+}
+
+/**
+ * Batches are bounded by their text as well as by count, so records near the size limit
+ * cannot pile up: 32 MiB is ~50k typical records, 64 MiB ~100k gateway lines (~600 bytes each).
+ */
+const BATCH_BYTES = 32 << 20
+const ENGINE_BATCH_BYTES = 64 << 20
+
+/** The text a parsed record stores (its raw lines). */
+function storedSize(record: ParsedRecord): number {
+  let size = 0
+  for (const row of record.requests) size += row.raw.length
+  for (const row of record.facts) size += row.raw.length
+  return size
 }
 
 type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }
@@ -42,6 +63,8 @@ export async function ingest(parser: SourceParser, inputs: IngestInput[], opts: 
   const records = new BatchWriter<ParsedRecord>((batch) => run.store(batch), {
     maxItems: opts.batchSize ?? 20_000,
     maxDelayMs: opts.flushIntervalMs ?? 1000,
+    maxBytes: BATCH_BYTES,
+    sizeOf: storedSize,
   })
   const rejects = new BatchWriter<RejectRow>((rows) => insert('ingest_rejects', rows, { tag: 'ingest:rejects' }), {
     maxItems: 5_000,
@@ -101,7 +124,12 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
           summary.duplicates += outcome.duplicates
           for (const raw of outcome.fallback) await run.readRecord(file, raw, records, false)
         },
-        { maxItems: opts.engineBatchSize ?? 100_000, maxDelayMs: opts.flushIntervalMs ?? 1000 },
+        {
+          maxItems: opts.engineBatchSize ?? 100_000,
+          maxDelayMs: opts.flushIntervalMs ?? 1000,
+          maxBytes: ENGINE_BATCH_BYTES,
+          sizeOf: (l) => l.text.length,
+        },
       )
     },
 
@@ -110,8 +138,13 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       let expandedExtra = 0
       let lastLine = 0
       const engine = parser.name === 'gateway' && opts.engine !== false ? run.engineWriter(input.name, records) : null
+      const limits = { maxRecordBytes: opts.maxRecordBytes ?? loadConfig().maxRecordBytes }
       try {
-        for await (const batch of readRecords(input.open())) {
+        for await (const batch of readRecords(input.open(), limits)) {
+          for (const bad of batch.rejects) {
+            summary.read++
+            await run.reject(input.name, bad.line + (batch.document ? expandedExtra : 0), bad.error, bad.text)
+          }
           if (engine && !batch.document) {
             await engine.addAll(batch.records)
             lastLine = batch.records.at(-1)?.line ?? lastLine
@@ -136,6 +169,11 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
 
     /** Returns how many extra records an envelope expanded into (for document numbering). */
     async readRecord(file: string, raw: RawRecord, records: BatchWriter<ParsedRecord>, document: boolean): Promise<number> {
+      if (nestedDeeperThan(raw.text, MAX_NESTING_DEPTH)) {
+        summary.read++
+        await run.reject(file, raw.line, TOO_DEEP_ERROR, raw.text.slice(0, REJECTED_HEAD_CHARS))
+        return 0
+      }
       let value: unknown
       try {
         value = JSON.parse(raw.text)
@@ -157,7 +195,13 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
 
     async parseOne(file: string, line: number, value: unknown, text: string, records: BatchWriter<ParsedRecord>) {
       summary.read++
-      const parsed = parser.parse(value, text)
+      let parsed
+      try {
+        parsed = parser.parse(value, text)
+      } catch (err) {
+        // a parser's own failure on one odd record must not cost the rest of the file
+        return run.reject(file, line, `could not be parsed: ${(err as Error).message}`, text)
+      }
       if (!parsed.ok) return run.reject(file, line, parsed.error, text)
       const eventId = parsed.requests[0]?.event_id ?? parsed.facts[0]?.event_id
       const time = parsed.requests[0]?.time ?? parsed.facts[0]?.time
@@ -172,19 +216,4 @@ function batchChars(records: RawRecord[]): number {
   let n = 0
   for (const r of records) n += r.text.length + 1
   return n
-}
-
-const ENVELOPE_KEYS = ['value', 'items', 'events', 'logs', 'records', 'data']
-/** keys a vendor page carries beside its records; a record with other keys is not a page */
-const PAGE_KEYS = new Set(['kind', 'etag', 'nextPageToken', 'next', 'nextLink', 'total', 'start', 'limit', 'length', 'page', 'per_page', 'cursor'])
-
-/** Vendor API pages: `{"value": [...]}` (Graph), `{"items": [...]}` (Google), `{"logs": [...]}` … */
-function genericEnvelope(value: unknown): unknown[] | null {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return null
-  const obj = value as Record<string, unknown>
-  const arrayKey = ENVELOPE_KEYS.find((k) => Array.isArray(obj[k]))
-  if (!arrayKey) return null
-  const others = Object.keys(obj).filter((k) => k !== arrayKey)
-  if (!others.every((k) => k.startsWith('@') || PAGE_KEYS.has(k))) return null
-  return obj[arrayKey] as unknown[]
 }

@@ -1,11 +1,14 @@
 import fs from 'node:fs'
-import { createGunzip } from 'node:zlib'
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
+import { decodedText, type InputDamage } from './decode'
 import { JsonSplitter } from './json-splitter'
+import { isWholeJson, LineSplitter } from './line-splitter'
+import type { RawRecord, ReadOutput, ReadReject } from './read-output'
+import { DEFAULT_MAX_RECORD_BYTES, type RecordLimits } from './record-limits'
 
-/** One record's exact text and where it was: the NDJSON line, or the record index in a document. */
-export type RawRecord = { line: number; text: string }
-export type RecordBatch = { document: boolean; records: RawRecord[] }
+export type { RawRecord, ReadReject } from './read-output'
+/** Records read, and records the reader itself rejects (too large, or where the input broke off). */
+export type RecordBatch = { document: boolean; records: RawRecord[]; rejects: ReadReject[] }
 
 export type IngestInput = { name: string; open: () => Readable }
 
@@ -14,93 +17,50 @@ export function fileInput(pathOrDash: string): IngestInput {
   return { name: pathOrDash, open: () => fs.createReadStream(pathOrDash, { highWaterMark: 1 << 20 }) }
 }
 
+/** A batch is handed on once it holds this many records, or this much text read. */
+const BATCH_RECORDS = 2000
+const BATCH_CHARS = 4 << 20
+
 /**
  * Streams records out of NDJSON, one JSON array, or a JSON document (page envelope),
  * gzip-compressed or not. NDJSON is recognised by a first line that is a whole
- * JSON value; anything else is read as a document.
+ * JSON value; anything else is read as a document. Memory stays within a few chunks,
+ * one batch and one record of at most `maxRecordBytes`, whatever the input's size.
  */
-export async function* readRecords(input: Readable): AsyncGenerator<RecordBatch> {
-  const text = await decoded(input)
-  const iterator = text[Symbol.asyncIterator]()
-  const first = await iterator.next()
-  if (first.done) return
-  const head = first.value as string
-  const rest = { [Symbol.asyncIterator]: () => iterator }
-  if (looksLikeNdjson(head)) {
-    for await (const records of ndjsonRecords(head, rest)) yield { document: false, records }
-  } else {
-    for await (const records of documentRecords(head, rest)) yield { document: true, records }
+export async function* readRecords(
+  input: Readable,
+  limits: RecordLimits = { maxRecordBytes: DEFAULT_MAX_RECORD_BYTES },
+): AsyncGenerator<RecordBatch> {
+  const ending: InputDamage = {}
+  const text = decodedText(input, ending)
+  const first = await text.next()
+  const out: ReadOutput = { records: [], rejects: [] }
+  const document = !first.done && !looksLikeNdjson(first.value)
+  const splitter = document ? new JsonSplitter(limits, out) : new LineSplitter(limits, out)
+  const taken = () => {
+    const batch = { document, records: out.records, rejects: out.rejects }
+    out.records = []
+    out.rejects = []
+    return batch
   }
-}
-
-async function decoded(input: Readable): Promise<Readable> {
-  const bytes = input[Symbol.asyncIterator]()
-  const first = await bytes.next()
-  const replay = Readable.from(
-    (async function* () {
-      if (first.done) return
-      yield first.value as Buffer
-      for (let next = await bytes.next(); !next.done; next = await bytes.next()) yield next.value as Buffer
-    })(),
-    { objectMode: false },
-  )
-  const head = first.done ? undefined : (first.value as Buffer)
-  const gzipped = head !== undefined && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b
-  const out = gzipped ? replay.pipe(createGunzip()) : replay
-  if (gzipped) replay.on('error', (e) => out.destroy(e))
-  out.setEncoding('utf8')
-  return out
+  let chars = 0
+  for (let next = first; !next.done; next = await text.next()) {
+    splitter.push(next.value)
+    chars += next.value.length
+    const found = out.records.length + out.rejects.length
+    if (found > 0 && (out.records.length >= BATCH_RECORDS || chars >= BATCH_CHARS || out.rejects.length > 0)) {
+      yield taken()
+      chars = 0
+    }
+  }
+  splitter.end(ending.damage)
+  if (out.records.length > 0 || out.rejects.length > 0) yield taken()
 }
 
 function looksLikeNdjson(head: string): boolean {
   const trimmed = head.trimStart()
   if (!trimmed.startsWith('{')) return !trimmed.startsWith('[')
   const newline = trimmed.indexOf('\n')
-  const firstLine = newline < 0 ? trimmed : trimmed.slice(0, newline)
-  const splitter = new JsonSplitter()
-  try {
-    const values = splitter.push(firstLine)
-    splitter.end()
-    return values.length === 1
-  } catch {
-    return newline < 0 // a single unfinished line: let the document reader say so
-  }
-}
-
-const BATCH = 2000
-
-async function* ndjsonRecords(head: string, rest: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
-  let partial = head
-  let line = 0
-  let out: RawRecord[] = []
-  const take = function* (chunk: string): Generator<RawRecord[]> {
-    let from = 0
-    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
-      line++
-      const text = chunk.charCodeAt(nl - 1) === 13 ? chunk.slice(from, nl - 1) : chunk.slice(from, nl)
-      if (text.trim().length > 0) out.push({ line, text })
-      from = nl + 1
-      if (out.length >= BATCH) {
-        yield out
-        out = []
-      }
-    }
-    partial = chunk.slice(from)
-  }
-  yield* take(partial)
-  for await (const chunk of rest) yield* take(partial + chunk)
-  if (partial.trim().length > 0) out.push({ line: line + 1, text: partial.replace(/\r$/, '') })
-  if (out.length > 0) yield out
-}
-
-async function* documentRecords(head: string, rest: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
-  const splitter = new JsonSplitter()
-  let index = 0
-  const number = (texts: string[]) => texts.map((text) => ({ line: ++index, text }))
-  yield number(splitter.push(head))
-  for await (const chunk of rest) {
-    const done = splitter.push(chunk)
-    if (done.length > 0) yield number(done)
-  }
-  splitter.end()
+  // a single unfinished line is a long NDJSON line; a document's first line is not whole JSON
+  return newline < 0 || isWholeJson(trimmed.slice(0, newline))
 }

@@ -12,6 +12,19 @@ describe('BatchWriter', () => {
     expect(written).toEqual([[1, 2, 3], [4, 5, 6], [7]])
   })
 
+  it('writes a batch once its items reach maxBytes, however few they are', async () => {
+    const written: string[][] = []
+    const writer = new BatchWriter<string>(async (b) => void written.push(b), {
+      maxItems: 1000,
+      maxDelayMs: 10_000,
+      maxBytes: 10,
+      sizeOf: (s) => s.length,
+    })
+    for (const text of ['aaaa', 'bbbb', 'cccc', 'd', 'eeeeeeeeeeee', 'f']) await writer.add(text)
+    await writer.flush()
+    expect(written).toEqual([['aaaa', 'bbbb', 'cccc'], ['d', 'eeeeeeeeeeee'], ['f']])
+  })
+
   it('writes a partial batch once the interval has passed', async () => {
     const written: number[][] = []
     const writer = new BatchWriter<number>(async (b) => void written.push(b), { maxItems: 100, maxDelayMs: 20 })

@@ -102,9 +102,21 @@ describe('ingest', () => {
     expect(await count('gateway_requests', sql`event_id IN ('ev-50', 'ev-52', 'ev-53')`)).toBe(3)
   })
 
+  it('stores every record of a page larger than the record limit, and rejects only the one over it', async () => {
+    const records = Array.from({ length: 40 }, (_, i) => JSON.parse(line(70 + i)))
+    records[7]['gen_ai.tool.name'] = 't'.repeat(3000)
+    const page = JSON.stringify({ '@odata.context': 'x', value: records })
+    for (const [name, text] of [['page.json', JSON.stringify(JSON.parse(page), null, 2)], ['page-one-line.json', page]]) {
+      const summary = await ingest(gatewaySource, [input(name, text)], { maxRecordBytes: 2048 })
+      expect(summary).toMatchObject({ read: 40, accepted: name === 'page.json' ? 39 : 0, rejected: 1 })
+      expect(summary.rejects).toEqual([{ file: name, line: name === 'page.json' ? 8 : 1, error: expect.stringMatching(/^record larger than 2048 bytes/) }])
+    }
+    expect(await count('gateway_requests', sql`startsWith(event_id, 'ev-') AND toInt32OrZero(substring(event_id, 4)) BETWEEN 70 AND 109`)).toBe(39)
+  })
+
   it('reports a document cut off mid-record and keeps the records before it', async () => {
     const summary = await ingest(gatewaySource, [input('cut.json', `[${line(60)}, {"time": "2026`)])
     expect(summary).toMatchObject({ read: 2, accepted: 1, rejected: 1 })
-    expect(summary.rejects[0].error).toMatch(/unreadable input: document ended inside a JSON value/)
+    expect(summary.rejects[0]).toMatchObject({ line: 2, error: 'input cut short: the document ends inside a JSON value' })
   })
 })
