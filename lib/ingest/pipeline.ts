@@ -4,7 +4,7 @@ import type { SourceParser } from '@/lib/sources/types'
 import { BatchWriter } from './batch-writer'
 import { storeGatewayLinesInEngine } from './engine/gateway-fast-path'
 import { readRecords, type IngestInput, type RawRecord } from './reader'
-import { redactRejectedText } from './redact'
+import { redactRejectReason, redactRejectedText } from './redact'
 import { storeRecords, type ParsedRecord } from './store-records'
 
 export type Reject = { file: string; line: number; error: string }
@@ -76,7 +76,8 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
     summary,
     onReject: async (_row: RejectRow) => {},
 
-    async reject(file: string, line: number, error: string, text: string) {
+    async reject(file: string, line: number, reason: string, text: string) {
+      const error = redactRejectReason(reason)
       summary.rejected++
       if (summary.rejects.length < keep) summary.rejects.push({ file, line, error })
       await run.onReject({ run_id: summary.run_id, source: parser.name, file, line, reason: error, raw: redactRejectedText(text) })

@@ -1,45 +1,67 @@
 import { secretFingerprint } from '@/lib/sources/fingerprint'
+import { mayHoldSecret } from './secrets/hint'
+import { isSecretName, SECRET_NAME_ENDING, SECRET_NAME_EXACT } from './secrets/names'
+import { AUTH_SCHEME, JWT, KEY_PREFIX } from './secrets/shapes'
 
 /**
- * Replaces every raw secret in a record by its `sha256:<hex>` fingerprint (metrics.md, Secrets):
- * values of secret-named fields (in JSON or query strings), JWTs and `Bearer`/`SSWS`/`Basic`
- * credentials. A source names the fields it treats as secrets.
+ * The one secret scrubber (metrics.md, Secrets): every parser, every rejected line and the
+ * engine's staging go through it. A secret is found by its field's name (secrets/names.ts:
+ * `access_token`, `clientSecret`, `x-api-key`, `Authorization`, `Cookie`, … in any case, at
+ * any depth, as a JSON key or a query parameter) or by its shape (secrets/shapes.ts: a JWT,
+ * a `Bearer`/`Basic`/`SSWS` credential, an API key with a well-known prefix), and replaced
+ * by its `sha256:<hex>` fingerprint; an auth scheme stays in front of it.
  */
 
-export const SECRET_FIELD_NAMES = [
-  'access_token', 'refresh_token', 'id_token', 'device_secret', 'client_secret', 'client_assertion', 'password', 'api_key', 'apikey',
-]
+export { mayHoldSecret }
 
-export type SecretScrubber = { scrubText(text: string): string; scrubRecord<T>(value: T): T }
+// the value may be cut off by the end of a damaged line
+const JSON_SECRET = new RegExp(
+  `("(?:[^"\\\\]|\\\\.)*?${SECRET_NAME_ENDING}"\\s*:\\s*"|"${SECRET_NAME_EXACT}"\\s*:\\s*")((?:[^"\\\\]|\\\\.)+)`,
+  'gi',
+)
+const QUERY_SECRET = new RegExp(`((?:^|[?&#;\\s])(?:[^=&#;\\s"?]*${SECRET_NAME_ENDING}|${SECRET_NAME_EXACT})=)([^&#;\\s"]+)`, 'gi')
 
-export function secretScrubber(fieldNames: string[] = SECRET_FIELD_NAMES): SecretScrubber {
-  const names = fieldNames.join('|')
-  const secretKey = new RegExp(`^(?:${names})$`, 'i')
-  const jsonSecret = new RegExp(`("(?:${names})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)+)"`, 'gi')
-  const querySecret = new RegExp(`([?&#](?:${names})=)([^&#\\s"]+)`, 'gi')
-  const scrubText = (text: string): string =>
-    text
-      .replace(jsonSecret, (_, head: string, value: string) => `${head}${fingerprintOnce(jsonUnescape(value))}"`)
-      .replace(querySecret, (_, head: string, value: string) => `${head}${fingerprintOnce(value)}`)
-      .replace(JWT, (token) => secretFingerprint(token))
-      .replace(AUTH_SCHEME, (_, scheme: string, space: string, secret: string) => `${scheme}${space}${secretFingerprint(secret)}`)
-  const scrubRecord = <T>(value: T, key = ''): T => {
-    if (typeof value === 'string') return (secretKey.test(key) ? fingerprintOnce(value) : scrubText(value)) as T
-    if (Array.isArray(value)) return value.map((entry) => scrubRecord(entry)) as T
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubRecord(v, k)])) as T
-    }
-    return value
-  }
-  return { scrubText, scrubRecord: (value) => scrubRecord(value) }
+/** Every secret in free text (a line that is not JSON, a string value, a reason) as its fingerprint. */
+export function scrubText(text: string): string {
+  return text
+    .replace(JSON_SECRET, (_, head: string, value: string) => `${head}${fingerprintOnce(jsonUnescape(value))}`)
+    .replace(QUERY_SECRET, (_, head: string, value: string) => `${head}${fingerprintOnce(value)}`)
+    .replace(JWT, (token) => secretFingerprint(token))
+    .replace(AUTH_SCHEME, (_, scheme: string, space: string, secret: string) => `${scheme}${space}${secretFingerprint(secret)}`)
+    .replace(KEY_PREFIX, (key) => secretFingerprint(key))
 }
 
-const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g
-// a credential is long and has a digit; prose such as "Basic authentication" is neither
-const AUTH_SCHEME = /\b(Bearer|SSWS|Basic)(\s+)(?=[A-Za-z._~+/-]*\d)([A-Za-z0-9._~+/-]{16,}=*)/gi
+/** A parsed record with every secret, at any depth, as its fingerprint. */
+export function scrubRecord<T>(value: T): T {
+  return scrub(value, false) as T
+}
+
+/** The record scrubbed, but for `kept`: top-level fields its parser reads a raw secret from, then drops. */
+export function scrubRecordExcept(record: Record<string, unknown>, kept: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, kept.includes(k) ? v : scrub(v, isSecretName(k))]))
+}
+
+function scrub(value: unknown, secret: boolean): unknown {
+  if (typeof value === 'string') return secret ? fingerprintValue(value) : scrubText(value)
+  if (typeof value === 'number') return secret ? secretFingerprint(String(value)) : value
+  if (Array.isArray(value)) return value.map((entry) => scrub(entry, secret))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret || isSecretName(k))]))
+  }
+  return value
+}
+
+const SCHEME_AND_SECRET = /^(Bearer|Basic|SSWS|Token)(\s+)(\S+)$/i
+
+/** A secret-named field's value: `Bearer <secret>` keeps its scheme, so the fingerprint is the credential's. */
+function fingerprintValue(value: string): string {
+  if (value.trim() === '') return value
+  const scheme = SCHEME_AND_SECRET.exec(value.trim())
+  return scheme ? `${scheme[1]}${scheme[2]}${fingerprintOnce(scheme[3])}` : fingerprintOnce(value)
+}
 
 function fingerprintOnce(secret: string): string {
-  return secret.startsWith('sha256:') ? secret : secretFingerprint(secret)
+  return /^sha256:[0-9a-f]{64}$/.test(secret) ? secret : secretFingerprint(secret)
 }
 
 function jsonUnescape(value: string): string {

@@ -1,0 +1,23 @@
+/**
+ * Secrets recognised by their shape, wherever they are: JWTs, credentials after an HTTP
+ * auth scheme, and API keys with a well-known prefix.
+ */
+
+export const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g
+/** every JWT contains it */
+export const JWT_MARK = 'eyJ'
+
+const SCHEMES = '(?:bearer|basic|ssws)'
+// a credential is long and has a digit; prose such as "Basic authentication" is neither
+export const AUTH_SCHEME = new RegExp(`\\b(${SCHEMES})([ \\t]+)(?=[A-Za-z._~+/-]*\\d)([A-Za-z0-9._~+/-]{16,}=*)`, 'gi')
+
+/** Prefixes of provider API keys (OpenAI/Anthropic, Stripe, GitHub, GitLab, Slack, Google, Hugging Face, npm, AWS). */
+const KEY_PREFIXES = '(?:sk-|sk_live_|sk_test_|rk_live_|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|xapp-|AIza|hf_|npm_)'
+const AWS_KEY_PREFIXES = '(?:AKIA|ASIA)'
+export const KEY_PREFIX = new RegExp(
+  `\\b${KEY_PREFIXES}(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{16,}|\\b${AWS_KEY_PREFIXES}[A-Z0-9]{16}\\b`,
+  'g',
+)
+
+/** Where a shape could start: each shape's regex matches only where one of these does. */
+export const SHAPE_STARTS = [new RegExp(`\\b${SCHEMES}[ \\t]`, 'i'), new RegExp(`\\b(?:${KEY_PREFIXES}|${AWS_KEY_PREFIXES})`)]
