@@ -19,5 +19,6 @@ export const KEY_PREFIX = new RegExp(
   'g',
 )
 
-/** Where a shape could start: each shape's regex matches only where one of these does. */
-export const SHAPE_STARTS = [new RegExp(`\\b${SCHEMES}[ \\t]`, 'i'), new RegExp(`\\b(?:${KEY_PREFIXES}|${AWS_KEY_PREFIXES})`)]
+/** Where a shape could start: AUTH_SCHEME and KEY_PREFIX match only where these do. */
+export const SCHEME_START = new RegExp(`\\b${SCHEMES}[ \\t]`, 'i')
+export const KEY_PREFIX_START = new RegExp(`\\b(?:${KEY_PREFIXES}|${AWS_KEY_PREFIXES})`)
