@@ -2,7 +2,7 @@ import { rawEventId } from './fingerprint'
 import { gatewayLine, withLegacyKeys, type GatewayLine } from './gateway/line'
 import { presentedSecret, type PresentedSecret, type TokenClaims } from './gateway/secret'
 import { fieldError, isJsonObject } from './record-fields'
-import { mayHoldSecret, scrubRecordExcept } from './secrets'
+import { scrubbedRecord } from './secrets'
 import type { CredentialType, GatewayRequestRow, Outcome, SourceParser } from './types'
 
 /** `--source gateway`: one line of the gateway log (shared/spec/gateway-log.md) → one request row. */
@@ -12,8 +12,9 @@ export const gatewaySource: SourceParser = {
   parse(value, raw) {
     if (!isJsonObject(value)) return { ok: false, error: 'line is not a JSON object' }
     // every value is read scrubbed (metrics.md, Secrets), but `token`: its secret is hashed here, then dropped
-    const scrubbed = mayHoldSecret(raw)
-    const record = scrubbed ? scrubRecordExcept(value, ['token']) : value
+    const read = scrubbedRecord(value, raw, ['token'])
+    if ('error' in read) return { ok: false, error: read.error }
+    const { record, scrubbed } = read
     const parsed = gatewayLine.safeParse(withLegacyKeys(record))
     if (!parsed.success) return { ok: false, error: fieldError(parsed.error) }
     const secret = parsed.data.token ? presentedSecret(parsed.data.token) : null

@@ -1,7 +1,7 @@
 import { rawEventId, sha256Hex } from './fingerprint'
 import { keyRecord, SECRET_FIELDS, type KeyRecord } from './keys/record'
 import { fieldError, isJsonObject } from './record-fields'
-import { mayHoldSecret, scrubRecordExcept } from './secrets'
+import { scrubbedRecord } from './secrets'
 import { BLANK_FACT_DETAILS, type IdpFactRow, type SourceParser } from './types'
 
 /**
@@ -15,8 +15,9 @@ export const keysSource: SourceParser = {
   parse(value, raw) {
     if (!isJsonObject(value)) return { ok: false, error: 'record is not a JSON object' }
     // every value is read scrubbed (metrics.md, Secrets), but the raw key: it is hashed here, then dropped
-    const scrubbed = mayHoldSecret(raw)
-    const record = scrubbed ? scrubRecordExcept(value, SECRET_FIELDS) : value
+    const read = scrubbedRecord(value, raw, SECRET_FIELDS)
+    if ('error' in read) return { ok: false, error: read.error }
+    const { record, scrubbed } = read
     const parsed = keyRecord.safeParse(record)
     if (!parsed.success) return { ok: false, error: fieldError(parsed.error) }
     const key = parsed.data

@@ -25,7 +25,7 @@ import type { SourceParser, SubjectKind } from '@/lib/sources/types'
 import { oktaLogEvent, validationError, type OktaLogEvent } from '@/lib/sources/okta/log-event'
 import { distinctFacts, factRows, type FactDraft } from '@/lib/sources/okta/facts'
 import { identityFacts, serviceIdentity, targetPerson, targetService } from '@/lib/sources/okta/principals'
-import { mayHoldSecret, scrubRecord } from '@/lib/sources/secrets'
+import { scrubbedRecord } from '@/lib/sources/secrets'
 import { apiTokenFacts, apiTokenRevocationFacts, tokenGrantFacts, tokenRevocationFacts } from '@/lib/sources/okta/tokens'
 
 type SubjectEventKinds = ReadonlyMap<string, Exclude<SubjectKind, ''>>
@@ -57,8 +57,9 @@ export const oktaSource: SourceParser = {
   name: 'okta',
   table: 'idp_events',
   parse(value, raw) {
-    const scrubbed = mayHoldSecret(raw)
-    const record = scrubbed ? scrubRecord(value) : value
+    const read = scrubbedRecord(value, raw)
+    if ('error' in read) return { ok: false, error: read.error }
+    const { record, scrubbed } = read
     const checked = oktaLogEvent.safeParse(record, { reportInput: true })
     if (!checked.success) return { ok: false, error: validationError(checked.error) }
     const event = checked.data

@@ -31,24 +31,46 @@ export function scrubText(text: string): string {
     .replace(KEY_PREFIX, (key) => secretFingerprint(key))
 }
 
-/** A parsed record with every secret, at any depth, as its fingerprint. */
+/** A parsed record with every secret, at any depth, as its fingerprint. Throws RecordTooDeep past MAX_DEPTH. */
 export function scrubRecord<T>(value: T): T {
-  return scrub(value, false) as T
+  return scrub(value, false, 0) as T
 }
 
-/** The record scrubbed, but for `kept`: top-level fields its parser reads a raw secret from, then drops. */
-export function scrubRecordExcept(record: Record<string, unknown>, kept: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, kept.includes(k) ? v : scrub(v, isSecretName(k))]))
+export type ScrubbedRecord<T> = { record: T; scrubbed: boolean } | { error: string }
+
+/**
+ * A parser's view of a record: as it came when its raw text cannot hold a secret, else
+ * scrubbed but for `kept`, top-level fields the parser reads a raw secret from (to hash
+ * it), then drops. A record too deep to walk is an error, so its parser rejects it.
+ */
+export function scrubbedRecord<T>(value: T, raw: string, kept: readonly string[] = []): ScrubbedRecord<T> {
+  if (!mayHoldSecret(raw)) return { record: value, scrubbed: false }
+  try {
+    if (kept.length === 0 || value === null || typeof value !== 'object' || Array.isArray(value)) return { record: scrubRecord(value), scrubbed: true }
+    const entries = Object.entries(value).map(([k, v]) => [k, kept.includes(k) ? v : scrub(v, isSecretName(k), 1)])
+    return { record: Object.fromEntries(entries) as T, scrubbed: true }
+  } catch (err) {
+    if (err instanceof RecordTooDeep) return { error: err.message }
+    throw err
+  }
 }
 
-function scrub(value: unknown, secret: boolean): unknown {
+/** Deeper than this a record is not walked (nor could it be stored): it is rejected. */
+const MAX_DEPTH = 1000
+
+export class RecordTooDeep extends Error {
+  constructor() {
+    super(`record: nested more than ${MAX_DEPTH} levels deep`)
+  }
+}
+
+function scrub(value: unknown, secret: boolean, depth: number): unknown {
   if (typeof value === 'string') return secret ? fingerprintValue(value) : scrubText(value)
   if (typeof value === 'number') return secret ? secretFingerprint(String(value)) : value
-  if (Array.isArray(value)) return value.map((entry) => scrub(entry, secret))
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret || isSecretName(k))]))
-  }
-  return value
+  if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_DEPTH) throw new RecordTooDeep()
+  if (Array.isArray(value)) return value.map((entry) => scrub(entry, secret, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret || isSecretName(k), depth + 1)]))
 }
 
 const SCHEME_AND_SECRET = /^(Bearer|Basic|SSWS|Token)(\s+)(\S+)$/i

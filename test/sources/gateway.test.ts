@@ -364,6 +364,11 @@ describe('gateway line: secrets anywhere else (metrics.md, Secrets)', () => {
     expect(row.raw).not.toContain('at-123')
   })
 
+  it('a line that might hold a secret but is nested too deep to scrub is rejected, not thrown', () => {
+    const raw = `{"time":"2026-10-03T14:22:05.118Z","mcp.method.name":"tools/call","token":"abc","x":${'['.repeat(5000)}${']'.repeat(5000)}}`
+    expect(errorOf(raw)).toBe('record: nested more than 1000 levels deep')
+  })
+
   it('a line that holds no secret is stored byte for byte as it came', () => {
     const raw = '{"time":"2026-10-03T14:22:05.118Z", "mcp.method.name":"tools/call", "auth.scheme":"bearer", "token_type":"Bearer"}'
     expect(requestOf(raw).raw).toBe(raw)
