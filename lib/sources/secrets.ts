@@ -1,7 +1,7 @@
 import { secretFingerprint } from '@/lib/sources/fingerprint'
 import { mayHoldSecret } from './secrets/hint'
 import { isSecretName, SECRET_NAME_ENDING, SECRET_NAME_EXACT } from './secrets/names'
-import { AUTH_SCHEME, JWT, KEY_PREFIX } from './secrets/shapes'
+import { AUTH_SCHEME, JWT, KEY_PREFIX, SCHEMED_SECRET } from './secrets/shapes'
 
 /**
  * The one secret scrubber (metrics.md, Secrets): every parser, every rejected line and the
@@ -73,17 +73,17 @@ function scrub(value: unknown, secret: boolean, depth: number): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret || isSecretName(k), depth + 1)]))
 }
 
-const SCHEME_AND_SECRET = /^(Bearer|Basic|SSWS|Token)(\s+)(\S+)$/i
-
 /** A secret-named field's value: `Bearer <secret>` keeps its scheme, so the fingerprint is the credential's. */
 function fingerprintValue(value: string): string {
   if (value.trim() === '') return value
-  const scheme = SCHEME_AND_SECRET.exec(value.trim())
+  const scheme = SCHEMED_SECRET.exec(value.trim())
   return scheme ? `${scheme[1]}${scheme[2]}${fingerprintOnce(scheme[3])}` : fingerprintOnce(value)
 }
 
+const FINGERPRINT = /^sha256:[0-9a-f]{64}$/
+
 function fingerprintOnce(secret: string): string {
-  return /^sha256:[0-9a-f]{64}$/.test(secret) ? secret : secretFingerprint(secret)
+  return FINGERPRINT.test(secret) ? secret : secretFingerprint(secret)
 }
 
 function jsonUnescape(value: string): string {
