@@ -8,7 +8,7 @@ import { storeGatewayLinesInEngine } from './engine/gateway-fast-path'
 import { REJECTED_HEAD_CHARS } from './read-output'
 import { readRecords, type IngestInput, type RawRecord } from './reader'
 import { MAX_NESTING_DEPTH, nestedDeeperThan, TOO_DEEP_ERROR } from './record-limits'
-import { redactRejectedText } from './redact'
+import { redactRejectReason, redactRejectedText } from './redact'
 import { storeRecords, type ParsedRecord } from './store-records'
 
 export type Reject = { file: string; line: number; error: string }
@@ -99,7 +99,8 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
     summary,
     onReject: async (_row: RejectRow) => {},
 
-    async reject(file: string, line: number, error: string, text: string) {
+    async reject(file: string, line: number, reason: string, text: string) {
+      const error = redactRejectReason(reason)
       summary.rejected++
       if (summary.rejects.length < keep) summary.rejects.push({ file, line, error })
       await run.onReject({ run_id: summary.run_id, source: parser.name, file, line, reason: error, raw: redactRejectedText(text) })

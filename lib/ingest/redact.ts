@@ -1,7 +1,5 @@
-import { SECRET_FIELD_NAMES, secretScrubber } from '@/lib/sources/secrets'
+import { scrubRecord, scrubText } from '@/lib/sources/secrets'
 
-// a rejected line may be of any source's shape: treat every plausibly secret-named field as one
-const { scrubRecord, scrubText } = secretScrubber([...SECRET_FIELD_NAMES, 'token', 'secret', 'key', 'authorization'])
 const MAX_REJECT_TEXT = 4000
 
 /**
@@ -13,9 +11,17 @@ export function redactRejectedText(text: string): string {
     const value: unknown = JSON.parse(text)
     if (value && typeof value === 'object') return clip(JSON.stringify(scrubRecord(value)))
   } catch {
-    // not JSON: fall through to the textual redaction
+    // not JSON (or nested too deep to walk): fall through to the textual redaction
   }
   return clip(scrubText(text))
+}
+
+// V8 quotes the line around a bad character: `Unexpected token 'B', "Bearer ghp"... is not valid JSON`
+const QUOTED_INPUT = /, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON/
+
+/** A reject's reason names the line and field, never a part of the line that could be a secret. */
+export function redactRejectReason(reason: string): string {
+  return scrubText(reason.replace(QUOTED_INPUT, ''))
 }
 
 function clip(text: string): string {

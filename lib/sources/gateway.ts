@@ -2,22 +2,28 @@ import { rawEventId } from './fingerprint'
 import { gatewayLine, withLegacyKeys, type GatewayLine } from './gateway/line'
 import { presentedSecret, type PresentedSecret, type TokenClaims } from './gateway/secret'
 import { fieldError, isJsonObject } from './record-fields'
+import { scrubbedRecord } from './secrets'
 import type { CredentialType, GatewayRequestRow, Outcome, SourceParser } from './types'
 
 /** `--source gateway`: one line of the gateway log (shared/spec/gateway-log.md) → one request row. */
 export const gatewaySource: SourceParser = {
   name: 'gateway',
   table: 'gateway_requests',
-  parse(record, raw) {
-    if (!isJsonObject(record)) return { ok: false, error: 'line is not a JSON object' }
+  parse(value, raw) {
+    if (!isJsonObject(value)) return { ok: false, error: 'line is not a JSON object' }
+    // every value is read scrubbed (metrics.md, Secrets), but `token`: its secret is hashed here, then dropped
+    const read = scrubbedRecord(value, raw, ['token'])
+    if ('error' in read) return { ok: false, error: read.error }
+    const { record, scrubbed } = read
     const parsed = gatewayLine.safeParse(withLegacyKeys(record))
     if (!parsed.success) return { ok: false, error: fieldError(parsed.error) }
     const secret = parsed.data.token ? presentedSecret(parsed.data.token) : null
-    return { ok: true, requests: [requestRow(record, parsed.data, secret, raw)], facts: [] }
+    return { ok: true, requests: [requestRow(record, parsed.data, secret, raw, scrubbed)], facts: [] }
   },
 }
 
-function requestRow(record: Record<string, unknown>, line: GatewayLine, secret: PresentedSecret | null, raw: string): GatewayRequestRow {
+/** `raw` is the line's exact text; `record` the line, its secrets scrubbed when `scrubbed`. */
+function requestRow(record: Record<string, unknown>, line: GatewayLine, secret: PresentedSecret | null, raw: string, scrubbed: boolean): GatewayRequestRow {
   const method = line['mcp.method.name']
   const outcome = line.outcome ?? outcomeOfStatus(line['http.status'])
   const claims = secret?.kind === 'bearer' ? secret.claims : {}
@@ -46,7 +52,7 @@ function requestRow(record: Record<string, unknown>, line: GatewayLine, secret: 
     ...tokenClaims(line, claims),
     user_claim: line.user ?? '',
     api_key_name: line['apiKey.name'] ?? '',
-    raw: storedRaw(record, raw, secret),
+    raw: scrubbed ? storedRecord(record, secret) : raw,
   }
 }
 
@@ -98,9 +104,9 @@ function inferredScheme(record: Record<string, unknown>, line: GatewayLine, secr
   return 'none'
 }
 
-/** The exact line, unless it carried a raw secret: then the line without it (plus the key's fingerprint). */
-function storedRaw(record: Record<string, unknown>, raw: string, secret: PresentedSecret | null): string {
-  if (!secret) return raw
+/** A line that might hold a secret is stored scrubbed, and without the secret in `token` (plus the key's fingerprint). */
+function storedRecord(record: Record<string, unknown>, secret: PresentedSecret | null): string {
+  if (!secret) return JSON.stringify(record)
   const { token: _secret, ...rest } = record
   if (secret.kind === 'api_key' && !rest['apiKey.sha256']) rest['apiKey.sha256'] = secret.sha256
   return JSON.stringify(rest)

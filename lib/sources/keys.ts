@@ -1,6 +1,7 @@
 import { rawEventId, sha256Hex } from './fingerprint'
 import { keyRecord, SECRET_FIELDS, type KeyRecord } from './keys/record'
 import { fieldError, isJsonObject } from './record-fields'
+import { scrubbedRecord } from './secrets'
 import { BLANK_FACT_DETAILS, type IdpFactRow, type SourceParser } from './types'
 
 /**
@@ -11,8 +12,12 @@ import { BLANK_FACT_DETAILS, type IdpFactRow, type SourceParser } from './types'
 export const keysSource: SourceParser = {
   name: 'keys',
   table: 'idp_events',
-  parse(record, raw) {
-    if (!isJsonObject(record)) return { ok: false, error: 'record is not a JSON object' }
+  parse(value, raw) {
+    if (!isJsonObject(value)) return { ok: false, error: 'record is not a JSON object' }
+    // every value is read scrubbed (metrics.md, Secrets), but the raw key: it is hashed here, then dropped
+    const read = scrubbedRecord(value, raw, SECRET_FIELDS)
+    if ('error' in read) return { ok: false, error: read.error }
+    const { record, scrubbed } = read
     const parsed = keyRecord.safeParse(record)
     if (!parsed.success) return { ok: false, error: fieldError(parsed.error) }
     const key = parsed.data
@@ -24,7 +29,7 @@ export const keysSource: SourceParser = {
       ...fact,
       event_id: rawEventId(raw),
       fact_index: i,
-      raw: i === 0 ? storedRaw(record, raw, secret ? sha256 : undefined) : '',
+      raw: i === 0 ? (scrubbed ? storedRecord(record, secret ? sha256 : undefined) : raw) : '',
     }))
     return { ok: true, requests: [], facts }
   },
@@ -82,10 +87,9 @@ function rawSecret(key: KeyRecord): string | undefined {
   return SECRET_FIELDS.map((field) => key[field]?.trim()).find((secret) => secret)
 }
 
-/** The exact record, unless it carried the raw key: then the record without it, with its sha256. */
-function storedRaw(record: Record<string, unknown>, raw: string, secretSha256: string | undefined): string {
-  if (!secretSha256) return raw
+/** A record that might hold a secret is stored scrubbed and without the raw key (plus the key's sha256). */
+function storedRecord(record: Record<string, unknown>, secretSha256: string | undefined): string {
   const kept = Object.fromEntries(Object.entries(record).filter(([field]) => !(SECRET_FIELDS as readonly string[]).includes(field)))
-  if (!kept.sha256) kept.sha256 = secretSha256
+  if (secretSha256 && !kept.sha256) kept.sha256 = secretSha256
   return JSON.stringify(kept)
 }

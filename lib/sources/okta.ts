@@ -25,10 +25,8 @@ import type { SourceParser, SubjectKind } from '@/lib/sources/types'
 import { oktaLogEvent, validationError, type OktaLogEvent } from '@/lib/sources/okta/log-event'
 import { distinctFacts, factRows, type FactDraft } from '@/lib/sources/okta/facts'
 import { identityFacts, serviceIdentity, targetPerson, targetService } from '@/lib/sources/okta/principals'
-import { secretScrubber } from '@/lib/sources/secrets'
+import { scrubbedRecord } from '@/lib/sources/secrets'
 import { apiTokenFacts, apiTokenRevocationFacts, tokenGrantFacts, tokenRevocationFacts } from '@/lib/sources/okta/tokens'
-
-const { scrubRecord, scrubText } = secretScrubber()
 
 type SubjectEventKinds = ReadonlyMap<string, Exclude<SubjectKind, ''>>
 
@@ -58,11 +56,14 @@ const EVENT_HOOK = 'com.okta.event_hook'
 export const oktaSource: SourceParser = {
   name: 'okta',
   table: 'idp_events',
-  parse(record, raw) {
+  parse(value, raw) {
+    const read = scrubbedRecord(value, raw)
+    if ('error' in read) return { ok: false, error: read.error }
+    const { record, scrubbed } = read
     const checked = oktaLogEvent.safeParse(record, { reportInput: true })
     if (!checked.success) return { ok: false, error: validationError(checked.error) }
-    const event = scrubRecord(checked.data)
-    return { ok: true, requests: [], facts: factRows(event, factDrafts(event), scrubText(raw)) }
+    const event = checked.data
+    return { ok: true, requests: [], facts: factRows(event, factDrafts(event), scrubbed ? JSON.stringify(record) : raw) }
   },
   expand(document) {
     if (!isObject(document) || document.eventType !== EVENT_HOOK) return null

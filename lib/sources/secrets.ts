@@ -1,45 +1,89 @@
 import { secretFingerprint } from '@/lib/sources/fingerprint'
+import { mayHoldSecret } from './secrets/hint'
+import { isSecretName, SECRET_NAME_ENDING, SECRET_NAME_EXACT } from './secrets/names'
+import { AUTH_SCHEME, JWT, KEY_PREFIX, SCHEMED_SECRET } from './secrets/shapes'
 
 /**
- * Replaces every raw secret in a record by its `sha256:<hex>` fingerprint (metrics.md, Secrets):
- * values of secret-named fields (in JSON or query strings), JWTs and `Bearer`/`SSWS`/`Basic`
- * credentials. A source names the fields it treats as secrets.
+ * The one secret scrubber (metrics.md, Secrets): every parser, every rejected line and the
+ * engine's staging go through it. A secret is found by its field's name (secrets/names.ts:
+ * `access_token`, `clientSecret`, `x-api-key`, `Authorization`, `Cookie`, … in any case, at
+ * any depth, as a JSON key or a query parameter) or by its shape (secrets/shapes.ts: a JWT,
+ * a `Bearer`/`Basic`/`SSWS` credential, an API key with a well-known prefix), and replaced
+ * by its `sha256:<hex>` fingerprint; an auth scheme stays in front of it.
  */
 
-export const SECRET_FIELD_NAMES = [
-  'access_token', 'refresh_token', 'id_token', 'device_secret', 'client_secret', 'client_assertion', 'password', 'api_key', 'apikey',
-]
+export { mayHoldSecret }
 
-export type SecretScrubber = { scrubText(text: string): string; scrubRecord<T>(value: T): T }
+// the value may be cut off by the end of a damaged line
+const JSON_SECRET = new RegExp(
+  `("(?:[^"\\\\]|\\\\.)*?${SECRET_NAME_ENDING}"\\s*:\\s*"|"${SECRET_NAME_EXACT}"\\s*:\\s*")((?:[^"\\\\]|\\\\.)+)`,
+  'gi',
+)
+const QUERY_SECRET = new RegExp(`((?:^|[?&#;\\s])(?:[^=&#;\\s"?]*${SECRET_NAME_ENDING}|${SECRET_NAME_EXACT})=)([^&#;\\s"]+)`, 'gi')
 
-export function secretScrubber(fieldNames: string[] = SECRET_FIELD_NAMES): SecretScrubber {
-  const names = fieldNames.join('|')
-  const secretKey = new RegExp(`^(?:${names})$`, 'i')
-  const jsonSecret = new RegExp(`("(?:${names})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)+)"`, 'gi')
-  const querySecret = new RegExp(`([?&#](?:${names})=)([^&#\\s"]+)`, 'gi')
-  const scrubText = (text: string): string =>
-    text
-      .replace(jsonSecret, (_, head: string, value: string) => `${head}${fingerprintOnce(jsonUnescape(value))}"`)
-      .replace(querySecret, (_, head: string, value: string) => `${head}${fingerprintOnce(value)}`)
-      .replace(JWT, (token) => secretFingerprint(token))
-      .replace(AUTH_SCHEME, (_, scheme: string, space: string, secret: string) => `${scheme}${space}${secretFingerprint(secret)}`)
-  const scrubRecord = <T>(value: T, key = ''): T => {
-    if (typeof value === 'string') return (secretKey.test(key) ? fingerprintOnce(value) : scrubText(value)) as T
-    if (Array.isArray(value)) return value.map((entry) => scrubRecord(entry)) as T
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubRecord(v, k)])) as T
-    }
-    return value
-  }
-  return { scrubText, scrubRecord: (value) => scrubRecord(value) }
+/** Every secret in free text (a line that is not JSON, a string value, a reason) as its fingerprint. */
+export function scrubText(text: string): string {
+  return text
+    .replace(JSON_SECRET, (_, head: string, value: string) => `${head}${fingerprintOnce(jsonUnescape(value))}`)
+    .replace(QUERY_SECRET, (_, head: string, value: string) => `${head}${fingerprintOnce(value)}`)
+    .replace(JWT, (token) => secretFingerprint(token))
+    .replace(AUTH_SCHEME, (_, scheme: string, space: string, secret: string) => `${scheme}${space}${secretFingerprint(secret)}`)
+    .replace(KEY_PREFIX, (key) => secretFingerprint(key))
 }
 
-const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g
-// a credential is long and has a digit; prose such as "Basic authentication" is neither
-const AUTH_SCHEME = /\b(Bearer|SSWS|Basic)(\s+)(?=[A-Za-z._~+/-]*\d)([A-Za-z0-9._~+/-]{16,}=*)/gi
+/** A parsed record with every secret, at any depth, as its fingerprint. Throws RecordTooDeep past MAX_DEPTH. */
+export function scrubRecord<T>(value: T): T {
+  return scrub(value, false, 0) as T
+}
+
+export type ScrubbedRecord<T> = { record: T; scrubbed: boolean } | { error: string }
+
+/**
+ * A parser's view of a record: as it came when its raw text cannot hold a secret, else
+ * scrubbed but for `kept`, top-level fields the parser reads a raw secret from (to hash
+ * it), then drops. A record too deep to walk is an error, so its parser rejects it.
+ */
+export function scrubbedRecord<T>(value: T, raw: string, kept: readonly string[] = []): ScrubbedRecord<T> {
+  if (!mayHoldSecret(raw)) return { record: value, scrubbed: false }
+  try {
+    if (kept.length === 0 || value === null || typeof value !== 'object' || Array.isArray(value)) return { record: scrubRecord(value), scrubbed: true }
+    const entries = Object.entries(value).map(([k, v]) => [k, kept.includes(k) ? v : scrub(v, isSecretName(k), 1)])
+    return { record: Object.fromEntries(entries) as T, scrubbed: true }
+  } catch (err) {
+    if (err instanceof RecordTooDeep) return { error: err.message }
+    throw err
+  }
+}
+
+/** Deeper than this a record is not walked (nor could it be stored): it is rejected. */
+const MAX_DEPTH = 1000
+
+export class RecordTooDeep extends Error {
+  constructor() {
+    super(`record: nested more than ${MAX_DEPTH} levels deep`)
+  }
+}
+
+function scrub(value: unknown, secret: boolean, depth: number): unknown {
+  if (typeof value === 'string') return secret ? fingerprintValue(value) : scrubText(value)
+  if (typeof value === 'number') return secret ? secretFingerprint(String(value)) : value
+  if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_DEPTH) throw new RecordTooDeep()
+  if (Array.isArray(value)) return value.map((entry) => scrub(entry, secret, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret || isSecretName(k), depth + 1)]))
+}
+
+/** A secret-named field's value: `Bearer <secret>` keeps its scheme, so the fingerprint is the credential's. */
+function fingerprintValue(value: string): string {
+  if (value.trim() === '') return value
+  const scheme = SCHEMED_SECRET.exec(value.trim())
+  return scheme ? `${scheme[1]}${scheme[2]}${fingerprintOnce(scheme[3])}` : fingerprintOnce(value)
+}
+
+const FINGERPRINT = /^sha256:[0-9a-f]{64}$/
 
 function fingerprintOnce(secret: string): string {
-  return secret.startsWith('sha256:') ? secret : secretFingerprint(secret)
+  return FINGERPRINT.test(secret) ? secret : secretFingerprint(secret)
 }
 
 function jsonUnescape(value: string): string {

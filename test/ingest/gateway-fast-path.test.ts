@@ -3,11 +3,25 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { GatewayRequestRow } from '@/lib/sources/types'
 import { gatewayBenchLine, seededRandom } from '../bench/gateway-fast-path-lines'
+import { gatewayLines, SECRETS } from '../fixtures/secrets/carriers'
 import { fixtureLines } from '../sources/fixture-lines'
 import { EDGE_VALUES, gatewayLineText } from './gateway-line-arbitrary'
+
+// every line handed to staging (a file under the data dir, or a table on a server)
+const staged = vi.hoisted((): string[] => [])
+vi.mock('@/lib/ingest/engine/staging', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/ingest/engine/staging')>()
+  return {
+    ...actual,
+    stageLines: (...args: Parameters<typeof actual.stageLines>) => {
+      staged.push(...args[2].map((l) => l.text))
+      return actual.stageLines(...args)
+    },
+  }
+})
 
 process.env.CUSTODY_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-fast-path-'))
 delete process.env.CLICKHOUSE_URL
@@ -121,6 +135,20 @@ describe('gateway lines stored by the engine', () => {
       '{"time":"2026-10-05T09:00:01.000Z","mcp.method.name":"tools/call","gen_ai.tool.name":"\\/x\\r\\n"}',
     ]
     expect(await expectSameAsJsParser(texts)).toBe(2)
+  })
+})
+
+describe('gateway lines stored by the engine: secrets (metrics.md, Secrets)', () => {
+  it('never stages a line that might hold a secret: the JS parser scrubs it', async () => {
+    staged.length = 0
+    const carriers = gatewayLines()
+    const clean = `{"time":"2026-10-06T11:00:00.000Z","mcp.method.name":"tools/call","auth.scheme":"bearer","user":"dana.lee@example.com"}`
+    const lines = [clean, ...carriers].map((text, i) => ({ line: i + 1, text }))
+    const outcome = await storeGatewayLinesInEngine({ runId: randomUUID(), file: 'secrets.ndjson' }, lines)
+    expect(staged).toEqual([clean])
+    expect(outcome.fallback.map((l) => l.text)).toEqual(carriers)
+    const leaked = Object.entries(SECRETS).filter(([, secret]) => staged.some((text) => text.includes(secret)))
+    expect(leaked).toEqual([])
   })
 })
 

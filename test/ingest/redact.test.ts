@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { redactRejectedText } from '@/lib/ingest/redact'
+import { redactRejectReason, redactRejectedText } from '@/lib/ingest/redact'
 import { secretFingerprint } from '@/lib/sources/fingerprint'
 
 describe('redactRejectedText', () => {
@@ -25,5 +25,34 @@ describe('redactRejectedText', () => {
     const kept = redactRejectedText(`not json ${'x'.repeat(5000)}`)
     expect(kept.length).toBe(4001)
     expect(kept.endsWith('…')).toBe(true)
+  })
+
+  it('fingerprints a secret-named field whose value the line cuts off', () => {
+    const kept = redactRejectedText('{"time":"2026-10-01T00:00:00Z","clientSecret":"cut-off-s3cr')
+    expect(kept).toBe(`{"time":"2026-10-01T00:00:00Z","clientSecret":"${secretFingerprint('cut-off-s3cr')}`)
+  })
+})
+
+describe('redactRejectReason', () => {
+  it('drops the part of the line a JSON error quotes, keeping what went wrong', () => {
+    const key = 'ghp_Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2'
+    for (const text of [key, `${key} {"time":1}`, `{"time":1,"note": ${key} and more text after the key}`]) {
+      let error = ''
+      try {
+        JSON.parse(text)
+      } catch (err) {
+        error = `invalid JSON: ${(err as Error).message}`
+      }
+      expect(error).toContain(key.slice(0, 8))
+      const reason = redactRejectReason(error)
+      expect(reason).toMatch(/^invalid JSON: Unexpected/)
+      expect(reason).not.toContain(key.slice(0, 4))
+    }
+  })
+
+  it('fingerprints a secret a reason names', () => {
+    expect(redactRejectReason('rejected by the store: Bearer abcdefgh12345678XYZ')).toBe(
+      `rejected by the store: Bearer ${secretFingerprint('abcdefgh12345678XYZ')}`,
+    )
   })
 })

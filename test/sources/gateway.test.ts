@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { gatewaySource } from '@/lib/sources/gateway'
 import { durationMillis } from '@/lib/sources/gateway/line'
+import { secretFingerprint } from '@/lib/sources/fingerprint'
 import type { GatewayRequestRow } from '@/lib/sources/types'
 import { fixtureLine, fixtureLines } from './fixture-lines'
 
@@ -335,6 +336,42 @@ describe('gateway line: a raw secret in `token`', () => {
     const leaked = fixtureLine(MIXED, 16)
     expect(errorOf(leaked.raw)).toBe('mcp.method.name: required')
     expect(errorOf(leaked.raw)).not.toContain('agw_live_')
+  })
+})
+
+describe('gateway line: secrets anywhere else (metrics.md, Secrets)', () => {
+  const PAT = 'github_pat_11ABCDEFG0aBcDeFgHiJkL_mnopQRSTuvwxYZ0123456789abcdefghijklmnopqrstuvw'
+
+  it('two token keys: the line is not stored as it came', () => {
+    const raw = '{"time":"2026-10-03T14:22:05.118Z","mcp.method.name":"tools/call","token":"agw_live_First1secret","token":""}'
+    const row = requestOf(raw)
+    expect(row.raw).not.toContain('agw_live_First1secret')
+    expect(row.event_id).toBe(sha256(raw))
+  })
+
+  it('request headers at any depth are kept with each secret as its fingerprint', () => {
+    const row = requestOf(line({ 'rq.headers.all': { authorization: `Bearer ${PAT}`, 'x-api-key': 'k-1', accept: '*/*' }, Cookie: 'sid=9' }))
+    expect(JSON.parse(row.raw)).toMatchObject({
+      'rq.headers.all': { authorization: `Bearer ${secretFingerprint(PAT)}`, 'x-api-key': secretFingerprint('k-1'), accept: '*/*' },
+      Cookie: secretFingerprint('sid=9'),
+    })
+    expect(row).toMatchObject({ auth_scheme: 'none', credential_id: '' })
+  })
+
+  it('a secret in a field Custody reads is scrubbed in its column too', () => {
+    const row = requestOf(line({ 'mcp.method.name': 'resources/read', 'mcp.resource.uri': 'https://docs.example.com/p?access_token=at-123&v=2' }))
+    expect(row.resource_uri).toBe(`https://docs.example.com/p?access_token=${secretFingerprint('at-123')}&v=2`)
+    expect(row.raw).not.toContain('at-123')
+  })
+
+  it('a line that might hold a secret but is nested too deep to scrub is rejected, not thrown', () => {
+    const raw = `{"time":"2026-10-03T14:22:05.118Z","mcp.method.name":"tools/call","token":"abc","x":${'['.repeat(5000)}${']'.repeat(5000)}}`
+    expect(errorOf(raw)).toBe('record: nested more than 1000 levels deep')
+  })
+
+  it('a line that holds no secret is stored byte for byte as it came', () => {
+    const raw = '{"time":"2026-10-03T14:22:05.118Z", "mcp.method.name":"tools/call", "auth.scheme":"bearer", "token_type":"Bearer"}'
+    expect(requestOf(raw).raw).toBe(raw)
   })
 })
 

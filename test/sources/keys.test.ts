@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { gatewaySource } from '@/lib/sources/gateway'
+import { secretFingerprint } from '@/lib/sources/fingerprint'
 import { keysSource } from '@/lib/sources/keys'
 import type { IdpFactRow } from '@/lib/sources/types'
 import { fixtureLine, fixtureLines } from './fixture-lines'
@@ -195,6 +196,15 @@ describe('key inventory: a raw key in the export', () => {
       expect(facts[0].credential_id).toBe(`sha256:${sha256('sk_live_Zx81')}`)
       expect(JSON.stringify(facts)).not.toContain('sk_live_Zx81')
     }
+  })
+
+  it('a secret anywhere else in the record is stored as its fingerprint', () => {
+    const note = 'rotated from xoxp-1234567890-Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8'
+    const facts = factsOf(JSON.stringify({ id: 'k-1', type: 'api_key', created_at: '2026-07-01T09:00:00Z', note, meta: { client_secret: 'cs-1' } }))
+    expect(JSON.parse(facts[0].raw)).toMatchObject({
+      note: `rotated from ${secretFingerprint('xoxp-1234567890-Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8')}`,
+      meta: { client_secret: secretFingerprint('cs-1') },
+    })
   })
 
   it('the inventory and a gateway that logged the same key name one credential', () => {

@@ -313,6 +313,18 @@ describe('Okta secrets', () => {
     expect(raw.actor.displayName).toBe('Sam Park')
   })
 
+  it('finds secrets by any spelling of their name, and by their shape, anywhere in the record', () => {
+    const record = variant('session-start.json', {
+      debugContext: { debugData: { clientSecret: 'okta-cs-1', 'X-Api-Key': 'okta-xk-1', note: `key ghp_${'Ab1'.repeat(12)}` } },
+    })
+    const raw = JSON.parse(factsOf(record)[0].raw)
+    expect(raw.debugContext.debugData).toEqual({
+      clientSecret: secretFingerprint('okta-cs-1'),
+      'X-Api-Key': secretFingerprint('okta-xk-1'),
+      note: `key ${secretFingerprint(`ghp_${'Ab1'.repeat(12)}`)}`,
+    })
+  })
+
   it('leaves a record without secrets byte for byte as it came', () => {
     const { raw } = fixture('client-credentials-grant.json')
     expect(factsOfFixture('client-credentials-grant.json')[0].raw).toBe(raw)

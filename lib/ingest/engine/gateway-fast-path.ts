@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { command, query, sql } from '@/lib/clickhouse'
+import { mayHoldSecret } from '@/lib/sources/secrets'
 import { normalizeStagedGatewayLines } from './gateway-line-sql'
 import { deleteStagedBatch, stageLines, type StagedLine } from './staging'
 
@@ -46,14 +47,15 @@ export async function storeGatewayLinesInEngine(run: { runId: string; file: stri
 }
 
 /**
- * Lines the engine never sees: a raw secret (`token`, which only the JS parser may hash
- * and drop), and a lone UTF-16 surrogate (it cannot travel as UTF-8 unchanged).
+ * Lines the engine never sees, so they are never staged: one that might hold a secret
+ * (metrics.md, Secrets: only the JS parser scrubs, and hashes and drops `token`), and a
+ * lone UTF-16 surrogate (it cannot travel as UTF-8 unchanged).
  */
 function splitSendable(lines: StagedLine[]) {
   const sendable: StagedLine[] = []
   const unsendable: StagedLine[] = []
   for (const line of lines) {
-    const keep = line.text.includes('"token"') || LONE_SURROGATE.test(line.text)
+    const keep = mayHoldSecret(line.text) || LONE_SURROGATE.test(line.text)
     ;(keep ? unsendable : sendable).push(line)
   }
   return { sendable, unsendable }
