@@ -1,9 +1,15 @@
+import { entraSource } from './entra'
 import { gatewaySource } from './gateway'
 import { keysSource } from './keys'
 import { oktaSource } from './okta'
 import type { SourceName, SourceParser } from './types'
 
-const PARSERS = { okta: oktaSource, gateway: gatewaySource, keys: keysSource } satisfies Partial<Record<SourceName, SourceParser>>
+const PARSERS = {
+  okta: oktaSource,
+  entra: entraSource,
+  gateway: gatewaySource,
+  keys: keysSource,
+} satisfies Partial<Record<SourceName, SourceParser>>
 
 export type IngestibleSource = keyof typeof PARSERS
 export const INGESTIBLE_SOURCES = Object.keys(PARSERS) as [IngestibleSource, ...IngestibleSource[]]
