@@ -1,5 +1,5 @@
 import { rawEventId } from './fingerprint'
-import { gatewayLine, withLegacyKeys, type GatewayLine } from './gateway/line'
+import { gatewayLine, SESSION_STREAM_METHODS, withLegacyKeys, type GatewayLine } from './gateway/line'
 import { presentedSecret, type PresentedSecret, type TokenClaims } from './gateway/secret'
 import { fieldError, isJsonObject } from './record-fields'
 import type { CredentialType, GatewayRequestRow, Outcome, SourceParser } from './types'
@@ -10,6 +10,7 @@ export const gatewaySource: SourceParser = {
   table: 'gateway_requests',
   parse(record, raw) {
     if (!isJsonObject(record)) return { ok: false, error: 'line is not a JSON object' }
+    if (!Object.keys(record).some((key) => key.startsWith('mcp.'))) return { ok: true, requests: [], facts: [], skipped: 'not an MCP request' }
     const parsed = gatewayLine.safeParse(withLegacyKeys(record))
     if (!parsed.success) return { ok: false, error: fieldError(parsed.error) }
     const secret = parsed.data.token ? presentedSecret(parsed.data.token) : null
@@ -56,9 +57,9 @@ function outcomeOfStatus(status: number | null | undefined): Outcome {
   return status != null && status >= 400 ? 'error' : 'ok'
 }
 
-/** Session plumbing is never an agent action (metrics.md, Agent action). */
+/** Session plumbing is never an agent action (metrics.md, Agent action); so are the stream opens and session ends of `withLegacyKeys`. */
 function isSessionPlumbing(method: string): boolean {
-  return method === 'initialize' || method === 'ping' || method.startsWith('notifications/')
+  return method === 'initialize' || method === 'ping' || method.startsWith('notifications/') || SESSION_STREAM_METHODS.has(method)
 }
 
 function tokenClaims(line: GatewayLine, claims: TokenClaims) {

@@ -29,7 +29,7 @@ const good = (i: number) => JSON.stringify({ time: `2026-10-03T14:22:0${i}.000Z`
 
 describe('custody ingest', () => {
   it('prints the summary object, lists each bad line, and exits 1 when some were rejected', () => {
-    const file = write('mixed.ndjson', [good(1), good(2), good(1), '{"time": "2026-10-03T14:22:09Z"}', '{not json', good(3)].join('\n') + '\n')
+    const file = write('mixed.ndjson', [good(1), good(2), good(1), '{"time": "2026-10-03T14:22:09Z", "mcp.target": "billing"}', '{not json', good(3)].join('\n') + '\n')
     const run = custody(['ingest', '--source', 'gateway', file, '--json'])
     expect(run.code).toBe(1)
     const summary = JSON.parse(run.stdout)
