@@ -1,3 +1,5 @@
+import { INGESTIBLE_SOURCES } from '@/lib/sources'
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message)
@@ -11,5 +13,5 @@ export const USAGE = `Usage:
   npm run -s custody -- demo [--dir <folder>] [--scale <n>]
   npm run -s custody -- migrate
 
-Sources: okta, gateway, keys
+Sources: ${INGESTIBLE_SOURCES.join(', ')}
 Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL`
