@@ -2,12 +2,14 @@ import { entraSource } from './entra'
 import { gatewaySource } from './gateway'
 import { keysSource } from './keys'
 import { oktaSource } from './okta'
+import { otlpSource } from './otlp'
 import type { SourceName, SourceParser } from './types'
 
 const PARSERS = {
   okta: oktaSource,
   entra: entraSource,
   gateway: gatewaySource,
+  otlp: otlpSource,
   keys: keysSource,
 } satisfies Partial<Record<SourceName, SourceParser>>
 

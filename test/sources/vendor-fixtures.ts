@@ -8,9 +8,8 @@ const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures')
 /** The records of a fixture as the ingest reader hands them over: NDJSON lines, or a document the parser expands. */
 export function fixtureRecords(parser: SourceParser, name: string): unknown[] {
   const text = fs.readFileSync(path.join(FIXTURES, name), 'utf8')
-  if (name.endsWith('.ndjson')) return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown)
-  const document = JSON.parse(text) as unknown
-  return parser.expand?.(document) ?? [document]
+  const values = name.endsWith('.ndjson') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : [JSON.parse(text) as unknown]
+  return values.flatMap((value) => parser.expand?.(value) ?? [value])
 }
 
 /** The facts of one record, which must parse. */
