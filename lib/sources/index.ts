@@ -1,3 +1,4 @@
+import { auth0Source } from './auth0'
 import { entraSource } from './entra'
 import { gatewaySource } from './gateway'
 import { keysSource } from './keys'
@@ -8,6 +9,7 @@ import type { SourceName, SourceParser } from './types'
 const PARSERS = {
   okta: oktaSource,
   entra: entraSource,
+  auth0: auth0Source,
   gateway: gatewaySource,
   otlp: otlpSource,
   keys: keysSource,

@@ -8,7 +8,7 @@ const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures')
 /** The records of a fixture as the ingest reader hands them over: NDJSON lines, or a document the parser expands. */
 export function fixtureRecords(parser: SourceParser, name: string): unknown[] {
   const text = fs.readFileSync(path.join(FIXTURES, name), 'utf8')
-  const values = name.endsWith('.ndjson') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : [JSON.parse(text) as unknown]
+  const values = name.endsWith('.ndjson') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : [JSON.parse(text) as unknown].flat()
   return values.flatMap((value) => parser.expand?.(value) ?? [value])
 }
 
