@@ -1,6 +1,7 @@
 import { auth0Source } from './auth0'
 import { entraSource } from './entra'
 import { gatewaySource } from './gateway'
+import { keycloakSource } from './keycloak'
 import { keysSource } from './keys'
 import { oktaSource } from './okta'
 import { otlpSource } from './otlp'
@@ -10,6 +11,7 @@ const PARSERS = {
   okta: oktaSource,
   entra: entraSource,
   auth0: auth0Source,
+  keycloak: keycloakSource,
   gateway: gatewaySource,
   otlp: otlpSource,
   keys: keysSource,

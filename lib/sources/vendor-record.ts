@@ -10,9 +10,10 @@ import { BLANK_FACT_DETAILS, type IdpFactRow, type SourceName } from './types'
 /**
  * Compile-time proof that what a schema accepts is the vendor's record type (from the vendor's
  * package), so a field the vendor renames or retypes breaks the build, not the evidence.
+ * `Normalized` names fields the schema deliberately reads into another type (epoch ms → ISO).
  */
-export function vendorShaped<Vendor>() {
-  return <Schema extends z.ZodType<Vendor>>(schema: Schema): Schema => schema
+export function vendorShaped<Vendor, Normalized extends keyof Vendor = never>() {
+  return <Schema extends z.ZodType<Omit<Vendor, Normalized>>>(schema: Schema): Schema => schema
 }
 
 /** Text a vendor may write as null, '' or leave out: read as absent. */
