@@ -1,6 +1,7 @@
 import { auth0Source } from './auth0'
 import { entraSource } from './entra'
 import { gatewaySource } from './gateway'
+import { googleSource } from './google'
 import { keycloakSource } from './keycloak'
 import { keysSource } from './keys'
 import { oktaSource } from './okta'
@@ -12,6 +13,7 @@ const PARSERS = {
   entra: entraSource,
   auth0: auth0Source,
   keycloak: keycloakSource,
+  google: googleSource,
   gateway: gatewaySource,
   otlp: otlpSource,
   keys: keysSource,
