@@ -4,6 +4,7 @@ import { gatewaySource } from './gateway'
 import { googleSource } from './google'
 import { keycloakSource } from './keycloak'
 import { keysSource } from './keys'
+import { ocsfSource } from './ocsf'
 import { oktaSource } from './okta'
 import { otlpSource } from './otlp'
 import type { SourceName, SourceParser } from './types'
@@ -14,6 +15,7 @@ const PARSERS = {
   auth0: auth0Source,
   keycloak: keycloakSource,
   google: googleSource,
+  ocsf: ocsfSource,
   gateway: gatewaySource,
   otlp: otlpSource,
   keys: keysSource,
