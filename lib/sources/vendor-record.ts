@@ -23,10 +23,10 @@ export const vendorText = z
   .transform((v) => v || undefined)
 
 /** The first problem, naming its field: `createdDateTime: required`; never echoes a value. */
-export function recordError(error: z.ZodError, prefix = ''): string {
+export function recordError(error: z.ZodError, record: unknown, prefix = ''): string {
   const issue = error.issues[0]
   const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.')
-  const missing = issue.code === 'invalid_type' && issue.input == null && issue.path.length > 0
+  const missing = issue.code === 'invalid_type' && valueAt(record, issue.path) == null && issue.path.length > 0
   const reason = missing ? 'required' : issue.message.replace(/^Invalid input: /, '')
   return `${path || 'record'}: ${reason}`
 }
@@ -36,8 +36,15 @@ export function checkedRecord<Schema extends z.ZodType>(schema: Schema, record: 
   | { ok: true; data: z.output<Schema> }
   | { ok: false; error: string } {
   if (!isJsonObject(record)) return { ok: false, error: `${prefix || 'record'}: expected a JSON object` }
-  const parsed = schema.safeParse(record, { reportInput: true })
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: recordError(parsed.error, prefix) }
+  // the offending value is looked up in the record: zod's reportInput costs more than the parse itself
+  const parsed = schema.safeParse(record)
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: recordError(parsed.error, record, prefix) }
+}
+
+function valueAt(record: unknown, path: PropertyKey[]): unknown {
+  let at = record
+  for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined
+  return at
 }
 
 type RecordFields = 'event_id' | 'fact_index' | 'source' | 'time' | 'vendor_event_type' | 'raw'
