@@ -16,7 +16,7 @@
 import { z } from 'zod'
 import { gatewaySource } from './gateway'
 import { flatAttributes } from './otlp/any-value'
-import { exportRecords } from './otlp/export'
+import { exportRecords, UnreadablePart } from './otlp/export'
 import { isSpanError, logLine, resourceAttributes, spanLine, withoutRawSecret } from './otlp/gateway-fields'
 import { isJsonObject } from './record-fields'
 import { scrubRecord } from './scrub'
@@ -64,8 +64,8 @@ export const otlpSource: SourceParser = {
   name: 'otlp',
   table: 'gateway_requests',
   parse(record, raw) {
+    if (record instanceof UnreadablePart) return { ok: false, error: record.reason }
     if (!isJsonObject(record)) return { ok: false, error: 'record: expected a JSON object' }
-    if (typeof record.unreadable === 'string') return { ok: false, error: record.unreadable }
     if ('span' in record) return spanResult(record, raw)
     if ('logRecord' in record) return logResult(record, raw)
     return { ok: false, error: 'record: expected an OTLP/JSON trace or log export (resourceSpans or resourceLogs)' }

@@ -9,8 +9,13 @@ import { listOf } from './any-value'
 
 export type SpanRecord = { resource: unknown; scope: unknown; span: unknown }
 export type LogRecord = { resource: unknown; scope: unknown; logRecord: unknown }
-/** A part of the export that holds no readable span or log record: rejected with this reason, never dropped. */
-export type UnreadablePart = { unreadable: string }
+/**
+ * A part of the export that holds no readable span or log record: rejected with this reason,
+ * never dropped. A class, so no JSON record can pass itself off as one.
+ */
+export class UnreadablePart {
+  constructor(readonly reason: string) {}
+}
 type ExportRecord = SpanRecord | LogRecord | UnreadablePart
 
 export function exportRecords(document: unknown): ExportRecord[] | null {
@@ -25,13 +30,13 @@ function expand(resources: unknown[], scopeKeys: string[], itemsKey: string, as:
   const top = itemsKey === 'spans' ? 'resourceSpans' : 'resourceLogs'
   for (const [r, resourceEntry] of resources.entries()) {
     if (!isJsonObject(resourceEntry)) {
-      records.push({ unreadable: `${top}.${r}: expected an object` })
+      records.push(new UnreadablePart(`${top}.${r}: expected an object`))
       continue
     }
     const scopes = scopeKeys.flatMap((key) => listOf(resourceEntry[key]))
     for (const [s, scopeEntry] of scopes.entries()) {
       if (!isJsonObject(scopeEntry) || !Array.isArray(scopeEntry[itemsKey])) {
-        records.push({ unreadable: `${top}.${r}.${scopeKeys[0]}.${s}.${itemsKey}: expected an array` })
+        records.push(new UnreadablePart(`${top}.${r}.${scopeKeys[0]}.${s}.${itemsKey}: expected an array`))
         continue
       }
       const scope = scopeEntry.scope ?? scopeEntry.instrumentationLibrary

@@ -55,7 +55,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: hostileText },
   { weight: 2, arbitrary: hostileNumber },
   { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}, [null], { '': null }) },
-  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 )
 
 type Mutation = { at: number; op: 'delete' | 'null' | 'replace' | 'wrap'; value: unknown }
@@ -72,11 +72,16 @@ export function mutatedRecord(seedRecords: unknown[]): fc.Arbitrary<unknown> {
     .map(([seed, mutations]) => mutations.reduce(mutate, structuredClone(seed)))
 }
 
-export function fuzzedRecord(seedRecords: unknown[]): fc.Arbitrary<unknown> {
+/**
+ * Mostly single records (as a page or export expands into them), sometimes whole documents
+ * (so `expand` is fuzzed too), sometimes a seed as it is, sometimes any JSON at all.
+ */
+export function fuzzedRecord(records: unknown[], documents: unknown[]): fc.Arbitrary<unknown> {
   return fc.oneof(
-    { weight: 6, arbitrary: mutatedRecord(seedRecords) },
-    { weight: 1, arbitrary: fc.constantFrom(...seedRecords) },
-    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
+    { weight: 6, arbitrary: mutatedRecord(records) },
+    { weight: 1, arbitrary: mutatedRecord(documents) },
+    { weight: 1, arbitrary: fc.constantFrom(...records) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   )
 }
 
