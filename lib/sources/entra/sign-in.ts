@@ -19,7 +19,8 @@ export const signInRecord = vendorShaped<SignIn>()(
     appId: vendorText,
     appDisplayName: vendorText,
     isInteractive: z.boolean({ error: 'expected true or false' }).nullish(),
-    status: z.looseObject({ errorCode: z.number({ error: 'expected a number' }).nullish() }).nullish(),
+    // Log Analytics exports write the code as text
+    status: z.looseObject({ errorCode: z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)], { error: 'expected a number' }).nullish() }).nullish(),
     // beta
     uniqueTokenIdentifier: vendorText,
     signInEventTypes: z.array(z.string({ error: 'expected a string' })).nullish(),
