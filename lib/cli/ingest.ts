@@ -65,6 +65,7 @@ function merge(a: IngestSummary, b: IngestSummary): IngestSummary {
     accepted: a.accepted + b.accepted,
     duplicates: a.duplicates + b.duplicates,
     rejected: a.rejected + b.rejected,
+    skipped: a.skipped + b.skipped,
     rejects: [...a.rejects, ...b.rejects].slice(0, 100),
   }
 }
@@ -77,13 +78,14 @@ function contractJson(s: IngestSummary) {
     accepted: s.accepted,
     duplicates: s.duplicates,
     rejected: s.rejected,
+    ...(s.skipped > 0 ? { skipped: s.skipped } : {}),
     rejects: s.rejects.map((r) => ({ line: r.line, error: r.error, file: r.file })),
   }
 }
 
 function humanSummary(s: IngestSummary): string {
   const lines = [
-    `source ${s.source}: read ${s.read}, accepted ${s.accepted}, duplicates ${s.duplicates}, rejected ${s.rejected}`,
+    `source ${s.source}: read ${s.read}, accepted ${s.accepted}, duplicates ${s.duplicates}, rejected ${s.rejected}${s.skipped > 0 ? `, skipped ${s.skipped} (not MCP requests)` : ''}`,
     ...s.rejects.map((r) => `  ${r.file}:${r.line}: ${r.error}`),
   ]
   if (s.rejected > s.rejects.length) lines.push(`  … and ${s.rejected - s.rejects.length} more (table ingest_rejects, run ${s.run_id})`)

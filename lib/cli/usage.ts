@@ -1,3 +1,5 @@
+import { INGESTIBLE_SOURCES } from '@/lib/sources'
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message)
@@ -12,7 +14,7 @@ export const USAGE = `Usage:
   npm run -s custody -- migrate
   npm run -s custody -- users add --role <role> <email>
 
-Sources: okta, gateway, keys
+Sources: ${INGESTIBLE_SOURCES.join(', ')}
 Roles: auditor, compliance, security, admin
 Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL,
   CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone)`

@@ -20,6 +20,8 @@ export type IngestSummary = {
   accepted: number
   duplicates: number
   rejected: number
+  /** valid records that are not for Custody (cli.md): read = accepted + duplicates + rejected + skipped */
+  skipped: number
   /** the first `keepRejects` rejects; every reject is stored in ingest_rejects */
   rejects: Reject[]
 }
@@ -94,7 +96,7 @@ function ledgerRow(s: IngestSummary, inputs: IngestInput[], startedAt: Date) {
 
 function newRun(parser: SourceParser, opts: IngestOptions) {
   const keep = opts.keepRejects ?? 100
-  const summary: IngestSummary = { run_id: randomUUID(), source: parser.name, read: 0, accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
+  const summary: IngestSummary = { run_id: randomUUID(), source: parser.name, read: 0, accepted: 0, duplicates: 0, rejected: 0, skipped: 0, rejects: [] }
   const run = {
     summary,
     onReject: async (_row: RejectRow) => {},
@@ -204,6 +206,7 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
         return run.reject(file, line, `could not be parsed: ${(err as Error).message}`, text)
       }
       if (!parsed.ok) return run.reject(file, line, parsed.error, text)
+      if (parsed.skipped) return void summary.skipped++
       const eventId = parsed.requests[0]?.event_id ?? parsed.facts[0]?.event_id
       const time = parsed.requests[0]?.time ?? parsed.facts[0]?.time
       if (!eventId || !time) return run.reject(file, line, 'record produced no event', text)

@@ -26,10 +26,16 @@ export async function storeRecords(source: SourceName, batch: ParsedRecord[]): P
   return { accepted: fresh.length - failed.length, duplicates: batch.length - fresh.length, failed }
 }
 
+/** A source may write both tables (OCSF: IAM events and API activity): each record is looked up in its own. */
 async function storedEventIds(source: SourceName, records: ParsedRecord[]): Promise<Set<string>> {
+  const requests = records.filter((r) => r.requests.length > 0)
+  const facts = records.filter((r) => r.requests.length === 0)
+  return new Set([...(await storedIn(source, requests, true)), ...(await storedIn(source, facts, false))])
+}
+
+async function storedIn(source: SourceName, records: ParsedRecord[], isGateway: boolean): Promise<Set<string>> {
   if (records.length === 0) return new Set()
   const ids = records.map((r) => r.eventId)
-  const isGateway = records[0].requests.length > 0
   // gateway rows are sorted by time: bounding by the batch's time range lets the
   // primary key skip everything else; the bloom filter on event_id does the rest.
   const rows = isGateway

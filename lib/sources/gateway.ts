@@ -1,5 +1,5 @@
 import { rawEventId } from './fingerprint'
-import { gatewayLine, withLegacyKeys, type GatewayLine } from './gateway/line'
+import { gatewayLine, SESSION_STREAM_METHODS, withLegacyKeys, type GatewayLine } from './gateway/line'
 import { presentedSecret, type PresentedSecret, type TokenClaims } from './gateway/secret'
 import { fieldError, isJsonObject } from './record-fields'
 import { scrubbedRecord } from './secrets'
@@ -11,6 +11,7 @@ export const gatewaySource: SourceParser = {
   table: 'gateway_requests',
   parse(value, raw) {
     if (!isJsonObject(value)) return { ok: false, error: 'line is not a JSON object' }
+    if (!Object.keys(value).some((key) => key.startsWith('mcp.'))) return { ok: true, requests: [], facts: [], skipped: 'not an MCP request' }
     // every value is read scrubbed (metrics.md, Secrets), but `token`: its secret is hashed here, then dropped
     const read = scrubbedRecord(value, raw, ['token'])
     if ('error' in read) return { ok: false, error: read.error }
@@ -62,9 +63,9 @@ function outcomeOfStatus(status: number | null | undefined): Outcome {
   return status != null && status >= 400 ? 'error' : 'ok'
 }
 
-/** Session plumbing is never an agent action (metrics.md, Agent action). */
+/** Session plumbing is never an agent action (metrics.md, Agent action); so are the stream opens and session ends of `withLegacyKeys`. */
 function isSessionPlumbing(method: string): boolean {
-  return method === 'initialize' || method === 'ping' || method.startsWith('notifications/')
+  return method === 'initialize' || method === 'ping' || method.startsWith('notifications/') || SESSION_STREAM_METHODS.has(method)
 }
 
 function tokenClaims(line: GatewayLine, claims: TokenClaims) {

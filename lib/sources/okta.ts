@@ -66,6 +66,7 @@ export const oktaSource: SourceParser = {
     return { ok: true, requests: [], facts: factRows(event, factDrafts(event), scrubbed ? JSON.stringify(record) : raw) }
   },
   expand(document) {
+    if (isObject(document) && isEventBridge(document)) return [document.detail]
     if (!isObject(document) || document.eventType !== EVENT_HOOK) return null
     const events = isObject(document.data) ? document.data.events : undefined
     return Array.isArray(events) ? events : null
@@ -97,6 +98,11 @@ function subjectFacts(kind: 'trigger' | 'subject_revocation', subjectKind: strin
   if (!subject) return []
   const fact: FactDraft = { kind, subject_kind: subject.kind, subject_id: subject.id, client_id: subject.clientId }
   return subject.kind === 'service' ? [fact, serviceIdentity(subject)] : [fact]
+}
+
+/** Okta Log Streaming through AWS EventBridge: `{"detail-type", "source": "aws.partner/okta.com/…", "detail": {LogEvent}}`. */
+function isEventBridge(document: Record<string, unknown>): boolean {
+  return typeof document.source === 'string' && document.source.startsWith('aws.partner/okta.com') && isObject(document.detail)
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

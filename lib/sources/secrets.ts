@@ -36,6 +36,22 @@ export function scrubRecord<T>(value: T): T {
   return scrub(value, false, 0) as T
 }
 
+/**
+ * A vendor record's raw text as it may be stored: unchanged when it cannot hold a secret, else
+ * the record re-serialized with every secret at any depth fingerprinted (free text when it is
+ * not JSON).
+ */
+export function scrubRawRecord(raw: string): string {
+  if (!mayHoldSecret(raw)) return raw
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return scrubText(raw)
+  }
+  return JSON.stringify(scrubRecord(parsed))
+}
+
 export type ScrubbedRecord<T> = { record: T; scrubbed: boolean } | { error: string }
 
 /**

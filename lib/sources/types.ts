@@ -82,9 +82,13 @@ export type IdpFactRow = {
   raw: string
 }
 
-/** What a parser makes of one vendor record. Errors name the field: `"published: required"`. */
+/**
+ * What a parser makes of one vendor record. Errors name the field: `"published: required"`.
+ * `skipped`: a valid record that is not for Custody (gateway-log.md: an LLM route, a start-up
+ * line): nothing is stored, and it is counted as skipped, neither accepted nor rejected.
+ */
 export type ParseResult =
-  | { ok: true; requests: GatewayRequestRow[]; facts: IdpFactRow[] }
+  | { ok: true; requests: GatewayRequestRow[]; facts: IdpFactRow[]; skipped?: string }
   | { ok: false; error: string }
 
 export type SourceParser = {

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { INGESTIBLE_SOURCES } from '@/lib/sources'
 
 // The CLI contract of shared/spec/cli.md, run as scripts outside the project run it.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-cli-'))
@@ -29,7 +30,7 @@ const good = (i: number) => JSON.stringify({ time: `2026-10-03T14:22:0${i}.000Z`
 
 describe('custody ingest', () => {
   it('prints the summary object, lists each bad line, and exits 1 when some were rejected', () => {
-    const file = write('mixed.ndjson', [good(1), good(2), good(1), '{"time": "2026-10-03T14:22:09Z"}', '{not json', good(3)].join('\n') + '\n')
+    const file = write('mixed.ndjson', [good(1), good(2), good(1), '{"time": "2026-10-03T14:22:09Z", "mcp.target": "billing"}', '{not json', good(3)].join('\n') + '\n')
     const run = custody(['ingest', '--source', 'gateway', file, '--json'])
     expect(run.code).toBe(1)
     const summary = JSON.parse(run.stdout)
@@ -62,7 +63,7 @@ describe('custody ingest', () => {
   })
 
   it('keeps progress off standard output and prints a readable summary without --json', () => {
-    const file = write('human.ndjson', good(9) + '\n{"oops":1}\n')
+    const file = write('human.ndjson', good(9) + '\n{"oops":1,"mcp.target":"billing"}\n')
     const run = custody(['ingest', '--source', 'gateway', file])
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('source gateway: read 2, accepted 1, duplicates 0, rejected 1')
@@ -72,7 +73,7 @@ describe('custody ingest', () => {
   it('exits 2 on a usage error, saying what was wrong', () => {
     const unknownSource = custody(['ingest', '--source', 'splunk', 'x.ndjson'])
     expect(unknownSource.code).toBe(2)
-    expect(unknownSource.stderr).toContain('--source must be one of: okta, gateway, keys')
+    expect(unknownSource.stderr).toContain(`--source must be one of: ${INGESTIBLE_SOURCES.join(', ')}`)
     const missingFile = custody(['ingest', '--source', 'okta', path.join(work, 'nope.ndjson')])
     expect(missingFile.code).toBe(2)
     expect(missingFile.stderr).toContain('no such file')

@@ -47,7 +47,7 @@ function jsRow(text: string): GatewayRequestRow | null {
     return null
   }
   const parsed = gatewaySource.parse(record, text)
-  return parsed.ok ? (JSON.parse(JSON.stringify(parsed.requests[0])) as GatewayRequestRow) : null
+  return parsed.ok && !parsed.skipped ? (JSON.parse(JSON.stringify(parsed.requests[0])) as GatewayRequestRow) : null
 }
 
 async function storedRows(runId: string): Promise<Map<string, GatewayRequestRow>> {

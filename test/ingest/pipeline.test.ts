@@ -63,7 +63,7 @@ describe('ingest', () => {
   })
 
   it('reads a JSON array and a gzip file, numbering array records by index', async () => {
-    const array = `[${line(20)},\n{"oops": true},\n${line(21)}]`
+    const array = `[${line(20)},\n{"oops": true, "mcp.target": "billing"},\n${line(21)}]`
     const a = await ingest(gatewaySource, [input('page.json', array)])
     expect(a).toMatchObject({ read: 3, accepted: 2, rejected: 1 })
     expect(a.rejects[0]).toMatchObject({ line: 2, error: 'time: required' })

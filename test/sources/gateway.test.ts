@@ -448,3 +448,33 @@ describe('gateway line: rejected lines name the key', () => {
     expect(errorOf(JSON.stringify({ 'mcp.method.name': 'tools/call' }))).toBe('time: required')
   })
 })
+
+describe('gateway line: the rest of a real agentgateway log', () => {
+  const LOG = 'gateway/agentgateway-log.ndjson'
+  const parsed = (line: number) => {
+    const { record, raw } = fixtureLine(LOG, line)
+    return gatewaySource.parse(record, raw)
+  }
+
+  it('skips start-up lines, LLM routes and health checks: valid, not MCP requests, neither stored nor rejected', () => {
+    for (const line of [1, 2, 7]) expect(parsed(line), `line ${line}`).toEqual({ ok: true, requests: [], facts: [], skipped: 'not an MCP request' })
+  })
+
+  it('stores a stream open (GET) and a session end (DELETE) with their session and credential, never as actions', () => {
+    expect(parsed(3)).toMatchObject({ ok: true, requests: [{ method: 'GET', session_id: '9b1d2c1e', is_action: 0, credential_id: 'AT.f3K9xQ1mZc7bV0rT4yWp2n', jwt_sub: '00u8danaLee4Kq2Xp5d7' }] })
+    expect(parsed(8)).toMatchObject({ ok: true, requests: [{ method: 'DELETE', session_id: '9b1d2c1e', is_action: 0, http_status: 202 }] })
+    expect(errorOf(line({ 'mcp.method.name': undefined, 'mcp.session.id': 'S1', 'http.method': 'POST' }))).toBe('mcp.method.name: required')
+  })
+
+  it('reads the field names of older releases: mcp.tool (v0.9) and mcp.resource + mcp.resource.name (v0.10)', () => {
+    expect(parsed(5)).toMatchObject({ ok: true, requests: [{ method: 'tools/call', tool: 'get_sum', server: 'math', is_action: 1 }] })
+    expect(parsed(6)).toMatchObject({ ok: true, requests: [{ method: 'prompts/get', prompt: 'summarize', server: 'docs', is_action: 1 }] })
+  })
+
+  it('accepts or skips every line of a normal agentgateway log, rejecting none', () => {
+    const results = fixtureLines(LOG).map((l) => gatewaySource.parse(l.record, l.raw))
+    expect(results.map((r) => (r.ok ? (r.skipped ? 'skipped' : 'stored') : r.error))).toEqual(
+      ['skipped', 'skipped', 'stored', 'stored', 'stored', 'stored', 'skipped', 'stored'],
+    )
+  })
+})

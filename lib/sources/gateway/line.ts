@@ -118,14 +118,27 @@ const LEGACY_RESOURCE_KEYS: Record<string, string> = {
 }
 
 /**
- * agentgateway before March 2026 wrote `mcp.method` and `mcp.resource.name` (with
- * `mcp.resource.type`) where it now writes `mcp.method.name` and `gen_ai.tool.name` …;
- * such records read as the current keys. A line that has the current key keeps it.
+ * agentgateway's stream open (`GET /mcp`) and session end (`DELETE /mcp`) carry `mcp.session.id`
+ * and no method (gateway-log.md): stored under the HTTP method, as session plumbing.
+ */
+export const SESSION_STREAM_METHODS = new Set(['GET', 'DELETE'])
+
+/**
+ * Older agentgateway releases (log-formats.md §7.5) wrote `mcp.tool` (≈ v0.9, a `tools/call`
+ * of that tool), `mcp.method` and `mcp.resource` + `mcp.resource.name` (≈ v0.10; later
+ * `mcp.resource.type`) where it now writes `mcp.method.name` and `gen_ai.tool.name` …; such
+ * records read as the current keys. A line that has the current key keeps it.
  */
 export function withLegacyKeys(record: Record<string, unknown>): Record<string, unknown> {
   const line = { ...record }
   if (line['mcp.method.name'] == null && typeof line['mcp.method'] === 'string') line['mcp.method.name'] = line['mcp.method']
-  const resourceKey = LEGACY_RESOURCE_KEYS[String(line['mcp.resource.type'])]
+  if (line['mcp.method.name'] == null && typeof line['mcp.tool'] === 'string') {
+    line['mcp.method.name'] = 'tools/call'
+    line['gen_ai.tool.name'] ??= line['mcp.tool']
+  }
+  const httpMethod = typeof line['http.method'] === 'string' ? line['http.method'].toUpperCase() : ''
+  if (line['mcp.method.name'] == null && line['mcp.session.id'] != null && SESSION_STREAM_METHODS.has(httpMethod)) line['mcp.method.name'] = httpMethod
+  const resourceKey = LEGACY_RESOURCE_KEYS[String(line['mcp.resource.type'] ?? line['mcp.resource'])]
   if (resourceKey && line[resourceKey] == null && typeof line['mcp.resource.name'] === 'string') {
     line[resourceKey] = line['mcp.resource.name']
   }

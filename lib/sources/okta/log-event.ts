@@ -14,7 +14,8 @@ const isoTime = z.string().transform((value, ctx) => {
   return z.NEVER
 })
 const text = z.string().nullish()
-const vendorMap = z.record(z.string(), z.unknown()).nullish()
+/** Maps Custody barely reads; Okta writes some of them as `""` when empty (`"debugData": ""`). */
+const vendorMap = z.union([z.record(z.string(), z.unknown()), z.literal('').transform(() => null)]).nullish()
 
 const principal = z.looseObject({
   id: text,

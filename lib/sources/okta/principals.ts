@@ -6,6 +6,8 @@ import type { FactDraft } from '@/lib/sources/okta/facts'
 export type Subject = { kind: Exclude<SubjectKind, ''>; id: string; clientId: string; displayName: string }
 
 const CLIENT_TYPES = new Set(['PublicClientApp', 'AppInstance'])
+/** An AI agent in Okta (`wlp…`): acts for itself, like a client, without an OAuth client id. */
+const WORKLOAD_TYPE = 'WorkloadIdentityPrincipal'
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 export function isSystem(principal: OktaPrincipal): boolean {
@@ -25,8 +27,12 @@ export function actorSubject(event: OktaLogEvent): Subject | null {
   const actor = event.actor
   if (!actor?.id || isSystem(actor)) return null
   if (isUser(actor)) return personSubject(actor)
-  if (isClient(actor)) return serviceSubject(actor)
+  if (isClient(actor) || isWorkload(actor)) return serviceSubject(actor)
   return null
+}
+
+function isWorkload(principal: OktaPrincipal): boolean {
+  return principal.type === WORKLOAD_TYPE && Boolean(principal.id)
 }
 
 /** The OAuth client that made the request: `client.id`, else a client actor. */
@@ -73,7 +79,7 @@ export function identityFacts(event: OktaLogEvent): FactDraft[] {
   const principals = [...actor, ...targets(event).filter(isUser)]
   return principals.flatMap((p) => {
     if (isUser(p)) return [personIdentity(p)]
-    if (isClient(p)) return [serviceIdentity(serviceSubject(p))]
+    if (isClient(p) || isWorkload(p)) return [serviceIdentity(serviceSubject(p))]
     return []
   })
 }

@@ -17,7 +17,7 @@ export function tokenGrantFacts(event: OktaLogEvent): FactDraft[] {
   const grantType = event.debugContext?.debugData?.grantType
   return tokenTargets(event).map((token) => {
     const subjectId = detailText(token, 'subject') || actorSubject(event)?.id || ''
-    const service = grantType === 'client_credentials' || subjectId === clientId || subjectId.startsWith('0oa')
+    const service = grantType === 'client_credentials' || subjectId === clientId || subjectId.startsWith('0oa') || subjectId.startsWith('wlp')
     return {
       kind: 'credential',
       subject_kind: subjectKind(subjectId, service),
