@@ -86,8 +86,34 @@ function scrub(value: unknown, secret: boolean, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value
   if (depth >= MAX_DEPTH) throw new RecordTooDeep()
   if (Array.isArray(value)) return value.map((entry) => scrub(entry, secret, depth + 1))
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret || isSecretName(k), depth + 1)]))
+  const pairName = nameOfPair(value)
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      if (pairName !== null) return [k, k === 'value' ? scrub(v, secret || isSecretName(pairName), depth + 1) : scrub(v, false, depth + 1)]
+      const inherited = secret && !TOKEN_METADATA.has(k.toLowerCase())
+      return [k, scrub(v, inherited || isSecretName(k), depth + 1)]
+    }),
+  )
 }
+
+/**
+ * A `{ "key": <name>, "value": … }` pair (Graph's additionalDetails, many SIEM exports): its
+ * name is the pair's field name, so `key` holds no secret and `value` is one when the name is.
+ */
+function nameOfPair(value: object): string | null {
+  const pair = value as { key?: unknown; value?: unknown }
+  return typeof pair.key === 'string' && 'value' in pair ? pair.key : null
+}
+
+/**
+ * What a secret-named object says about its secret rather than the secret itself (OCSF's
+ * `authentication_token: { uid, type_id, created_time, expiration_time }`): kept, so the
+ * credential's id and lifetime stay readable. Any other field inside it is fingerprinted.
+ */
+const TOKEN_METADATA = new Set([
+  'uid', 'id', 'jti', 'type', 'type_id', 'kind', 'name', 'scope', 'scopes', 'issuer', 'audience',
+  'created_time', 'expiration_time', 'issued_at', 'expires_at', 'created_at', 'expiry', 'is_renewable',
+])
 
 /** A secret-named field's value: `Bearer <secret>` keeps its scheme, so the fingerprint is the credential's. */
 function fingerprintValue(value: string): string {

@@ -31,6 +31,22 @@ describe('the secret scrubber: by name', () => {
     })
   })
 
+  it('reads a { key, value } pair by its name: the pair of a secret name is fingerprinted, any other kept', () => {
+    const details = [{ key: 'AppId', value: '7c2e4b1a' }, { key: 'client_secret', value: 'pair-secret-1' }, { key: 'User-Agent', value: 'curl' }]
+    expect(scrubRecord({ additionalDetails: details })).toEqual({
+      additionalDetails: [{ key: 'AppId', value: '7c2e4b1a' }, { key: 'client_secret', value: fp('pair-secret-1') }, { key: 'User-Agent', value: 'curl' }],
+    })
+    // a bare `key` is still a secret
+    expect(scrubRecord({ key: 'raw-key-1' })).toEqual({ key: fp('raw-key-1') })
+  })
+
+  it('keeps what a secret-named object says about its secret (id, type, times), fingerprints the rest', () => {
+    const token = { uid: 'AT.ocsf1', type_id: 6, created_time: 1772611200000, expiration_time: 1772614800000, value: 'tok-raw-1' }
+    expect(scrubRecord({ authentication_token: token })).toEqual({
+      authentication_token: { uid: 'AT.ocsf1', type_id: 6, created_time: 1772611200000, expiration_time: 1772614800000, value: fp('tok-raw-1') },
+    })
+  })
+
   it('keeps the auth scheme in front of the fingerprint, so it is the credential’s', () => {
     expect(scrubRecord({ authorization: 'Bearer abc', 'proxy-authorization': 'basic dXNlcjpwdw==' })).toEqual({
       authorization: `Bearer ${fp('abc')}`,
