@@ -1,5 +1,5 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|reports runs one of them; BENCH_SCALE and BENCH_REPORT_ACTIONS size them.
+// BENCH_ONLY=ingest|parsers|reports runs one of them; BENCH_SCALE, BENCH_PARSER_RECORDS and BENCH_REPORT_ACTIONS size them.
 // BENCH_BASELINE=<git ref> also times that commit's ingest in the same run, interleaved with today's.
 import fs from 'node:fs'
 import os from 'node:os'
@@ -8,11 +8,14 @@ import { writeDemoLogs } from '@/lib/demo'
 import { checkoutBaseline, type BaselineCheckout } from './baseline-checkout'
 import { writeSection } from './benchmarks-file'
 import { benchIngest, type IngestBenchRow } from './ingest-bench'
+import { writeParserBenchFile } from './parser-files'
+import { sourceParser, type IngestibleSource } from '@/lib/sources'
 import { benchReports } from './reports-bench'
 
 const only = process.env.BENCH_ONLY
-if (only !== 'reports') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
-if (only !== 'ingest') publish('reports', await benchReports())
+if (!only || only === 'ingest') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
+if (!only || only === 'parsers') publish('parsers', await parsersSection(Number(process.env.BENCH_PARSER_RECORDS ?? 100_000)))
+if (!only || only === 'reports') publish('reports', await benchReports())
 
 function publish(name: string, section: string) {
   writeSection(name, section)
@@ -42,6 +45,41 @@ async function ingestSection(scale: number): Promise<string> {
     fs.rmSync(dir, { recursive: true, force: true })
   }
   return ingestTable(scale, rows, baseline)
+}
+
+/** Each IdP and OTLP parser through the CLI, beside the engine's own insert of the rows it stored. */
+async function parsersSection(count: number): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-bench-parsers-'))
+  const sources: IngestibleSource[] = ['entra', 'auth0', 'keycloak', 'google', 'ocsf', 'otlp']
+  const rows: IngestBenchRow[] = []
+  try {
+    for (const source of sources) {
+      const file = path.join(dir, `${source}.ndjson`)
+      const templates = writeParserBenchFile(source, count, file)
+      process.stderr.write(`ingest ${source} (${count} records from ${templates} fixture records) …\n`)
+      rows.push({ ...(await benchIngest(source, file, sourceParser(source).table)), version: `${templates} fixture records` })
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+  return [
+    '## Parser throughput (issue 9)',
+    '',
+    `Measured ${new Date().toISOString()} on ${os.cpus().length} cores, Node ${process.version}, ${fmt(count)} records per source.`,
+    "Input: each parser's good fixture records (envelopes expanded), repeated with a fresh native id per copy (test/bench/parser-files.ts), as NDJSON.",
+    "CLI = `custody ingest --source <s> <file> --json` as a fresh process on a fresh data dir; raw = the engine's own",
+    '`INSERT … SELECT FROM file(JSONEachRow)` of the rows the CLI stored (an IdP record is one or more fact rows; OCSF API',
+    'activity lands in gateway_requests and is not in the raw insert); records/s count records on both sides.',
+    '',
+    '| source | input | records | accepted | CLI s | CLI records/s | CLI peak RSS MB | raw s | raw records/s | ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.source} | ${r.version} | ${fmt(r.records)} | ${fmt(r.accepted)} | ${r.cliSeconds.toFixed(1)} | ${fmt(r.cliPerSecond)} | ${r.cliPeakRssMb} | ${r.rawSeconds.toFixed(1)} | ${fmt(r.rawPerSecond)} | ${r.ratio.toFixed(2)} |`,
+    ),
+    '',
+  ].join('\n')
 }
 
 function ingestTable(scale: number, rows: IngestBenchRow[], baseline: BaselineCheckout | null): string {
