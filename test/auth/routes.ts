@@ -54,4 +54,5 @@ export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, str
   { file: 'lib/auth/audit-query.ts' },
   { file: 'lib/auth/audit-trail.ts', unguarded: { recordAudit: 'the writer; called inside guarded changes' } },
   { file: 'lib/users/manage.ts', unguarded: { acceptInvite: 'before sign-in; the invitation token authorizes' } },
+  { file: 'lib/reports/period.ts' },
 ]
