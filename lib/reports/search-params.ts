@@ -16,7 +16,8 @@ export class InvalidParameter extends Error {
 
 /** The first value of each parameter; empty values count as absent (a form's blank field). */
 export function firstValues(params: SearchParams): Record<string, string> {
-  const entries = params instanceof URLSearchParams ? [...params] : Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+  const entries: [string, string | undefined][] =
+    params instanceof URLSearchParams ? [...params] : Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
   const first: Record<string, string> = {}
   for (const [key, value] of entries) if (typeof value === 'string' && value !== '' && !(key in first)) first[key] = value
   return first
