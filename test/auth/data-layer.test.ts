@@ -14,7 +14,8 @@ import type { Permission } from '@/lib/auth/permissions'
 import { sessionUser, startSession } from '@/lib/auth/sessions'
 import { closeClickHouse } from '@/lib/clickhouse'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
-import { recentIngestRuns, sourceOverview } from '@/lib/overview/sources'
+import { recentIngestRuns } from '@/lib/overview/ingest-runs'
+import { actionTrend } from '@/lib/overview/trend'
 import { evidenceReport } from '@/lib/reports/run'
 import { findUserByEmail } from '@/lib/users'
 import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
@@ -70,8 +71,8 @@ afterAll(async () => {
 
 // Each guarded data-access function, called as any actor would call it from a page.
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
-  sourceOverview: { permission: 'overview:read', call: (a) => sourceOverview(a) },
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
+  actionTrend: { permission: 'reports:read', call: (a) => actionTrend(a, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }) },
   evidenceReport: {
     permission: 'reports:read',
     call: (a) => evidenceReport(a, 'unattributed', { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }),

@@ -9,8 +9,16 @@ import type { Permission } from '@/lib/auth/permissions'
 export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; permission: Permission | 'public' }
 
 export const ROUTES: RouteEntry[] = [
-  { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'overview:read' },
-  { file: 'app/api/overview/route.ts', url: '/api/overview', kind: 'api', permission: 'overview:read' },
+  { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'reports:read' },
+  { file: 'app/attribution/page.tsx', url: '/attribution', kind: 'page', permission: 'reports:read' },
+  { file: 'app/attribution/[identity]/page.tsx', url: '/attribution/dana.lee%40example.com', kind: 'page', permission: 'people:read' },
+  { file: 'app/actions/page.tsx', url: '/actions', kind: 'page', permission: 'reports:read' },
+  { file: 'app/actions/[event_id]/page.tsx', url: '/actions/no-such-event', kind: 'page', permission: 'reports:read' },
+  { file: 'app/unattributed/page.tsx', url: '/unattributed', kind: 'page', permission: 'reports:read' },
+  { file: 'app/token-age/page.tsx', url: '/token-age', kind: 'page', permission: 'reports:read' },
+  { file: 'app/revocation-latency/page.tsx', url: '/revocation-latency', kind: 'page', permission: 'reports:read' },
+  { file: 'app/off-gateway/page.tsx', url: '/off-gateway', kind: 'page', permission: 'reports:read' },
+  { file: 'app/coverage/page.tsx', url: '/coverage', kind: 'page', permission: 'reports:read' },
   {
     file: 'app/api/reports/[name]/route.ts',
     url: '/api/reports/unattributed?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z',
@@ -49,7 +57,8 @@ export const PUBLIC_ENTRIES: Record<string, string> = {
  * the actor and call requirePermission itself, except the named pre-sign-in ones.
  */
 export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, string> }[] = [
-  { file: 'lib/overview/sources.ts' },
+  { file: 'lib/overview/ingest-runs.ts' },
+  { file: 'lib/overview/trend.ts' },
   { file: 'lib/reports/run.ts' },
   { file: 'lib/auth/audit-query.ts' },
   { file: 'lib/auth/audit-trail.ts', unguarded: { recordAudit: 'the writer; called inside guarded changes' } },
