@@ -64,4 +64,5 @@ export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, str
   { file: 'lib/auth/audit-trail.ts', unguarded: { recordAudit: 'the writer; called inside guarded changes' } },
   { file: 'lib/users/manage.ts', unguarded: { acceptInvite: 'before sign-in; the invitation token authorizes' } },
   { file: 'lib/reports/period.ts' },
+  { file: 'lib/populations/actions.ts' },
 ]

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
+
+/**
+ * A population (dashboard.md, Populations): rows a report counts, listed. `columns` are its
+ * CSV columns in order; `key` a unique sort key (keyset pagination and CSV order), whose
+ * columns the population also selects; `row` turns one ClickHouse row into the domain row.
+ */
+export type Population<Row> = {
+  name: string
+  columns: readonly string[]
+  key: readonly KeyColumn[]
+  row: z.ZodType<Row, unknown>
+}
+
+export type PageRequest = { after?: string; per: number }
+export type PopulationPage<Row> = { rows: Row[]; total: number; next: string | null }
+
+/** What a population query starts with: `WITH …` whose last CTE is named `population`. */
+export type PopulationSource = { with: SqlFragment; where: SqlFragment[] }
+
+const SETTINGS = { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1, enable_materialized_cte: 1 }
+
+/**
+ * One page after the cursor, and the size of the whole filtered population, in one pass: the
+ * page is the `per + 1` smallest keys (groupArraySorted keeps only those, whatever the
+ * population's size), the extra one only says whether a next page exists.
+ */
+export async function readPage<Row>(p: Population<Row>, source: PopulationSource, page: PageRequest): Promise<PopulationPage<Row>> {
+  if (!Number.isInteger(page.per) || page.per < 1 || page.per > 500) throw new Error(`${p.name}: per must be 1..500`)
+  await clickhouseReady()
+  const names = selected(p)
+  const after = page.after ? afterCursor(p.key, page.after) : sql`1`
+  const [result] = await query<{ total: number; page: unknown[] }>(
+    sql`${source.with}
+      SELECT count() AS total, groupArraySortedIf(${unsafeRawSql(String(page.per + 1))})((${columnList(names)}), ${after}) AS page
+      FROM population WHERE ${where(source)}`,
+    { tag: `population:${p.name}`, settings: SETTINGS },
+  )
+  const tuples = result.page.map((t) => asRecord(names, t))
+  const shown = tuples.slice(0, page.per)
+  const last = shown.at(-1)
+  return {
+    rows: shown.map((t) => p.row.parse(t)),
+    total: Number(result.total),
+    next: tuples.length > page.per && last ? encodeCursor(p.key.map((k) => cursorValue(k, last[k.name]))) : null,
+  }
+}
+
+/** Every row of the filtered population in key order, streamed from ClickHouse (no row limit). */
+export async function* readAll<Row>(p: Population<Row>, source: PopulationSource): AsyncGenerator<Row> {
+  await clickhouseReady()
+  const names = selected(p)
+  const rows = stream<Record<string, unknown>>(
+    sql`${source.with}
+      SELECT ${columnList(names)} FROM population WHERE ${where(source)}
+      ORDER BY ${columnList(p.key.map((k) => k.name))}`,
+    { tag: `population:${p.name}:all`, settings: SETTINGS },
+  )
+  for await (const row of rows) yield p.row.parse(row)
+}
+
+// The key first: tuples compare element by element, so groupArraySorted orders by the key.
+function selected(p: Population<unknown>): string[] {
+  const keyNames = p.key.map((k) => k.name)
+  return [...keyNames, ...p.columns.filter((c) => !keyNames.includes(c))]
+}
+
+function where(source: PopulationSource): SqlFragment {
+  return source.where.length === 0 ? sql`1` : source.where.reduce((a, b) => sql`${a} AND ${b}`)
+}
+
+// Column names are constants of the population modules, never user input.
+function columnList(names: string[]): SqlFragment {
+  for (const n of names) if (!/^[a-z_]+$/.test(n)) throw new Error(`population: bad column ${n}`)
+  return sql`${unsafeRawSql(names.join(', '))}`
+}
+
+// A tuple comes back as an array, or as an object when the server names tuple elements.
+function asRecord(names: string[], tuple: unknown): Record<string, unknown> {
+  if (!Array.isArray(tuple)) return tuple as Record<string, unknown>
+  return Object.fromEntries(names.map((n, i) => [n, tuple[i]]))
+}
+
+function cursorValue(column: KeyColumn, value: unknown): string | number {
+  if (column.type === 'count') return Number(value)
+  if (column.type === 'time') return new Date(String(value).endsWith('Z') ? String(value) : `${value}Z`).toISOString()
+  return String(value)
+}
+
+/** `?after=` and `?per=` (dashboard.md: up to 500 a page). */
+export const pageQuery = z.object({
+  after: z.string().max(4096).optional(),
+  per: z.coerce.number({ message: 'per must be a number from 1 to 500' }).int('per must be a whole number').min(1, 'per must be at least 1').max(500, 'per may be at most 500').default(50),
+})
