@@ -17,3 +17,11 @@ export const FLAGS = [
   { key: 'after_deprovision', label: 'After deprovisioning' },
   { key: 'conflict', label: 'Conflicting credential and claim' },
 ] as const
+
+export const CREDENTIAL_TYPES = [
+  { key: 'oauth_access', label: 'OAuth access token' },
+  { key: 'oauth_refresh', label: 'OAuth refresh token' },
+  { key: 'api_key', label: 'API key' },
+  { key: 'pat', label: 'Personal access token' },
+  { key: 'service_token', label: 'Service token' },
+] as const
