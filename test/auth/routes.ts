@@ -13,7 +13,7 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/attribution/page.tsx', url: '/attribution', kind: 'page', permission: 'reports:read' },
   { file: 'app/attribution/[identity]/page.tsx', url: '/attribution/dana.lee%40example.com', kind: 'page', permission: 'people:read' },
   { file: 'app/actions/page.tsx', url: '/actions', kind: 'page', permission: 'reports:read' },
-  { file: 'app/actions/[event_id]/page.tsx', url: '/actions/no-such-event', kind: 'page', permission: 'reports:read' },
+  { file: 'app/actions/[event_id]/page.tsx', url: '/actions/af06fe71fea7800724a0252fce4a4485d5a5fcaeac03c4af11f93492a9ccea72', kind: 'page', permission: 'reports:read' },
   { file: 'app/unattributed/page.tsx', url: '/unattributed', kind: 'page', permission: 'reports:read' },
   { file: 'app/token-age/page.tsx', url: '/token-age', kind: 'page', permission: 'reports:read' },
   { file: 'app/revocation-latency/page.tsx', url: '/revocation-latency', kind: 'page', permission: 'reports:read' },
@@ -65,4 +65,5 @@ export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, str
   { file: 'lib/users/manage.ts', unguarded: { acceptInvite: 'before sign-in; the invitation token authorizes' } },
   { file: 'lib/reports/period.ts' },
   { file: 'lib/populations/actions.ts' },
+  { file: 'lib/custody-chain/index.ts' },
 ]
