@@ -66,4 +66,5 @@ export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, str
   { file: 'lib/reports/period.ts' },
   { file: 'lib/populations/actions.ts' },
   { file: 'lib/custody-chain/index.ts' },
+  { file: 'lib/populations/credentials.ts' },
 ]
