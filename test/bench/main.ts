@@ -1,16 +1,18 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|reports runs one of them; BENCH_SCALE and BENCH_REPORT_ACTIONS size them.
+// BENCH_ONLY=ingest|reports|pages runs one of them; BENCH_SCALE, BENCH_REPORT_ACTIONS and BENCH_PAGES_SCALE size them.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { writeDemoLogs } from '@/lib/demo'
 import { writeSection } from './benchmarks-file'
 import { benchIngest, type IngestBenchRow } from './ingest-bench'
+import { benchPages } from './pages-bench'
 import { benchReports } from './reports-bench'
 
 const only = process.env.BENCH_ONLY
-if (only !== 'reports') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
-if (only !== 'ingest') publish('reports', await benchReports())
+if (!only || only === 'ingest') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
+if (!only || only === 'reports') publish('reports', await benchReports())
+if (!only || only === 'pages') publish('pages', await benchPages())
 
 function publish(name: string, section: string) {
   writeSection(name, section)
