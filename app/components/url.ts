@@ -27,3 +27,12 @@ export function hrefTo(path: string, query: Record<string, string | null | undef
   const qs = params.toString()
   return qs ? `${path}?${qs}` : path
 }
+
+/** A dynamic route segment as written in the URL (`client%3A0oa…` → `client:0oa…`), whether or not Next already decoded it. */
+export function segment(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}

@@ -4,6 +4,7 @@ import { custodyChain, type CustodyChain, type IdpRecord } from '@/lib/custody-c
 import { formatTime } from '../../components/format'
 import { FLAGS } from '../../components/labels'
 import { RawRecord } from '../../components/RawRecord'
+import { segment } from '../../components/url'
 
 export const dynamic = 'force-dynamic'
 
@@ -15,7 +16,7 @@ type Params = Promise<{ event_id: string }>
  */
 export default async function ChainOfCustodyPage({ params }: { params: Params }) {
   const actor = await currentActor('reports:read')
-  const eventId = decodeURIComponent((await params).event_id)
+  const eventId = segment((await params).event_id)
   const chain = await custodyChain(actor, eventId)
   if (!chain) notFound()
   const r = chain.request
