@@ -31,6 +31,9 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/signin/page.tsx', url: '/signin', kind: 'page', permission: 'public' },
   { file: 'app/api/health/route.ts', url: '/api/health', kind: 'api', permission: 'public' },
   { file: 'app/api/auth/[...nextauth]/route.ts', url: '/api/auth/providers', kind: 'api', permission: 'public' },
+  { file: 'app/api/populations/actions/route.ts', url: '/api/populations/actions?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  { file: 'app/api/populations/credentials/route.ts', url: '/api/populations/credentials?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  { file: 'app/api/populations/triggers/route.ts', url: '/api/populations/triggers?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
 ]
 
 /** Every exported server action, by file and name. */
