@@ -37,7 +37,7 @@ export async function CredentialList({ actor, period, params, identity }: Props)
   return (
     <>
       {form}
-      <p data-testid="credentials-total"><strong>{total.toLocaleString('en-US')}</strong> credentials, oldest issue first.</p>
+      <p data-testid="credentials-total"><strong>{total.toLocaleString('en-US')}</strong> {total === 1 ? 'credential' : 'credentials'}, oldest issue first.</p>
       <CredentialTable rows={rows} showIdentity={identity === undefined} />
       {identity === undefined ? (
         <CursorPagination path="/token-age" params={params} next={next} total={total} shown={rows.length} />
