@@ -20,6 +20,12 @@ import { evidenceReport } from '@/lib/reports/run'
 import { findUserByEmail } from '@/lib/users'
 import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
 import { demoUserEmail, seedDemoUsers } from '@/lib/users/seed'
+import { custodyChain } from '@/lib/custody-chain'
+import { actionsPage, allActions } from '@/lib/populations/actions'
+import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
+import { allTriggers, triggersPage } from '@/lib/populations/triggers'
+import { attributionViewed } from '@/lib/reports/attribution-view'
+import { pagePeriod } from '@/lib/reports/period'
 import { DATA_ACCESS_MODULES } from './routes'
 import { exportedFunctions, source } from './source-scan'
 
@@ -69,6 +75,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
+const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }
+
 // Each guarded data-access function, called as any actor would call it from a page.
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
@@ -84,6 +92,15 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   inviteUser: { permission: 'users:manage', call: (a, who) => inviteUser(a, { email: `matrix-${who}@example.test`, role: 'auditor' }) },
   changeUserRole: { permission: 'users:manage', call: async (a, who) => changeUserRole(a, { userId: await newUser(`role-${who}@example.test`), role: 'security' }) },
   setUserDisabled: { permission: 'users:manage', call: async (a, who) => setUserDisabled(a, { userId: await newUser(`off-${who}@example.test`), disabled: true }) },
+  pagePeriod: { permission: 'reports:read', call: (a) => pagePeriod(a, {}) },
+  actionsPage: { permission: 'reports:read', call: (a) => actionsPage(a, october, { reason: 'unattributed' }, { per: 10 }) },
+  allActions: { permission: 'reports:read', call: (a) => allActions(a, october, {}) },
+  custodyChain: { permission: 'reports:read', call: (a) => custodyChain(a, 'req-none') },
+  credentialsPage: { permission: 'reports:read', call: (a) => credentialsPage(a, october, {}, { per: 10 }) },
+  allCredentials: { permission: 'reports:read', call: (a) => allCredentials(a, october, {}) },
+  triggersPage: { permission: 'reports:read', call: (a) => triggersPage(a, october, {}, { per: 10 }) },
+  allTriggers: { permission: 'reports:read', call: (a) => allTriggers(a, october, {}) },
+  attributionViewed: { permission: 'people:read', call: (a) => attributionViewed(a, october) },
 }
 
 describe('role × data-access function matrix', () => {

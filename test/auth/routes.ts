@@ -71,4 +71,5 @@ export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, str
   { file: 'lib/custody-chain/index.ts' },
   { file: 'lib/populations/credentials.ts' },
   { file: 'lib/populations/triggers.ts' },
+  { file: 'lib/reports/attribution-view.ts' },
 ]
