@@ -41,7 +41,7 @@ describe('the actions population', () => {
     for (const c of expected) counted.push({ key: c.key, count: (await actionsPage(cliActor, window, c.filters, { per: 1 })).total })
     expect(counted).toEqual(expected.map((c) => ({ key: c.key, count: c.count })))
     expect(expected.find((c) => c.key === 'unattributed.total_actions')?.count).toBe(18)
-  })
+  }, 300_000)
 
   it('visits every action exactly once across keyset pages, oldest first, ties broken by event id', async () => {
     const all = await everyRow()
