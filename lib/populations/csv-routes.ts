@@ -26,6 +26,12 @@ export function csvDownloadTarget(pathname: string, search: URLSearchParams): st
       return withQuery('/api/populations/credentials', query)
     case '/revocation-latency':
       return withQuery('/api/populations/triggers', query)
+    case '/attribution':
+      return withQuery('/api/populations/lists/identities', query)
+    case '/off-gateway':
+      return withQuery('/api/populations/lists/clients', query)
+    case '/coverage':
+      return withQuery('/api/populations/lists/sources', query)
     default:
       return null
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { sql, typed, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { joinSql, sql, typed, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { InvalidParameter } from '@/lib/reports/search-params'
 
 /** A column of a population's sort key: every list is read in ascending key order, and the key is unique. */
@@ -22,8 +22,8 @@ export function afterCursor(key: readonly KeyColumn[], cursor: string): SqlFragm
     throw new InvalidParameter('after', 'after is not a position this list gave; open the list from its first page')
   }
   const columns = key.map((k) => k.name).join(', ')
-  const bound = values.map((v, i) => sql`${bind(key[i], v)}`)
-  return sql`(${rawNames(columns)}) > (${bound.reduce((a, b) => sql`${a}, ${b}`)})`
+  const bound = joinSql(values.map((v, i) => sql`${bind(key[i], v)}`), ', ')
+  return sql`(${rawNames(columns)}) > (${bound})`
 }
 
 function decode(cursor: string): (string | number)[] | null {

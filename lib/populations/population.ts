@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { joinSql, query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
 import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
 
@@ -69,7 +69,7 @@ function selected(p: Population<unknown>): string[] {
 }
 
 function where(source: PopulationSource): SqlFragment {
-  return source.where.length === 0 ? sql`1` : source.where.reduce((a, b) => sql`${a} AND ${b}`)
+  return source.where.length === 0 ? sql`1` : joinSql(source.where, ' AND ')
 }
 
 // Column names are constants of the population modules, never user input.

@@ -23,6 +23,7 @@ import { demoUserEmail, seedDemoUsers } from '@/lib/users/seed'
 import { custodyChain } from '@/lib/custody-chain'
 import { actionsPage, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
+import { reportList } from '@/lib/populations/report-lists'
 import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
@@ -101,6 +102,7 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   triggersPage: { permission: 'reports:read', call: (a) => triggersPage(a, october, {}, { per: 10 }) },
   allTriggers: { permission: 'reports:read', call: (a) => allTriggers(a, october, {}) },
   attributionViewed: { permission: 'people:read', call: (a) => attributionViewed(a, october) },
+  reportList: { permission: 'reports:read', call: (a) => reportList(a, 'sources', october) },
 }
 
 describe('role × data-access function matrix', () => {

@@ -5,7 +5,11 @@ import { actionsPopulation, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPopulation } from '@/lib/populations/credentials'
 import { csvStream } from '@/lib/populations/csv'
 import { csvDownloadTarget } from '@/lib/populations/csv-routes'
+import { reportList, type ReportListName } from '@/lib/populations/report-lists'
 import { allTriggers, triggersPopulation } from '@/lib/populations/triggers'
+import { attributionReport } from '@/lib/reports/attribution'
+import { coverageReport } from '@/lib/reports/coverage'
+import { offGatewayReport } from '@/lib/reports/off-gateway'
 import { revocationLatencyReport } from '@/lib/reports/revocation-latency'
 import { tokenAgeReport } from '@/lib/reports/token-age'
 import { unattributedReport } from '@/lib/reports/unattributed'
@@ -68,6 +72,10 @@ describe('a population as CSV', () => {
     const day = period(at('10-01 00:00'), at('10-02 00:00'), at('10-03 00:00'))
     const window = { from: day.from, to: day.to }
     const lines = (csv: string) => csv.split('\r\n').filter(Boolean)
+    const listCsv = async (name: ReportListName) => {
+      const list = await reportList(cliActor, name, window)
+      return text(csvStream(list.columns, rowsOf(list.rows)))
+    }
 
     beforeAll(async () => {
       await store(mixedDay())
@@ -82,6 +90,24 @@ describe('a population as CSV', () => {
       expect(lines(csv)).toHaveLength(report.total_actions + 1)
       expect(lines(csv).filter((l) => l.includes(',no_credential,'))).toHaveLength(report.by_reason.no_credential)
       expect(csv).toContain(`,${at('10-01 09:30')},dana@example.com,credential,,AT.d1,oauth_access,billing,query_invoices,claude-code,S1,false,false,false,true\r\n`)
+    })
+
+    it('downloads the report lists (identities, off-gateway clients, sources) row for row', async () => {
+      const identities = lines(await listCsv('identities'))
+      const attribution = await attributionReport(day)
+      expect(identities[0]).toBe(
+        'identity,kind,display_name,owner,actions,servers,tools,clients,first_action,last_action,by_credential,by_subject_claim,by_session,after_expiry,after_revocation,after_deprovision,conflict',
+      )
+      expect(identities).toHaveLength(attribution.identities.length + 1)
+      const bot = attribution.identities.find((i) => i.identity === 'client:0oaBOT')!
+      expect(identities).toContain(
+        `client:0oaBOT,service,Billing bot,dana@example.com,${bot.actions},${bot.servers},${bot.tools},${bot.clients},${bot.first_action},${bot.last_action},` +
+          `${bot.by_method.credential},${bot.by_method.subject_claim},${bot.by_method.session},${Object.values(bot.flagged).join(',')}`,
+      )
+      expect(lines(await listCsv('clients'))).toHaveLength((await offGatewayReport(day)).clients.length + 1)
+      const sources = lines(await listCsv('sources'))
+      expect(sources[0]).toBe('source,events,first_event,last_event,days_without_events')
+      expect(sources).toHaveLength((await coverageReport(day)).sources.length + 1)
     })
 
     it('downloads the credentials and triggers populations with the reports’ counts', async () => {
@@ -107,6 +133,9 @@ describe('which population a page downloads with format=csv', () => {
     )
     expect(target('/token-age?format=csv&type=pat')).toBe('/api/populations/credentials?type=pat')
     expect(target('/revocation-latency?format=csv')).toBe('/api/populations/triggers')
+    expect(target('/attribution?format=csv&q=dana')).toBe('/api/populations/lists/identities?q=dana')
+    expect(target('/off-gateway?format=csv')).toBe('/api/populations/lists/clients')
+    expect(target('/coverage?format=csv')).toBe('/api/populations/lists/sources')
   })
 
   it('adds what the path says: the unattributed reason, the identity of a person page', () => {
