@@ -41,7 +41,7 @@ async function Summary({ actor, period }: { actor: Actor; period: PagePeriod }) 
   if (!loaded.ok) return <Failed what="the revocation-latency report" message={loaded.message} />
   const r = loaded.value
   if (r.triggers === 0) {
-    return <p className="empty">No deprovisioning trigger in this period. Triggers come from IdP logs (<code>custody ingest --source okta …</code>: user deactivated, suspended, deleted); choose another period or ingest them.</p>
+    return <p className="empty"><Metric metric="revocation-latency.triggers" value={r.triggers} /> triggers: no deprovisioning trigger in this period. Triggers come from IdP logs (<code>custody ingest --source okta …</code>: user deactivated, suspended, deleted); choose another period or ingest them.</p>
   }
   const q = periodQuery(period)
   return (

@@ -47,7 +47,7 @@ async function Summary({ actor, period, params }: { actor: Actor; period: PagePe
   if (!loaded.ok) return <Failed what="the token-age report" message={loaded.message} />
   const r = loaded.value
   if (r.credentials === 0 && r.unknown_issue_time === 0) {
-    return <p className="empty">No credential was live in this period. Ingest IdP logs (<code>custody ingest --source okta …</code>) and the key inventory (<code>--source keys</code>), or choose another period.</p>
+    return <p className="empty"><Metric metric="token-age.credentials" value={r.credentials} /> credentials: none was live in this period. Ingest IdP logs (<code>custody ingest --source okta …</code>) and the key inventory (<code>--source keys</code>), or choose another period.</p>
   }
   const max = r.thresholds.max_age_days
   return (
