@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { credentialCtes, withCtes } from '@/lib/attribution'
-import { query, sql } from '@/lib/clickhouse'
+import { query, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { chFlag } from '@/lib/populations/flags'
 import { isoFromClickHouse } from '@/lib/reports/common'
 
@@ -21,21 +21,36 @@ const credentialRow = z.object({
 /** A credential as the reports see it (metrics.md, Credential): what every source says, merged. */
 export type CredentialFacts = z.infer<typeof credentialRow>
 
+const CREDENTIAL_COLUMNS = sql`c.credential_id AS credential_id, c.type AS type, ifNull(c.subject, '') AS subject,
+  c.client_id AS client_id, c.issued_at AS issued_at, c.expires_at AS expires_at, c.revoked_at AS revoked_at,
+  c.last_used_at AS last_used_at, c.known AS known, ifNull(cs.issuer_source, '') AS issuer_source`
+
 /**
- * One credential of the credential set (lib/attribution/credentials.ts, the reports' own), and
- * the source whose grant named its subject. Cost: the credential set, built once per query.
+ * Credentials of the credential set (lib/attribution/credentials.ts, the reports' own) with the
+ * source whose grant named the subject, as a relation to join on credential_id. Needs
+ * credentials, credential_subjects.
  */
+export const credentialFactsRelation = sql`(SELECT ${CREDENTIAL_COLUMNS} FROM credentials AS c
+  LEFT JOIN credential_subjects AS cs ON cs.credential_id = c.credential_id)`
+
+/** `alias.column AS prefix_column` for every column of CredentialFacts: to carry one beside other columns. */
+export function prefixedCredentialColumns(alias: string, prefix: string): SqlFragment {
+  if (!/^[a-z_]+$/.test(alias + prefix)) throw new Error('prefixedCredentialColumns: bad name')
+  return sql`${unsafeRawSql(Object.keys(credentialRow.shape).map((k) => `${alias}.${k} AS ${prefix}${k}`).join(', '))}`
+}
+
+/** The CredentialFacts a row carries under `prefix` (see prefixedCredentialColumns), or null when it carries none. */
+export function credentialFromRow(row: Record<string, unknown>, prefix: string): CredentialFacts | null {
+  const picked = Object.fromEntries(Object.keys(credentialRow.shape).map((k) => [k, row[`${prefix}${k}`]]))
+  return picked.credential_id ? credentialRow.parse(picked) : null
+}
+
+/** One credential, when no other query of the chain brought it. Cost: the credential set, built once per query. */
 export async function credentialFacts(credentialId: string, lifetimeSeconds: number): Promise<CredentialFacts | null> {
-  const rows = await query<unknown>(
+  const rows = await query<Record<string, unknown>>(
     sql`${withCtes(credentialCtes(lifetimeSeconds))}
-      SELECT c.credential_id AS credential_id, c.type AS type, ifNull(c.subject, '') AS subject, c.client_id AS client_id,
-        c.issued_at AS issued_at, c.expires_at AS expires_at, c.revoked_at AS revoked_at, c.last_used_at AS last_used_at,
-        c.known AS known, ifNull(cs.issuer_source, '') AS issuer_source
-      FROM credentials AS c
-      LEFT JOIN credential_subjects AS cs ON cs.credential_id = c.credential_id
-      WHERE c.credential_id = ${credentialId}
-      LIMIT 1`,
+      SELECT * FROM ${credentialFactsRelation} WHERE credential_id = ${credentialId} LIMIT 1`,
     { tag: 'custody-chain:credential', settings: { enable_materialized_cte: 1 } },
   )
-  return rows.length === 0 ? null : credentialRow.parse(rows[0])
+  return rows.length === 0 ? null : credentialFromRow(rows[0], '')
 }

@@ -38,11 +38,12 @@ export async function custodyChain(actor: Actor, eventId: string, period?: Repor
   const request = await gatewayRecord(eventId, period)
   if (!request) return null
   const lifetime = (await thresholdsInForce(await openAppStore())).default_token_lifetime_seconds
-  const decision = request.agent_action ? await decisionFor(eventId, request.time, lifetime) : null
+  const decided = request.agent_action ? await decisionFor(eventId, request.time, lifetime) : null
+  const decision = decided?.decision ?? null
   const seed = decision?.method === 'session' ? await sessionSeed(request.session_id, request.time, decision.identity) : null
   const credentialId = request.credential_id || seed?.credential_id || ''
   const [credential, records] = await Promise.all([
-    credentialId ? credentialFacts(credentialId, lifetime) : null,
+    decided && request.credential_id ? decided.presented : credentialId ? credentialFacts(credentialId, lifetime) : null,
     idpRecords(credentialId, decision?.identity ?? ''),
   ])
   const grant = records.find((r) => r.kind === 'credential' && r.credential_id === credentialId) ?? null
