@@ -47,7 +47,7 @@ export function ChartTable({ title, xLabel, yLabel, unit, series, rows, kind = '
               <LineChart data={rows} margin={{ top: 8, right: 24, bottom: 28, left: 36 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" label={{ value: xLabel, position: 'insideBottom', offset: -16 }} />
-                <YAxis tickFormatter={fmt} width={80} label={{ value: `${yLabel} (${unit})`, angle: -90, position: 'insideLeft', offset: -20, style: { textAnchor: 'middle' } }} />
+                <YAxis tickFormatter={fmt} allowDecimals={!!percent} width={80} label={{ value: `${yLabel} (${unit})`, angle: -90, position: 'insideLeft', offset: -20, style: { textAnchor: 'middle' } }} />
                 <Tooltip formatter={(v) => fmt(v)} />
                 {series.length > 1 && <Legend verticalAlign="top" />}
                 {series.map((s, i) => (
@@ -59,7 +59,7 @@ export function ChartTable({ title, xLabel, yLabel, unit, series, rows, kind = '
               <BarChart data={rows} margin={{ top: 8, right: 24, bottom: 28, left: 36 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="label" label={{ value: xLabel, position: 'insideBottom', offset: -16 }} />
-                <YAxis tickFormatter={fmt} width={80} label={{ value: `${yLabel} (${unit})`, angle: -90, position: 'insideLeft', offset: -20, style: { textAnchor: 'middle' } }} />
+                <YAxis tickFormatter={fmt} allowDecimals={!!percent} width={80} label={{ value: `${yLabel} (${unit})`, angle: -90, position: 'insideLeft', offset: -20, style: { textAnchor: 'middle' } }} />
                 <Tooltip formatter={(v) => fmt(v)} />
                 {series.length > 1 && <Legend verticalAlign="top" />}
                 {series.map((s, i) => (
