@@ -5,6 +5,7 @@ import { allCredentials, credentialsPage, parseCredentialQuery, type CredentialF
 import { tokenAgeReport } from '@/lib/reports/token-age'
 import { at, grant, inventoryKey, person, request, revocation, store, twice } from '../reports/builders'
 import { period, useReportStore } from '../reports/setup'
+import { credentialFilterExpectations } from './report-keys'
 
 useReportStore('credentials-population')
 afterAll(closeAppStore)
@@ -39,16 +40,10 @@ const count = async (filters: CredentialFilters) => (await credentialsPage(cliAc
 describe('the credentials population', () => {
   it('counts, for every filter, the number the token-age report gives', async () => {
     const report = await tokenAgeReport(tenDays)
-    const expected: [string, CredentialFilters, number][] = [
-      ['credentials', {}, report.credentials],
-      ['no_expiry', { no_expiry: true }, report.no_expiry],
-      ['over_max_age', { over_max_age: true }, report.over_max_age],
-      ...Object.entries(report.by_type).map(([type, n]): [string, CredentialFilters, number] => [`by_type.${type}`, { type: type as never }, n]),
-      ...Object.entries(report.buckets).map(([bucket, n]): [string, CredentialFilters, number] => [`buckets.${bucket}`, { bucket: bucket as never }, n]),
-    ]
+    const expected = credentialFilterExpectations(report)
     const counted = []
-    for (const [key, filters] of expected) counted.push([key, await count(filters)])
-    expect(counted).toEqual(expected.map(([key, , n]) => [key, n]))
+    for (const c of expected) counted.push({ key: c.key, count: await count(c.filters) })
+    expect(counted).toEqual(expected.map(({ key, count }) => ({ key, count })))
     expect(report.credentials).toBe(8)
     expect(report.buckets).toEqual({ '<=1': 2, '<=7': 2, '<=30': 1, '<=90': 1, '<=365': 1, '>365': 1 })
   })

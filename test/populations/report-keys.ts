@@ -1,5 +1,9 @@
 import type { ActionFilters } from '@/lib/populations/actions'
+import type { CredentialFilters } from '@/lib/populations/credentials'
+import type { TriggerFilters } from '@/lib/populations/triggers'
 import type { AttributionReport } from '@/lib/reports/attribution'
+import type { RevocationLatencyReport } from '@/lib/reports/revocation-latency'
+import type { TokenAgeReport } from '@/lib/reports/token-age'
 import type { UnattributedReport } from '@/lib/reports/unattributed'
 
 /**
@@ -32,4 +36,25 @@ export function actionFilterExpectations(u: UnattributedReport, a: AttributionRe
     }
   }
   return cases
+}
+
+/** Every credentials filter whose row count `token-age` states. */
+export function credentialFilterExpectations(r: TokenAgeReport): { key: string; filters: CredentialFilters; count: number }[] {
+  return [
+    { key: 'token-age.credentials', filters: {}, count: r.credentials },
+    { key: 'token-age.no_expiry', filters: { no_expiry: true }, count: r.no_expiry },
+    { key: 'token-age.over_max_age', filters: { over_max_age: true }, count: r.over_max_age },
+    ...Object.entries(r.by_type).map(([type, n]) => ({ key: `token-age.by_type.${type}`, filters: { type: type as never }, count: n })),
+    ...Object.entries(r.buckets).map(([bucket, n]) => ({ key: `token-age.buckets.${bucket}`, filters: { bucket: bucket as never }, count: n })),
+  ]
+}
+
+/** Every triggers filter whose row count `revocation-latency` states. */
+export function triggerFilterExpectations(r: RevocationLatencyReport): { key: string; filters: TriggerFilters; count: number }[] {
+  return [
+    { key: 'revocation-latency.triggers', filters: {}, count: r.triggers },
+    { key: 'revocation-latency.unresolved', filters: { unresolved: true }, count: r.unresolved },
+    { key: 'revocation-latency.with_live_credentials', filters: { with_live_credentials: true }, count: r.with_live_credentials },
+    { key: 'revocation-latency.within_sla', filters: { within_sla: true }, count: r.within_sla },
+  ]
 }
