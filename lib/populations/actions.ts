@@ -17,14 +17,14 @@ const text = (field: string) => z.string().max(512, `${field} is longer than 512
 
 /**
  * The actions population's filters (dashboard.md). `reason=unattributed` is every unattributed
- * action whatever its reason; `server=unknown` and `client=unknown` are actions without one,
+ * action whatever its reason; `flag=any` every action with at least one flag; `server=unknown` and `client=unknown` are actions without one,
  * as the report's `by_server` and `by_client` name them.
  */
 export const actionFiltersSchema = z.object({
   identity: text('identity'),
   method: z.enum(METHODS, { message: `method must be one of ${METHODS.join(', ')}` }).optional(),
   reason: z.enum([...REASONS, 'unattributed'], { message: `reason must be one of ${[...REASONS, 'unattributed'].join(', ')}` }).optional(),
-  flag: z.enum(ACTION_FLAGS, { message: `flag must be one of ${ACTION_FLAGS.join(', ')}` }).optional(),
+  flag: z.enum([...ACTION_FLAGS, 'any'], { message: `flag must be one of ${[...ACTION_FLAGS, 'any'].join(', ')}` }).optional(),
   server: text('server'),
   client: text('client'),
   credential: text('credential'),
@@ -101,11 +101,12 @@ async function actionSource(period: ReportPeriod, filters: ActionFilters): Promi
   }
 }
 
-const FLAG_CONDITIONS: Record<ActionFlag, SqlFragment> = {
+const FLAG_CONDITIONS: Record<ActionFlag | 'any', SqlFragment> = {
   after_expiry: sql`after_expiry = 1`,
   after_revocation: sql`after_revocation = 1`,
   after_deprovision: sql`after_deprovision = 1`,
   conflict: sql`conflict = 1`,
+  any: sql`(after_expiry = 1 OR after_revocation = 1 OR after_deprovision = 1 OR conflict = 1)`,
 }
 
 function actionConditions(f: ActionFilters): SqlFragment[] {

@@ -55,6 +55,16 @@ describe('the actions population', () => {
     expect(paged.filter((r) => r.time === at('10-01 17:00'))).toHaveLength(2)
   })
 
+  it('lists the actions carrying any flag, as the person page shows them', async () => {
+    const all = await everyRow()
+    const flagged = all.filter((r) => r.after_expiry || r.after_revocation || r.after_deprovision || r.conflict)
+    expect(flagged.length).toBeGreaterThan(3)
+    expect((await everyRow({ flag: 'any' })).map((r) => r.event_id)).toEqual(flagged.map((r) => r.event_id))
+    expect((await everyRow({ identity: 'dana@example.com', flag: 'any' })).map((r) => r.event_id)).toEqual(
+      flagged.filter((r) => r.identity === 'dana@example.com').map((r) => r.event_id),
+    )
+  })
+
   it('pages filtered lists the same way, and says when there is no next page', async () => {
     const first = await actionsPage(cliActor, window, { reason: 'unattributed' }, { per: 4 })
     expect(first).toMatchObject({ total: 6 })
@@ -103,6 +113,7 @@ describe('the actions population', () => {
       page: { after: undefined, per: 20 },
     })
     expect(parseActionQuery({ identity: '', flag: 'conflict' }).filters).toEqual({ flag: 'conflict' })
+    expect(parseActionQuery({ flag: 'any' }).filters).toEqual({ flag: 'any' })
     expect(() => parseActionQuery({ reason: 'lost' })).toThrow(new InvalidParameter('reason', 'reason must be one of no_credential, unknown_credential, unmapped_subject, unattributed'))
     expect(() => parseActionQuery({ per: '501' })).toThrow(/per may be at most 500/)
     expect(() => parseActionQuery({ flag: 'after_party' })).toThrow(expect.objectContaining({ field: 'flag' }))
