@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { credentialCtes, withCtes } from '@/lib/attribution'
 import { query, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { chFlag } from '@/lib/populations/flags'
-import { isoFromClickHouse } from '@/lib/reports/common'
+import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 
 const time = isoFromClickHouse.nullable()
 
@@ -50,7 +50,7 @@ export async function credentialFacts(credentialId: string, lifetimeSeconds: num
   const rows = await query<Record<string, unknown>>(
     sql`${withCtes(credentialCtes(lifetimeSeconds))}
       SELECT * FROM ${credentialFactsRelation} WHERE credential_id = ${credentialId} LIMIT 1`,
-    { tag: 'custody-chain:credential', settings: { enable_materialized_cte: 1 } },
+    { tag: 'custody-chain:credential', settings: REPORT_QUERY_SETTINGS },
   )
   return rows.length === 0 ? null : credentialFromRow(rows[0], '')
 }

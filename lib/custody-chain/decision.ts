@@ -2,10 +2,9 @@ import { z } from 'zod'
 import { attributedActionCtes, identitiesCte, withCtes } from '@/lib/attribution'
 import { query, sql } from '@/lib/clickhouse'
 import { chFlag } from '@/lib/populations/flags'
-import { isoFromClickHouse } from '@/lib/reports/common'
+import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 import { credentialFactsRelation, credentialFromRow, prefixedCredentialColumns, type CredentialFacts } from './credential'
 
-const SETTINGS = { enable_materialized_cte: 1, output_format_json_quote_64bit_integers: 0 }
 const time = isoFromClickHouse.nullable()
 
 const decisionRow = z.object({
@@ -53,7 +52,7 @@ export async function decisionFor(eventId: string, at: string, lifetimeSeconds: 
       LEFT JOIN ${credentialFactsRelation} AS pc ON pc.credential_id = a.credential_id
       WHERE a.event_id = ${eventId}
       LIMIT 1`,
-    { tag: 'custody-chain:decision', settings: SETTINGS },
+    { tag: 'custody-chain:decision', settings: REPORT_QUERY_SETTINGS },
   )
   return rows.length === 0 ? null : { decision: decisionRow.parse(rows[0]), presented: credentialFromRow(rows[0], 'presented_') }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { subjectCtes, withCtes } from '@/lib/attribution'
 import { query, sql } from '@/lib/clickhouse'
-import { isoFromClickHouse } from '@/lib/reports/common'
+import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 
 const factRow = z.object({
   event_id: z.string(),
@@ -45,7 +45,7 @@ export async function idpRecords(credentialId: string, identity: string): Promis
           )
         )
         ORDER BY time, event_id, fact_index`,
-      { tag: 'custody-chain:idp-records', settings: { enable_materialized_cte: 1 } },
+      { tag: 'custody-chain:idp-records', settings: REPORT_QUERY_SETTINGS },
     ),
   )
   if (facts.length === 0) return []

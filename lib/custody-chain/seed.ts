@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { claimIdentity, credentialIdentity, directJoins, directRuleCtes, withCtes } from '@/lib/attribution'
 import { query, sql } from '@/lib/clickhouse'
-import { isoFromClickHouse } from '@/lib/reports/common'
+import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 
 const seedRow = z.object({
   event_id: z.string(),
@@ -38,7 +38,7 @@ export async function sessionSeed(sessionId: string, before: string, identity: s
       WHERE if(${credentialIdentity} != '', ${credentialIdentity}, ${claimIdentity}) = ${identity}
       ORDER BY r.time DESC, r.event_id
       LIMIT 1`,
-    { tag: 'custody-chain:seed', settings: { enable_materialized_cte: 1 } },
+    { tag: 'custody-chain:seed', settings: REPORT_QUERY_SETTINGS },
   )
   return rows.length === 0 ? null : seedRow.parse(rows[0])
 }

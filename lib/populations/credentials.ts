@@ -5,23 +5,20 @@ import { credentialCtes, withCtes } from '@/lib/attribution'
 import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { isoFromClickHouse } from '@/lib/reports/common'
 import type { ReportPeriod } from '@/lib/reports/run'
-import { parseParams, type SearchParams } from '@/lib/reports/search-params'
+import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/search-params'
 import { AGE_BUCKETS, ratedCredentialsCte } from '@/lib/reports/token-age'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { chFlag } from './flags'
 import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
 
 const CREDENTIAL_TYPES = ['oauth_access', 'oauth_refresh', 'api_key', 'pat', 'service_token'] as const
-const yesNo = (field: string) =>
-  z.enum(['true', 'false'], { message: `${field} must be true or false` }).transform((v) => v === 'true').optional()
-
 /** The credentials population's filters: each one's row count is a `token-age` number. */
 export const credentialFiltersSchema = z.object({
   identity: z.string().max(512, 'identity is longer than 512 characters').optional(),
   type: z.enum(CREDENTIAL_TYPES, { message: `type must be one of ${CREDENTIAL_TYPES.join(', ')}` }).optional(),
   bucket: z.enum(AGE_BUCKETS, { message: `bucket must be one of ${AGE_BUCKETS.join(', ')}` }).optional(),
-  over_max_age: yesNo('over_max_age'),
-  no_expiry: yesNo('no_expiry'),
+  over_max_age: booleanParam('over_max_age'),
+  no_expiry: booleanParam('no_expiry'),
 })
 export type CredentialFilters = z.infer<typeof credentialFiltersSchema>
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { joinSql, query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
 
 /**
@@ -21,8 +22,6 @@ export type PopulationPage<Row> = { rows: Row[]; total: number; next: string | n
 /** What a population query starts with: `WITH …` whose last CTE is named `population`. */
 export type PopulationSource = { with: SqlFragment; where: SqlFragment[] }
 
-const SETTINGS = { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1, enable_materialized_cte: 1 }
-
 /**
  * One page after the cursor, and the size of the whole filtered population, in one pass: the
  * page is the `per + 1` smallest keys (groupArraySorted keeps only those, whatever the
@@ -37,7 +36,7 @@ export async function readPage<Row>(p: Population<Row>, source: PopulationSource
     sql`${source.with}
       SELECT count() AS total, groupArraySortedIf(${unsafeRawSql(String(page.per + 1))})((${columnList(names)}), ${after}) AS page
       FROM population WHERE ${where(source)}`,
-    { tag: `population:${p.name}`, settings: SETTINGS },
+    { tag: `population:${p.name}`, settings: REPORT_QUERY_SETTINGS },
   )
   const tuples = result.page.map((t) => asRecord(names, t))
   const shown = tuples.slice(0, page.per)
@@ -57,7 +56,7 @@ export async function* readAll<Row>(p: Population<Row>, source: PopulationSource
     sql`${source.with}
       SELECT ${columnList(names)} FROM population WHERE ${where(source)}
       ORDER BY ${columnList(p.key.map((k) => k.name))}`,
-    { tag: `population:${p.name}:all`, settings: SETTINGS },
+    { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS },
   )
   for await (const row of rows) yield p.row.parse(row)
 }

@@ -6,20 +6,17 @@ import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { isoFromClickHouse } from '@/lib/reports/common'
 import { triggerOutcomeCtes } from '@/lib/reports/revocation-latency'
 import type { ReportPeriod } from '@/lib/reports/run'
-import { parseParams, type SearchParams } from '@/lib/reports/search-params'
+import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/search-params'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { chFlag } from './flags'
 import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
 
-const yesNo = (field: string) =>
-  z.enum(['true', 'false'], { message: `${field} must be true or false` }).transform((v) => v === 'true').optional()
-
 /** The triggers population's filters: each one's row count is a `revocation-latency` number. */
 export const triggerFiltersSchema = z.object({
   identity: z.string().max(512, 'identity is longer than 512 characters').optional(),
-  unresolved: yesNo('unresolved'),
-  with_live_credentials: yesNo('with_live_credentials'),
-  within_sla: yesNo('within_sla'),
+  unresolved: booleanParam('unresolved'),
+  with_live_credentials: booleanParam('with_live_credentials'),
+  within_sla: booleanParam('within_sla'),
 })
 export type TriggerFilters = z.infer<typeof triggerFiltersSchema>
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 
 /** A page's `searchParams` (Next) or a route handler's `URL.searchParams`. */
 export type SearchParams = URLSearchParams | Record<string, string | string[] | undefined>
@@ -30,4 +30,9 @@ export function parseParams<T>(schema: z.ZodType<T>, params: SearchParams): T {
   const issue = parsed.error.issues[0]
   const field = String(issue.path[0] ?? 'query')
   throw new InvalidParameter(field, issue.message)
+}
+
+/** A `true` / `false` parameter (a list's yes-or-no filter). */
+export function booleanParam(field: string) {
+  return z.enum(['true', 'false'], { message: `${field} must be true or false` }).transform((v) => v === 'true').optional()
 }
