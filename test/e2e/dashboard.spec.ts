@@ -95,6 +95,17 @@ test('an overview number drills down to the actions behind it and to one actionâ
   await screenshot(page, 'drill-down-chain')
 })
 
+test('viewing a personâ€™s page is recorded in the audit trail as view_person', async ({ page }) => {
+  await signIn(page, 'auditor')
+  await page.goto(`/attribution/${encodeURIComponent(DANA)}?${query(OCTOBER)}`)
+  await expect(page.getByRole('heading', { level: 1, name: DANA })).toBeVisible()
+  await page.goto('/audit?action=view_person')
+  const row = page.getByTestId('audit-event').first()
+  await expect(row.getByTestId('audit-action')).toHaveText('view_person')
+  await expect(row).toContainText('auditor@custody.local')
+  await expect(row).toContainText(DANA)
+})
+
 const LISTS = [
   { path: '/actions', period: OCTOBER, report: 'unattributed', key: 'total_actions', header: 'event_id,time,identity,method,reason' },
   { path: '/unattributed', period: OCTOBER, report: 'unattributed', key: 'unattributed_actions', header: 'event_id,time,identity,method,reason' },

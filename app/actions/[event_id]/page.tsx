@@ -44,7 +44,7 @@ function Decision({ chain }: { chain: CustodyChain }) {
   const d = chain.decision
   const flags = d ? FLAGS.filter((f) => d[f.key]) : []
   return (
-    <section className={`decision ${d?.identity ? '' : 'unattributed'}`} data-testid="decision" aria-label="Attribution decision">
+    <section className={`decision ${d?.identity && flags.length === 0 ? '' : 'exception'}`} data-testid="decision" aria-label="Attribution decision">
       <h2>{d?.identity ? <>Attributed to <a href={`/attribution/${encodeURIComponent(d.identity)}`}>{d.identity}</a> by {d.method.replace('_', ' ')}</> : d ? `Unattributed: ${d.reason.replace('_', ' ')}` : 'Not an agent action'}</h2>
       <p>{chain.explanation}</p>
       {flags.length > 0 && <p>Flagged: {flags.map((f) => <span key={f.key} className="tag flag">{f.label.toLowerCase()}</span>)}</p>}
