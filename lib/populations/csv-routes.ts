@@ -29,7 +29,7 @@ export function csvDownloadTarget(pathname: string, search: URLSearchParams): st
     case '/attribution':
       return withQuery('/api/populations/lists/identities', query)
     case '/off-gateway':
-      return withQuery('/api/populations/lists/clients', query)
+      return withQuery('/api/populations/grants', query)
     case '/coverage':
       return withQuery('/api/populations/lists/sources', query)
     default:

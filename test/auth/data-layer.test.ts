@@ -23,6 +23,7 @@ import { demoUserEmail, seedDemoUsers } from '@/lib/users/seed'
 import { custodyChain } from '@/lib/custody-chain'
 import { actionsPage, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
+import { allGrants, grantsPage } from '@/lib/populations/grants'
 import { reportList } from '@/lib/populations/report-lists'
 import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
@@ -103,6 +104,8 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   allTriggers: { permission: 'reports:read', call: (a) => allTriggers(a, october, {}) },
   attributionViewed: { permission: 'people:read', call: (a) => attributionViewed(a, october) },
   reportList: { permission: 'reports:read', call: (a) => reportList(a, 'sources', october) },
+  grantsPage: { permission: 'reports:read', call: (a) => grantsPage(a, october, {}, { per: 10 }) },
+  allGrants: { permission: 'reports:read', call: (a) => allGrants(a, october, {}) },
 }
 
 describe('role × data-access function matrix', () => {

@@ -34,6 +34,7 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/api/populations/actions/route.ts', url: '/api/populations/actions?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
   { file: 'app/api/populations/credentials/route.ts', url: '/api/populations/credentials?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
   { file: 'app/api/populations/triggers/route.ts', url: '/api/populations/triggers?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  { file: 'app/api/populations/grants/route.ts', url: '/api/populations/grants?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
   { file: 'app/api/populations/lists/[list]/route.ts', url: '/api/populations/lists/identities?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
 ]
 
@@ -74,4 +75,5 @@ export const DATA_ACCESS_MODULES: { file: string; unguarded?: Record<string, str
   { file: 'lib/populations/triggers.ts' },
   { file: 'lib/reports/attribution-view.ts' },
   { file: 'lib/populations/report-lists.ts' },
+  { file: 'lib/populations/grants.ts' },
 ]

@@ -134,7 +134,7 @@ describe('which population a page downloads with format=csv', () => {
     expect(target('/token-age?format=csv&type=pat')).toBe('/api/populations/credentials?type=pat')
     expect(target('/revocation-latency?format=csv')).toBe('/api/populations/triggers')
     expect(target('/attribution?format=csv&q=dana')).toBe('/api/populations/lists/identities?q=dana')
-    expect(target('/off-gateway?format=csv')).toBe('/api/populations/lists/clients')
+    expect(target('/off-gateway?format=csv')).toBe('/api/populations/grants')
     expect(target('/coverage?format=csv')).toBe('/api/populations/lists/sources')
   })
 
