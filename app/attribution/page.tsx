@@ -2,7 +2,7 @@ import type { Actor } from '@/lib/auth/actor'
 import { currentActor } from '@/lib/auth/current'
 import type { AttributionReport } from '@/lib/reports/attribution'
 import { BadPeriod } from '../components/BadPeriod'
-import { formatTime } from '../components/format'
+import { Download } from '../components/Download'
 import { load } from '../components/load'
 import { Metric } from '../components/Metric'
 import { PageHead } from '../components/PageHead'
@@ -26,7 +26,7 @@ export default async function AttributionPage({ searchParams }: { searchParams: 
     <>
       <PageHead title="Attribution" path="/attribution" params={params} period={period}
         lede="The people and service accounts accountable for the period’s agent actions: how many, where, with which tools and clients, how each was decided, and which were flagged." />
-      <Section title="Identities">
+      <Section title="Identities" actions={<Download path="/attribution" params={params} />}>
         <IdentitySearch query={query} period={period} />
         <Identities actor={actor} period={period} params={params} query={query} />
       </Section>

@@ -3,6 +3,7 @@ import { currentActor } from '@/lib/auth/current'
 import { recentIngestRuns } from '@/lib/overview/ingest-runs'
 import { BadPeriod } from '../components/BadPeriod'
 import { CoverageTable } from '../components/CoverageTable'
+import { Download } from '../components/Download'
 import { formatTime } from '../components/format'
 import { load } from '../components/load'
 import { PageHead } from '../components/PageHead'
@@ -22,7 +23,7 @@ export default async function CoveragePage({ searchParams }: { searchParams: Sea
     <>
       <PageHead title="Coverage" path="/coverage" params={params} period={period}
         lede="What the evidence stands on: per source, its first and last event in the period and the days it delivered nothing. A silent day is a question an auditor will ask." />
-      <Section title="Sources in the period">
+      <Section title="Sources in the period" actions={<Download path="/coverage" params={params} />}>
         <CoverageTable actor={actor} period={period} />
       </Section>
       <Section title="Recent ingest runs" lede="The ingest ledger (all time): what each run read, accepted, skipped as a duplicate and rejected.">

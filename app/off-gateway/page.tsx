@@ -2,6 +2,7 @@ import type { Actor } from '@/lib/auth/actor'
 import { currentActor } from '@/lib/auth/current'
 import { BadPeriod } from '../components/BadPeriod'
 import { ChartTable } from '../components/ChartTable'
+import { Download } from '../components/Download'
 import { load } from '../components/load'
 import { Metric } from '../components/Metric'
 import { PageHead } from '../components/PageHead'
@@ -22,7 +23,7 @@ export default async function OffGatewayPage({ searchParams }: { searchParams: S
     <>
       <PageHead title="Off-gateway grants" path="/off-gateway" params={params} period={period}
         lede="Credentials an IdP issued in the period to agent clients that no gateway ever saw presented: tokens used around the gateway, or never used." />
-      <Section title="Agent clients with grants no gateway saw">
+      <Section title="Agent clients with grants no gateway saw" actions={<Download path="/off-gateway" params={params} label="Download every grant (CSV)" />}>
         <Clients actor={actor} period={period} />
       </Section>
     </>
