@@ -33,7 +33,8 @@ export function ActionFilterForm({ filters, period, per }: { filters: Filters; p
       </label>
       <label>Flag
         <select name="flag" defaultValue={filters.flag ?? ''}>
-          <option value="">any</option>
+          <option value="">flagged or not</option>
+          <option value="any">any flag</option>
           {FLAGS.map((f) => <option key={f.key} value={f.key}>{f.label}</option>)}
         </select>
       </label>

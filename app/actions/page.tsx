@@ -1,11 +1,12 @@
 import { currentActor } from '@/lib/auth/current'
 import { actionsPage, parseActionQuery } from '@/lib/populations/actions'
+import type { PageRequest } from '@/lib/populations/population'
 import { InvalidParameter } from '@/lib/reports/search-params'
 import { ActionTable } from '../components/ActionTable'
 import { BadPeriod } from '../components/BadPeriod'
 import { Download } from '../components/Download'
 import { load } from '../components/load'
-import { CursorPagination } from '../components/Pagination'
+import { Pagination, pageCount } from '../components/Pagination'
 import { PageHead } from '../components/PageHead'
 import { resolvePeriod } from '../components/period'
 import { Failed, Section } from '../components/Section'
@@ -34,22 +35,22 @@ export default async function ActionsPage({ searchParams }: { searchParams: Sear
         lede="Every agent action of the period with the identity it is attributed to, the rule that decided it (or why none could) and its flags. Counting a filter’s rows gives the report’s number." />
       <Section title="Actions" actions={<Download path="/actions" params={params} />}>
         <ActionFilterForm filters={filters} period={period} per={page.per} />
-        <ActionList load={() => actionsPage(actor, period, filters, page)} params={params} />
+        <ActionList load={() => actionsPage(actor, period, filters, page)} params={params} page={page} />
       </Section>
     </>
   )
 }
 
-async function ActionList({ load: run, params }: { load: () => ReturnType<typeof actionsPage>; params: URLSearchParams }) {
+async function ActionList({ load: run, params, page }: { load: () => ReturnType<typeof actionsPage>; params: URLSearchParams; page: PageRequest }) {
   const loaded = await load(run)
   if (!loaded.ok) return <Failed what="the actions" message={loaded.message} />
-  const { rows, total, next } = loaded.value
+  const { rows, total } = loaded.value
   if (total === 0) return <p className="empty">No agent action matches these filters in this period. Clear a filter, choose another period, or ingest gateway logs (<code>custody ingest --source gateway …</code>).</p>
   return (
     <>
       <p data-testid="actions-total"><strong>{total.toLocaleString('en-US')}</strong> matching actions, oldest first.</p>
       <ActionTable rows={rows} />
-      <CursorPagination path="/actions" params={params} next={next} total={total} shown={rows.length} />
+      <Pagination path="/actions" params={params} {...pageCount(page.page, page.per, total)} total={total} />
     </>
   )
 }

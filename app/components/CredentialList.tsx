@@ -5,7 +5,7 @@ import { InvalidParameter } from '@/lib/reports/search-params'
 import { formatTime } from './format'
 import { CREDENTIAL_TYPES } from './labels'
 import { load } from './load'
-import { CursorPagination } from './Pagination'
+import { Pagination, pageCount } from './Pagination'
 import type { PagePeriod } from './period'
 import { Failed } from './Section'
 import { hrefTo, periodQuery } from './url'
@@ -29,7 +29,7 @@ export async function CredentialList({ actor, period, params, identity }: Props)
   const { filters, page } = query
   const loaded = await load(() => credentialsPage(actor, period, filters, page))
   if (!loaded.ok) return <Failed what="the credentials" message={loaded.message} />
-  const { rows, total, next } = loaded.value
+  const { rows, total } = loaded.value
   const form = identity === undefined && <CredentialFilterForm period={period} filters={filters} per={page.per} />
   if (total === 0) {
     return <>{form}<p className="empty">No credential {identity ? `of ${identity} ` : ''}matches in this period. Credentials come from IdP grants (<code>custody ingest --source okta …</code>) and the key inventory (<code>--source keys …</code>).</p></>
@@ -40,7 +40,7 @@ export async function CredentialList({ actor, period, params, identity }: Props)
       <p data-testid="credentials-total"><strong>{total.toLocaleString('en-US')}</strong> {total === 1 ? 'credential' : 'credentials'}, oldest issue first.</p>
       <CredentialTable rows={rows} showIdentity={identity === undefined} />
       {identity === undefined ? (
-        <CursorPagination path="/token-age" params={params} next={next} total={total} shown={rows.length} />
+        <Pagination path="/token-age" params={params} {...pageCount(page.page, page.per, total)} total={total} />
       ) : (
         total > rows.length && <p><a href={hrefTo('/token-age', { ...periodQuery(period), identity })}>All {total.toLocaleString('en-US')} credentials of {identity}</a></p>
       )}

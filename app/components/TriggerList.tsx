@@ -4,7 +4,7 @@ import { InvalidParameter } from '@/lib/reports/search-params'
 import { formatDuration, formatTime } from './format'
 import { load } from './load'
 import { pageReport } from './report'
-import { CursorPagination } from './Pagination'
+import { Pagination, pageCount } from './Pagination'
 import type { PagePeriod } from './period'
 import { Failed } from './Section'
 import { hrefTo, periodQuery } from './url'
@@ -26,7 +26,7 @@ export async function TriggerList({ actor, period, params, identity }: Props) {
   const { filters, page } = query
   const loaded = await load(() => triggersPage(actor, period, filters, page))
   if (!loaded.ok) return <Failed what="the triggers" message={loaded.message} />
-  const { rows, total, next } = loaded.value
+  const { rows, total } = loaded.value
   const form = identity === undefined && <TriggerFilterForm period={period} filters={filters} />
   // the SLA in force, from the report this page already shows (cached per request)
   const report = identity === undefined ? await load(() => pageReport(actor, 'revocation-latency', period)) : null
@@ -39,7 +39,7 @@ export async function TriggerList({ actor, period, params, identity }: Props) {
       {form}
       <p data-testid="triggers-total"><strong>{total.toLocaleString('en-US')}</strong> {total === 1 ? 'trigger' : 'triggers'}, oldest first.</p>
       <TriggerTable rows={rows} period={period} sla={sla} showIdentity={identity === undefined} />
-      {identity === undefined && <CursorPagination path="/revocation-latency" params={params} next={next} total={total} shown={rows.length} />}
+      {identity === undefined && <Pagination path="/revocation-latency" params={params} {...pageCount(page.page, page.per, total)} total={total} />}
     </>
   )
 }

@@ -34,8 +34,8 @@ export type ActionFilters = z.infer<typeof actionFiltersSchema>
 
 /** Filters and page position from a page's or route's query string; throws InvalidParameter. */
 export function parseActionQuery(params: SearchParams): { filters: ActionFilters; page: PageRequest } {
-  const { after, per, ...filters } = parseParams(actionFiltersSchema.extend(pageQuery.shape), params)
-  return { filters, page: { after, per } }
+  const { after, page: number, per, ...filters } = parseParams(actionFiltersSchema.extend(pageQuery.shape), params)
+  return { filters, page: { after, page: number, per } }
 }
 
 const actionRow = z.object({

@@ -23,8 +23,8 @@ export const credentialFiltersSchema = z.object({
 export type CredentialFilters = z.infer<typeof credentialFiltersSchema>
 
 export function parseCredentialQuery(params: SearchParams): { filters: CredentialFilters; page: PageRequest } {
-  const { after, per, ...filters } = parseParams(credentialFiltersSchema.extend(pageQuery.shape), params)
-  return { filters, page: { after, per } }
+  const { after, page: number, per, ...filters } = parseParams(credentialFiltersSchema.extend(pageQuery.shape), params)
+  return { filters, page: { after, page: number, per } }
 }
 
 const time = isoFromClickHouse.nullable()

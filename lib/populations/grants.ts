@@ -13,8 +13,8 @@ export const grantFiltersSchema = z.object({ client: z.string().max(512, 'client
 export type GrantFilters = z.infer<typeof grantFiltersSchema>
 
 export function parseGrantQuery(params: SearchParams): { filters: GrantFilters; page: PageRequest } {
-  const { after, per, ...filters } = parseParams(grantFiltersSchema.extend(pageQuery.shape), params)
-  return { filters, page: { after, per } }
+  const { after, page: number, per, ...filters } = parseParams(grantFiltersSchema.extend(pageQuery.shape), params)
+  return { filters, page: { after, page: number, per } }
 }
 
 const grantRow = z.object({

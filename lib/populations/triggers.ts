@@ -21,8 +21,8 @@ export const triggerFiltersSchema = z.object({
 export type TriggerFilters = z.infer<typeof triggerFiltersSchema>
 
 export function parseTriggerQuery(params: SearchParams): { filters: TriggerFilters; page: PageRequest } {
-  const { after, per, ...filters } = parseParams(triggerFiltersSchema.extend(pageQuery.shape), params)
-  return { filters, page: { after, per } }
+  const { after, page: number, per, ...filters } = parseParams(triggerFiltersSchema.extend(pageQuery.shape), params)
+  return { filters, page: { after, page: number, per } }
 }
 
 const triggerRow = z.object({

@@ -95,6 +95,24 @@ test('an overview number drills down to the actions behind it and to one action�
   await screenshot(page, 'drill-down-chain')
 })
 
+test('lists page with ?page=N&per=: page 2 shows the rows after page 1, with no overlap, and says page N of M', async ({ page }) => {
+  await signIn(page, 'auditor')
+  const ids = async () => page.getByTestId('action-row').locator('a[href^="/actions/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+  await page.goto(`/actions?${query(OCTOBER)}&per=100`)
+  const all = await ids()
+  expect(all).toHaveLength(8)
+  await page.goto(`/actions?${query(OCTOBER)}&per=3`)
+  await expect(page.getByRole('navigation', { name: 'Pages' })).toContainText('Page 1 of 3')
+  const first = await ids()
+  await page.getByRole('link', { name: 'Next →' }).click()
+  await expect(page).toHaveURL(/page=2/)
+  await expect(page.getByRole('navigation', { name: 'Pages' })).toContainText('Page 2 of 3')
+  const second = await ids()
+  expect([...first, ...second]).toEqual(all.slice(0, 6))
+  await page.goto(`/actions?${query(OCTOBER)}&per=3&page=3`)
+  expect(await ids()).toEqual(all.slice(6))
+})
+
 test('viewing a person’s page is recorded in the audit trail as view_person', async ({ page }) => {
   await signIn(page, 'auditor')
   await page.goto(`/attribution/${encodeURIComponent(DANA)}?${query(OCTOBER)}`)

@@ -110,13 +110,30 @@ describe('the actions population', () => {
   it('reads filters and the page position from the query string, naming a bad field', () => {
     expect(parseActionQuery(new URLSearchParams('reason=unattributed&server=crm&per=20&from=x'))).toEqual({
       filters: { reason: 'unattributed', server: 'crm' },
-      page: { after: undefined, per: 20 },
+      page: { after: undefined, page: undefined, per: 20 },
     })
     expect(parseActionQuery({ identity: '', flag: 'conflict' }).filters).toEqual({ flag: 'conflict' })
     expect(parseActionQuery({ flag: 'any' }).filters).toEqual({ flag: 'any' })
     expect(() => parseActionQuery({ reason: 'lost' })).toThrow(new InvalidParameter('reason', 'reason must be one of no_credential, unknown_credential, unmapped_subject, unattributed'))
     expect(() => parseActionQuery({ per: '501' })).toThrow(/per may be at most 500/)
     expect(() => parseActionQuery({ flag: 'after_party' })).toThrow(expect.objectContaining({ field: 'flag' }))
+  })
+
+  it('answers ?page=N with rows (N-1)*per … N*per-1 of the keyset order, and an empty page past the end with the total', async () => {
+    const all = (await everyRow({}, 500)).map((r) => r.event_id)
+    const per = 4
+    const pages = Math.ceil(all.length / per)
+    expect(pages).toBeGreaterThan(3)
+    for (let n = 1; n <= pages + 1; n++) {
+      const page = await actionsPage(cliActor, window, {}, { page: n, per })
+      expect(page.total, `page ${n}`).toBe(all.length)
+      expect(page.rows.map((r) => r.event_id), `page ${n}`).toEqual(all.slice((n - 1) * per, n * per))
+      expect(page.next === null, `page ${n}`).toBe(n >= pages)
+    }
+    const filtered = await actionsPage(cliActor, window, { server: 'billing' }, { page: 2, per: 5 })
+    expect(filtered.rows.map((r) => r.event_id)).toEqual((await everyRow({ server: 'billing' }, 5)).slice(5, 10).map((r) => r.event_id))
+    expect(parseActionQuery(new URLSearchParams('page=3&per=20')).page).toEqual({ after: undefined, page: 3, per: 20 })
+    expect(() => parseActionQuery({ page: '0' })).toThrow(expect.objectContaining({ field: 'page' }))
   })
 
   it('refuses a position no list gave', async () => {

@@ -107,28 +107,20 @@ async function Trend({ actor, period, identity }: Props) {
   )
 }
 
-const SHOWN_PER_FLAG = 10
+const SHOWN_FLAGGED = 25
 
 async function Flagged({ actor, period, identity }: Props) {
-  // Only the flags the attribution report counts for this identity: each list is a query of its own.
-  const report = await load(() => pageReport(actor, 'attribution', period))
-  if (!report.ok) return <Failed what="the attribution report" message={report.message} />
-  const row = report.value.identities.find((i) => i.identity === identity)
-  const flags = FLAGS.filter((f) => (row?.flagged[f.key] ?? 0) > 0)
-  if (flags.length === 0) return <p className="empty">None of its actions in this period was flagged (after expiry, revocation or deprovisioning, or with conflicting evidence).</p>
-  const lists = await Promise.all(flags.map(async (f) => ({ flag: f, loaded: await load(() => actionsPage(actor, period, { identity, flag: f.key }, { per: SHOWN_PER_FLAG })) })))
+  const loaded = await load(() => actionsPage(actor, period, { identity, flag: 'any' }, { per: SHOWN_FLAGGED }))
+  if (!loaded.ok) return <Failed what="the flagged actions" message={loaded.message} />
+  const { rows, total } = loaded.value
+  if (total === 0) return <p className="empty">None of its actions in this period was flagged (after expiry, revocation or deprovisioning, or with conflicting evidence).</p>
   return (
     <>
-      {lists.map(({ flag, loaded }) =>
-        !loaded.ok ? <Failed key={flag.key} what={`the actions flagged ${flag.label.toLowerCase()}`} message={loaded.message} /> : (
-          <div key={flag.key}>
-            <h3>{flag.label}: {loaded.value.total.toLocaleString('en-US')}{' '}
-              {loaded.value.total > loaded.value.rows.length && <a href={hrefTo('/actions', { ...periodQuery(period), identity, flag: flag.key })}>all of them</a>}
-            </h3>
-            <ActionTable rows={loaded.value.rows} showIdentity={false} />
-          </div>
-        ),
-      )}
+      <p data-testid="flagged-total">
+        <strong>{total.toLocaleString('en-US')}</strong> flagged {total === 1 ? 'action' : 'actions'}, oldest first
+        {total > rows.length && <>: <a href={hrefTo('/actions', { ...periodQuery(period), identity, flag: 'any' })}>all of them</a></>}.
+      </p>
+      <ActionTable rows={rows} showIdentity={false} />
     </>
   )
 }
