@@ -11,7 +11,7 @@ import { resolvePeriod, type PagePeriod } from '../components/period'
 import { pageReport } from '../components/report'
 import { Failed, Section } from '../components/Section'
 import { hrefTo, hrefWith, periodQuery, toParams, type Search } from '../components/url'
-import { defaultDir, flaggedCount, identityQuerySchema, selectIdentities, type IdentityQuery } from './query'
+import { defaultDir, flaggedCount, identityQuerySchema, selectIdentities, type IdentityQuery } from '@/lib/populations/identity-query'
 
 export const dynamic = 'force-dynamic'
 

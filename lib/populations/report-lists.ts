@@ -1,6 +1,8 @@
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
+import { firstValues, type SearchParams } from '@/lib/reports/search-params'
+import { identityQuerySchema, selectIdentities } from './identity-query'
 
 /** A report's list as CSV rows: `/attribution`, `/off-gateway` and `/coverage` download these. */
 export type ReportList = { columns: readonly string[]; rows: Record<string, unknown>[] }
@@ -21,14 +23,15 @@ const IDENTITY_COLUMNS = [
  * The rows of a report's own list, exactly as the report answers them (the lists are one row
  * per identity, client or source, already bounded): `identities` of `attribution` (its nested
  * by_method and flagged counts flattened into columns; reading it is viewing every identity,
- * recorded as such), `clients` of `off-gateway`, `sources` of `coverage`.
+ * recorded as such) searched, narrowed and sorted as the /attribution page shows them (`q`, `kind`,
+ * `sort`, `dir`; every page of them), `clients` of `off-gateway`, `sources` of `coverage`.
  */
-export async function reportList(actor: Actor, name: ReportListName, period: ReportPeriod): Promise<ReportList> {
+export async function reportList(actor: Actor, name: ReportListName, period: ReportPeriod, params: SearchParams = {}): Promise<ReportList> {
   requirePermission(actor, 'reports:read')
   switch (name) {
     case 'identities': {
       const report = await attributionViewed(actor, period)
-      const rows = report.identities.map(({ by_method, flagged, ...identity }) => ({
+      const rows = selectIdentities(report.identities, identityQuerySchema.parse(firstValues(params))).map(({ by_method, flagged, ...identity }) => ({
         ...identity,
         by_credential: by_method.credential,
         by_subject_claim: by_method.subject_claim,

@@ -110,6 +110,16 @@ describe('a population as CSV', () => {
       expect(sources).toHaveLength((await coverageReport(day)).sources.length + 1)
     })
 
+    it('downloads the identities the /attribution page shows: its search, kind and sort apply, every page of them', async () => {
+      const attribution = await attributionReport(day)
+      const services = attribution.identities.filter((i) => i.kind === 'service')
+      expect(services.length).toBeGreaterThan(0)
+      const narrowed = await reportList(cliActor, 'identities', window, new URLSearchParams('kind=service&sort=identity&page=2&per=1'))
+      expect(narrowed.rows.map((r) => r.identity)).toEqual(services.map((i) => i.identity).sort())
+      const searched = await reportList(cliActor, 'identities', window, { q: 'BILLING BOT' })
+      expect(searched.rows.map((r) => r.identity)).toEqual(['client:0oaBOT'])
+    })
+
     it('downloads the credentials and triggers populations with the reports’ counts', async () => {
       const credentials = lines(await text(csvStream(credentialsPopulation.columns, await allCredentials(cliActor, window, {}))))
       expect(credentials[0]).toBe('credential_id,type,identity,issued_at,expires_at,revoked_at,age_days,over_max_age,last_used_at,source')

@@ -11,8 +11,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ list
   const { list } = await params
   if (!isReportList(list)) return Response.json({ error: `no list named ${list}` }, { status: 404 })
   try {
-    const period = await pagePeriod(actor, new URL(request.url).searchParams)
-    const { columns, rows } = await reportList(actor, list, period)
+    const search = new URL(request.url).searchParams
+    const period = await pagePeriod(actor, search)
+    const { columns, rows } = await reportList(actor, list, period, search)
     return csvResponse(list, period, columns, rowsOf(rows))
   } catch (err) {
     return badQuery(err)

@@ -6,7 +6,7 @@ type IdentityRow = AttributionReport['identities'][number]
 const SORTS = ['actions', 'identity', 'last_action', 'first_action', 'servers', 'tools', 'clients', 'flagged'] as const
 type Sort = (typeof SORTS)[number]
 
-/** The list's search, kind, sort and page, from the URL; a value that can't be used falls back to the default. */
+/** The identities list's search, kind, sort and page (the /attribution page and its CSV), from the URL; a value that can't be used falls back to the default. */
 export const identityQuerySchema = z.object({
   q: z.string().max(200).catch('').default(''),
   kind: z.enum(['all', 'person', 'service', 'ownerless', 'flagged']).catch('all').default('all'),
