@@ -2,7 +2,7 @@ import type { Actor } from '@/lib/auth/actor'
 import { credentialsPage, parseCredentialQuery, type CredentialRow } from '@/lib/populations/credentials'
 import { AGE_BUCKETS } from '@/lib/reports/token-age'
 import { InvalidParameter } from '@/lib/reports/search-params'
-import { formatTime } from './format'
+import { formatDuration, formatTime } from './format'
 import { CREDENTIAL_TYPES } from './labels'
 import { load } from './load'
 import { Pagination, pageCount } from './Pagination'
@@ -66,7 +66,7 @@ function CredentialTable({ rows, showIdentity }: { rows: CredentialRow[]; showId
               <td>{formatTime(c.issued_at)}</td>
               <td>{c.expires_at ? formatTime(c.expires_at) : <span className="tag warn">no expiry</span>}</td>
               <td>{c.revoked_at ? formatTime(c.revoked_at) : '—'}</td>
-              <td className="num">{c.age_days.toLocaleString('en-US', { maximumFractionDigits: 1 })} d {c.over_max_age && <span className="tag flag">over max</span>}</td>
+              <td className="num">{c.age_days < 1 ? formatDuration(c.age_days * 86_400) : `${c.age_days.toLocaleString('en-US', { maximumFractionDigits: 1 })} d`} {c.over_max_age && <span className="tag flag">over max</span>}</td>
               <td>{formatTime(c.last_used_at)}</td>
               <td>{c.source}</td>
             </tr>
