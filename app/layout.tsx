@@ -1,31 +1,29 @@
 import type { Metadata } from 'next'
 import type { ReactNode } from 'react'
-import { mayDo } from '@/lib/auth/actor'
+import { headers } from 'next/headers'
+import { PATH_HEADER } from '@/lib/auth/headers'
 import { signedInActor } from '@/lib/auth/current'
+import { Nav } from './components/Nav'
 import { SignOutButton } from './components/SignOutButton'
 import './globals.css'
 import './auth.css'
+import './dashboard.css'
 
 export const metadata: Metadata = {
   title: 'Custody — SOC 2 evidence for AI-agent access',
   description: 'Who did it, how old was the credential, how fast was access removed.',
 }
 
-// The navigation only hides links; each page checks the actor itself (lib/auth/current.ts).
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const actor = await signedInActor()
+  const path = ((await headers()).get(PATH_HEADER) ?? '/').split('?')[0]
   return (
     <html lang="en">
       <body>
+        <a className="skip" href="#content">Skip to content</a>
         <header className="top">
           <a className="brand" href="/">Custody</a>
-          {actor && (
-            <nav aria-label="Main">
-              <a href="/">Overview</a>
-              <a href="/audit">Audit trail</a>
-              {mayDo(actor, 'users:manage') && <a href="/users">Users</a>}
-            </nav>
-          )}
+          {actor && <Nav actor={actor} path={path} />}
           <div className="who">
             {actor ? (
               <>
@@ -37,7 +35,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             )}
           </div>
         </header>
-        <main>{children}</main>
+        <main id="content">{children}</main>
       </body>
     </html>
   )

@@ -1,86 +1,110 @@
 import { currentActor } from '@/lib/auth/current'
-import { sourceOverview, recentIngestRuns, type SourceOverview } from '@/lib/overview/sources'
-import { SourceChart } from './components/SourceChart'
+import type { Actor } from '@/lib/auth/actor'
+import { actionTrend, trendBucket } from '@/lib/overview/trend'
+import { verdicts } from '@/lib/overview/verdicts'
+import { BadPeriod } from './components/BadPeriod'
+import { ChartTable } from './components/ChartTable'
+import { CoverageTable } from './components/CoverageTable'
+import { formatDay } from './components/format'
+import { Headline } from './components/Headline'
+import { load } from './components/load'
+import { Metric } from './components/Metric'
+import { PageHead } from './components/PageHead'
+import { resolvePeriod, type PagePeriod } from './components/period'
+import { pageReport } from './components/report'
+import { Failed, Section } from './components/Section'
+import { hrefTo, periodQuery, toParams, type Search } from './components/url'
+import { Suspense } from 'react'
 
 export const dynamic = 'force-dynamic'
 
-const fmt = (n: number) => n.toLocaleString('en-US')
-const time = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—')
-
-export default async function OverviewPage() {
-  const actor = await currentActor('overview:read')
-  const [sources, runs] = await Promise.all([sourceOverview(actor), recentIngestRuns(actor, 10)])
+export default async function OverviewPage({ searchParams }: { searchParams: Search }) {
+  const actor = await currentActor('reports:read')
+  const params = toParams(await searchParams)
+  const resolved = await resolvePeriod(actor, params)
+  if ('error' in resolved) return <BadPeriod title="Overview" path="/" error={resolved.error} />
+  const { period } = resolved
   return (
     <>
-      <h1>Overview</h1>
-      <p className="lede">What the evidence stands on: every source ingested, the time it covers, and its latest event.</p>
-      {sources.length === 0 ? <EmptyState /> : <Sources sources={sources} />}
-      <section className="card" aria-labelledby="runs-title">
-        <h2 id="runs-title">Recent ingest runs</h2>
-        {runs.length === 0 ? (
-          <p className="empty">No ingest has run yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr><th>Started</th><th>Source</th><th>Files</th><th className="num">Received</th><th className="num">Accepted</th><th className="num">Duplicates</th><th className="num">Rejected</th></tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.run_id}>
-                  <td>{time(r.started_at)}</td><td>{r.source}</td><td>{r.files.join(', ')}</td>
-                  <td className="num">{fmt(r.received)}</td><td className="num">{fmt(r.accepted)}</td>
-                  <td className="num">{fmt(r.duplicates)}</td><td className={`num ${r.rejected ? 'bad' : ''}`}>{fmt(r.rejected)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-    </>
-  )
-}
-
-function EmptyState() {
-  return (
-    <section className="card">
-      <h2>No evidence yet</h2>
-      <p className="empty">
-        Nothing has been ingested. Load the demo company with <code>npm run -s custody -- demo</code>, or ingest your own logs with{' '}
-        <code>npm run -s custody -- ingest --source gateway gateway.ndjson</code>.
-      </p>
-    </section>
-  )
-}
-
-function Sources({ sources }: { sources: SourceOverview[] }) {
-  const first = sources.map((s) => s.first_event).filter(Boolean).sort()[0] ?? null
-  const last = sources.map((s) => s.last_event).filter(Boolean).sort().at(-1) ?? null
-  const actions = sources.reduce((n, s) => n + s.agent_actions, 0)
-  return (
-    <>
-      <div className="stats">
-        <div className="stat"><div className="value" data-testid="agent-actions">{fmt(actions)}</div><div className="label">agent actions</div></div>
-        <div className="stat"><div className="value">{sources.length}</div><div className="label">sources</div></div>
-        <div className="stat"><div className="value" style={{ fontSize: '1rem' }}>{time(first)}<br />{time(last)}</div><div className="label">time range covered</div></div>
+      <PageHead title="Overview" path="/" params={params} period={period}
+        lede="The headline evidence for AI-agent access against the thresholds in force: who is accountable, how old the credentials are, how fast access was removed." />
+      <div className="headlines">
+        <Suspense fallback={<p className="loading" role="status">Loading attribution…</p>}><AttributionHeadlines actor={actor} period={period} /></Suspense>
+        <Suspense fallback={<p className="loading" role="status">Loading token age…</p>}><TokenHeadlines actor={actor} period={period} /></Suspense>
+        <Suspense fallback={<p className="loading" role="status">Loading revocation latency…</p>}><RevocationHeadlines actor={actor} period={period} /></Suspense>
       </div>
-      <section className="card" aria-labelledby="sources-title">
-        <h2 id="sources-title">Sources</h2>
-        <SourceChart bars={sources.map((s) => ({ source: s.source, events: s.events }))} />
-        <table aria-describedby="sources-title">
-          <thead>
-            <tr><th>Source</th><th className="num">Events</th><th className="num">Agent actions</th><th>First event</th><th>Last event</th><th>Last ingested</th><th className="num">Rejected (all runs)</th></tr>
-          </thead>
-          <tbody>
-            {sources.map((s) => (
-              <tr key={s.source} data-testid={`source-${s.source}`}>
-                <td>{s.source}</td><td className="num">{fmt(s.events)}</td><td className="num">{fmt(s.agent_actions)}</td>
-                <td>{time(s.first_event)}</td><td>{time(s.last_event)}</td><td>{time(s.last_ingested)}</td>
-                <td className={`num ${s.rejected ? 'bad' : ''}`}>{fmt(s.rejected)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <Section title={`Trend per ${trendBucket(period)}`} lede="Agent actions and the unattributed share in each bucket of the period (UTC).">
+        <Trend actor={actor} period={period} />
+      </Section>
+      <Section title="Coverage per source" lede={<>What the evidence stands on: each source’s events in the period and the days it was silent. <a href={hrefTo('/coverage', periodQuery(period))}>Coverage in detail</a></>}>
+        <CoverageTable actor={actor} period={period} />
+      </Section>
     </>
+  )
+}
+
+type Props = { actor: Actor; period: PagePeriod }
+
+async function AttributionHeadlines({ actor, period }: Props) {
+  const loaded = await load(() => pageReport(actor, 'unattributed', period))
+  if (!loaded.ok) return <Failed what="the unattributed report" message={loaded.message} />
+  const r = loaded.value
+  const q = periodQuery(period)
+  return (
+    <>
+      <Headline label="Unattributed actions" metric="unattributed.unattributed_ratio" value={r.unattributed_ratio} format="ratio"
+        verdict={verdicts.unattributedRatio(r)} href={hrefTo('/unattributed', q)}
+        detail={<>of all agent actions: <a href={hrefTo('/actions', { ...q, reason: 'unattributed' })}>view them</a></>} />
+      <Headline label="Use after revocation" metric="unattributed.flagged.after_revocation" value={r.flagged.after_revocation}
+        verdict={verdicts.afterRevocation(r)} href={hrefTo('/actions', { ...q, flag: 'after_revocation' })} detail="actions presenting a credential already revoked" />
+      <Headline label="Use after deprovisioning" metric="unattributed.flagged.after_deprovision" value={r.flagged.after_deprovision}
+        verdict={verdicts.afterDeprovision(r)} href={hrefTo('/actions', { ...q, flag: 'after_deprovision' })} detail="actions by an identity already deprovisioned" />
+    </>
+  )
+}
+
+async function TokenHeadlines({ actor, period }: Props) {
+  const loaded = await load(() => pageReport(actor, 'token-age', period))
+  if (!loaded.ok) return <Failed what="the token-age report" message={loaded.message} />
+  const r = loaded.value
+  const q = periodQuery(period)
+  return (
+    <>
+      <Headline label="Credentials over max age" metric="token-age.over_max_age" value={r.over_max_age}
+        verdict={verdicts.overMaxAge(r)} href={hrefTo('/token-age', { ...q, over_max_age: 'true' })} detail={<>of <Metric metric="token-age.credentials" value={r.credentials} /> live in the period</>} />
+      <Headline label="Credentials without expiry" metric="token-age.no_expiry" value={r.no_expiry}
+        verdict={verdicts.noExpiry(r)} href={hrefTo('/token-age', { ...q, no_expiry: 'true' })} detail="keys and tokens no source gives an expiry" />
+    </>
+  )
+}
+
+async function RevocationHeadlines({ actor, period }: Props) {
+  const loaded = await load(() => pageReport(actor, 'revocation-latency', period))
+  if (!loaded.ok) return <Failed what="the revocation-latency report" message={loaded.message} />
+  const r = loaded.value
+  const q = periodQuery(period)
+  return (
+    <>
+      <Headline label="Revocation latency p95" metric="revocation-latency.latency_seconds.p95" value={r.latency_seconds.p95} format="seconds"
+        verdict={verdicts.latencyP95(r)} href={hrefTo('/revocation-latency', q)} detail={<>over <Metric metric="revocation-latency.with_live_credentials" value={r.with_live_credentials} /> triggers with live credentials</>} />
+      <Headline label="Unresolved triggers" metric="revocation-latency.unresolved" value={r.unresolved}
+        verdict={verdicts.unresolved(r)} href={hrefTo('/revocation-latency', { ...q, unresolved: 'true' })} detail="deprovisioned, with a credential still open" />
+    </>
+  )
+}
+
+async function Trend({ actor, period }: Props) {
+  const loaded = await load(() => actionTrend(actor, period))
+  if (!loaded.ok) return <Failed what="the trend" message={loaded.message} />
+  const points = loaded.value
+  if (points.every((p) => p.total === 0)) return <p className="empty">No agent actions in this period. Ingest gateway logs (<code>custody ingest --source gateway …</code>) or choose another period.</p>
+  const rows = points.map((p) => ({ label: formatDay(p.start), total: p.total, unattributed: p.unattributed, ratio: p.unattributed_ratio }))
+  return (
+    <div className="grid2">
+      <ChartTable title="Agent actions, attributed and not" xLabel={trendBucket(period) === 'day' ? 'day (UTC)' : 'week from (UTC)'} yLabel="actions" unit="count"
+        series={[{ key: 'total', name: 'all actions' }, { key: 'unattributed', name: 'unattributed' }]} rows={rows} />
+      <ChartTable title="Unattributed ratio" kind="line" percent xLabel={trendBucket(period) === 'day' ? 'day (UTC)' : 'week from (UTC)'} yLabel="unattributed" unit="%"
+        series={[{ key: 'ratio', name: 'unattributed ratio' }]} rows={rows} />
+    </div>
   )
 }

@@ -13,7 +13,7 @@ export const directCte: Cte = cte(
       r.session_id AS session_id, r.client_name AS client_name, r.credential_id AS credential_id,
       r.jwt_sub AS jwt_sub, r.user_claim AS user_claim,
       ${credentialIdentity} AS credential_identity, ${claimIdentity} AS claim_identity,
-      cs.expires_at AS credential_expires_at, cs.revoked_at AS credential_revoked_at
+      cs.type AS credential_type, cs.expires_at AS credential_expires_at, cs.revoked_at AS credential_revoked_at
     FROM requests AS r
     ${directJoins('credentials')}
     WHERE r.is_agent_action`,
@@ -37,7 +37,8 @@ export const inheritedCte: Cte = cte(
 export const actionsCte: Cte = cte(
   'actions',
   sql`SELECT a.event_id AS event_id, a.time AS time, a.server AS server, a.tool AS tool,
-      a.client_name AS client_name, a.credential_id AS credential_id, a.identity AS identity,
+      a.client_name AS client_name, a.session_id AS session_id, a.credential_id AS credential_id,
+      a.credential_type AS credential_type, a.identity AS identity,
       a.method AS method, a.reason AS reason,
       ifNull(a.credential_expires_at < a.time, 0) AS after_expiry,
       ifNull(a.credential_revoked_at < a.time, 0) AS after_revocation,

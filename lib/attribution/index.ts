@@ -11,9 +11,16 @@ import { firstTriggersCte, triggersCte } from './triggers'
 export { withCtes, cte, type Cte } from './cte'
 export { factsCte, inWindow, type TimeWindow } from './inputs'
 export { identitiesCte } from './identities'
+export { claimIdentity, credentialIdentity, directJoins } from './rules'
+
+/** Every subject a source names, resolved to its identity, as `subjects`. */
+export const subjectCtes: Cte[] = [factsCte, subjectsCte]
 
 /** Subjects resolved to identities, and deprovisioning triggers. */
-export const identityCtes: Cte[] = [factsCte, subjectsCte, triggersCte, firstTriggersCte]
+export const identityCtes: Cte[] = [...subjectCtes, triggersCte, firstTriggersCte]
+
+/** What rules 1 and 2 join against (see rules.ts: directJoins('credential_subjects')). */
+export const directRuleCtes: Cte[] = [factsCte, subjectsCte, credentialSubjectsCte, subClaimsCte, userClaimsCte]
 
 /** The credential set as `credentials`. */
 export function credentialCtes(lifetimeSeconds: number): Cte[] {

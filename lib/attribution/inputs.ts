@@ -20,7 +20,7 @@ export function inWindow(column: SqlFragment, window: TimeWindow): SqlFragment {
  */
 export const factsCte: Cte = cte(
   'facts',
-  sql`SELECT event_id, fact_index, source, time, CAST(kind, 'String') AS kind,
+  sql`SELECT event_id, fact_index, source, time, CAST(kind, 'String') AS kind, vendor_event_type,
       CAST(subject_kind, 'String') AS subject_kind, subject_id, email, login, display_name, owner,
       client_id, credential_id, CAST(credential_type, 'String') AS credential_type, issued_at, expires_at
     FROM idp_events

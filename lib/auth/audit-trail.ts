@@ -29,10 +29,13 @@ export async function recordAudit(db: AuditWriter, by: Actor | Claimant, entry: 
   })
 }
 
-/** Call on every person-level page: who looked at whom is evidence too. */
-export async function recordView(actor: Actor, target: string): Promise<void> {
+/**
+ * Call on every person-level page and answer: who looked at whom is evidence too. `target`
+ * is the identity viewed, or `*` when an answer shows every identity (the attribution API).
+ */
+export async function recordView(actor: Actor, target: string, detail?: Record<string, unknown>): Promise<void> {
   requirePermission(actor, 'people:read')
-  await recordAudit(await openAppStore(), actor, { action: 'view_person', target })
+  await recordAudit(await openAppStore(), actor, { action: 'view_person', target, detail })
 }
 
 // Control characters would let a crafted e-mail or user agent forge line breaks in exports.

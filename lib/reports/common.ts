@@ -28,12 +28,15 @@ export function reportHeader<N extends string>(name: N, opts: ReportOptions, gen
   }
 }
 
+/** How report queries run: counts as JSON numbers, named tuples as objects, materialized CTEs (see lib/attribution/cte.ts). */
+export const REPORT_QUERY_SETTINGS = { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1, enable_materialized_cte: 1 }
+
 /** Runs a report's one query and returns its one row, validated. Counts come back as numbers. */
 export async function reportRow<T>(fragment: SqlFragment, schema: z.ZodType<T>, tag: string): Promise<T> {
   await clickhouseReady()
   const rows = await query<unknown>(fragment, {
     tag: `report:${tag}`,
-    settings: { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1, enable_materialized_cte: 1 },
+    settings: REPORT_QUERY_SETTINGS,
   })
   if (rows.length !== 1) throw new Error(`report ${tag}: expected one row, got ${rows.length}`)
   return schema.parse(rows[0])

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { sql } from '@/lib/clickhouse'
-import { factsCte, withCtes } from '@/lib/attribution'
+import { cte, factsCte, withCtes, type Cte } from '@/lib/attribution'
 import { count, isoFromClickHouse, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+import type { ReportPeriod } from './run'
 
 const clientRow = z.object({ client: z.string(), grants: count, last_grant: isoFromClickHouse })
 const body = z.object({ clients: z.array(clientRow) })
@@ -23,27 +24,8 @@ export type OffGatewayReport = z.infer<typeof offGatewayReportSchema>
 export async function offGatewayReport(opts: ReportOptions): Promise<OffGatewayReport> {
   const generatedAt = opts.now ?? new Date()
   const row = await reportRow(
-    sql`${withCtes([factsCte])},
-      presented AS MATERIALIZED (SELECT credential_id FROM gateway_requests WHERE credential_id != '' GROUP BY credential_id),
-      grants AS MATERIALIZED (
-        SELECT credential_id, argMin(client_id, (time, client_id)) AS client, min(coalesce(issued_at, time)) AS issued
-        FROM facts
-        WHERE kind = 'credential' AND source != 'keys' AND credential_id != '' AND client_id != ''
-        GROUP BY credential_id
-      ),
-      agent_clients AS (
-        SELECT jwt_client_id AS client FROM gateway_requests WHERE jwt_client_id != '' GROUP BY jwt_client_id
-        UNION DISTINCT
-        SELECT g.client FROM grants AS g INNER JOIN presented AS p ON p.credential_id = g.credential_id
-      ),
-      per_client AS (
-        SELECT g.client AS client, count() AS grants, max(g.issued) AS last_grant
-        FROM grants AS g
-        INNER JOIN agent_clients AS a ON a.client = g.client
-        LEFT JOIN presented AS p ON p.credential_id = g.credential_id
-        WHERE g.issued >= ${opts.from} AND g.issued < ${opts.to} AND p.credential_id = ''
-        GROUP BY g.client
-      )
+    sql`${withCtes(offGatewayGrantCtes(opts))},
+      per_client AS (SELECT client, count() AS grants, max(issued) AS last_grant FROM off_gateway_grants GROUP BY client)
       SELECT CAST(arraySort(x -> (-x.2, x.1), groupArray((client, grants, last_grant))),
         'Array(Tuple(client String, grants UInt64, last_grant DateTime64(3, \\'UTC\\')))') AS clients
       FROM per_client`,
@@ -51,4 +33,40 @@ export async function offGatewayReport(opts: ReportOptions): Promise<OffGatewayR
     'off-gateway',
   )
   return offGatewayReportSchema.parse({ ...reportHeader('off-gateway', opts, generatedAt), ...row })
+}
+
+/**
+ * The grants the report counts, one row per credential, as `off_gateway_grants`: credentials an
+ * IdP (not the key inventory) issued in the period to an agent client, that no gateway request
+ * ever presented; with the client, issue time, and the grant's source and subject as logged.
+ * The report groups them per client; the grants population lists them. Needs facts.
+ */
+export function offGatewayGrantCtes(period: ReportPeriod): Cte[] {
+  return [
+    factsCte,
+    cte('presented', sql`SELECT credential_id FROM gateway_requests WHERE credential_id != '' GROUP BY credential_id`, { materialized: true }),
+    cte(
+      'grants',
+      sql`SELECT credential_id, argMin((client_id, toString(source), subject_id), (time, client_id)) AS first_grant,
+          first_grant.1 AS client, first_grant.2 AS grant_source, first_grant.3 AS grant_subject, min(coalesce(issued_at, time)) AS issued
+        FROM facts
+        WHERE kind = 'credential' AND source != 'keys' AND credential_id != '' AND client_id != ''
+        GROUP BY credential_id`,
+      { materialized: true },
+    ),
+    cte(
+      'agent_clients',
+      sql`SELECT jwt_client_id AS client FROM gateway_requests WHERE jwt_client_id != '' GROUP BY jwt_client_id
+        UNION DISTINCT
+        SELECT g.client FROM grants AS g INNER JOIN presented AS p ON p.credential_id = g.credential_id`,
+    ),
+    cte(
+      'off_gateway_grants',
+      sql`SELECT g.credential_id AS credential_id, g.client AS client, g.issued AS issued, g.grant_source AS source, g.grant_subject AS subject_id
+        FROM grants AS g
+        INNER JOIN agent_clients AS a ON a.client = g.client
+        LEFT JOIN presented AS p ON p.credential_id = g.credential_id
+        WHERE g.issued >= ${period.from} AND g.issued < ${period.to} AND p.credential_id = ''`,
+    ),
+  ]
 }

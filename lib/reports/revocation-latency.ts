@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { sql } from '@/lib/clickhouse'
-import { attributedActionCtes, withCtes } from '@/lib/attribution'
+import { attributedActionCtes, cte, withCtes, type Cte } from '@/lib/attribution'
 import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+import type { ReportPeriod } from './run'
+import type { Thresholds } from './thresholds'
 
 const seconds = z.number().nullable()
 
@@ -33,39 +35,17 @@ export async function revocationLatencyReport(opts: ReportOptions): Promise<Revo
   const t = opts.thresholds
   const scope = { from: opts.from, to: new Date(Math.max(opts.to.getTime(), generatedAt.getTime())), through: true }
   const row = await reportRow(
-    sql`${withCtes(attributedActionCtes(scope, t.default_token_lifetime_seconds))},
-      population AS (
-        SELECT event_id, fact_index, time, identity FROM triggers WHERE time >= ${opts.from} AND time < ${opts.to}
-      ),
-      live_pairs AS (
-        SELECT p.event_id AS event_id, p.fact_index AS fact_index, c.credential_id AS credential_id, c.expires_at AS expires_at, c.revoked_at AS revoked_at,
-          multiIf(revoked_at IS NULL, expires_at, expires_at IS NULL, revoked_at, least(revoked_at, expires_at)) AS closed_at,
-          closed_at IS NULL OR closed_at > ${generatedAt} AS open,
-          NOT open AND expires_at IS NOT NULL AND (revoked_at IS NULL OR revoked_at >= expires_at) AS by_expiry
-        FROM population AS p
-        INNER JOIN credentials AS c ON c.subject = p.identity
-        WHERE c.issued_at <= p.time AND (c.expires_at IS NULL OR c.expires_at > p.time)
-          AND (c.revoked_at IS NULL OR c.revoked_at > p.time)
-      ),
-      outcomes AS (
-        SELECT p.event_id, p.fact_index, countIf(l.credential_id != '') AS live, countIf(l.open) AS open_credentials,
-          maxIf(dateDiff('millisecond', p.time, l.closed_at), l.credential_id != '' AND NOT l.open) / 1000 AS latency,
-          countIf(l.by_expiry) AS closed_by_expiry
-        FROM population AS p
-        LEFT JOIN live_pairs AS l ON l.event_id = p.event_id AND l.fact_index = p.fact_index
-        GROUP BY p.event_id, p.fact_index
-      ),
+    sql`${withCtes(attributedActionCtes(scope, t.default_token_lifetime_seconds), triggerOutcomeCtes(opts, t, generatedAt))},
       tallies AS (
-        SELECT count() AS triggers, countIf(live > 0) AS with_live_credentials, countIf(open_credentials > 0) AS unresolved,
-          arraySort(groupArrayIf(assumeNotNull(latency), live > 0 AND open_credentials = 0)) AS sorted,
-          countIf(open_credentials = 0 AND (live = 0 OR latency <= ${t.revocation_sla_seconds})) AS within_sla,
-          sum(closed_by_expiry) AS closed_by_expiry
-        FROM outcomes
+        SELECT count() AS triggers, countIf(o.live > 0) AS with_live_credentials, countIf(o.unresolved) AS unresolved,
+          arraySort(groupArrayIf(assumeNotNull(o.latency), o.live > 0 AND NOT o.unresolved)) AS sorted,
+          countIf(o.within_sla) AS within_sla, sum(o.closed_by_expiry) AS closed_by_expiry
+        FROM trigger_outcomes AS o
       ),
       -- A live credential's subject is the trigger's identity, and rule 1 attributes every action
       -- presenting it to that subject: "presents a live credential or is attributed to the
       -- identity" is "attributed to the identity, after T".
-      identity_reach AS (SELECT identity, min(time) AS since FROM population GROUP BY identity),
+      identity_reach AS (SELECT identity, min(time) AS since FROM period_triggers GROUP BY identity),
       action_tallies AS (
         SELECT
           countIf(a.time <= ${generatedAt} AND r.identity != '' AND a.time > r.since) AS post_trigger_actions,
@@ -82,4 +62,47 @@ export async function revocationLatencyReport(opts: ReportOptions): Promise<Revo
     'revocation-latency',
   )
   return revocationLatencyReportSchema.parse({ ...reportHeader('revocation-latency', opts, generatedAt), ...row })
+}
+
+/**
+ * Each deprovisioning trigger at T in the period (`period_triggers`), the credentials of its
+ * identity live at T (`live_pairs`: each closes at min(revoked_at, expires_at), open when that
+ * is null or after `generatedAt`), and per trigger (`trigger_outcomes`): `live` credentials,
+ * `open_credentials`, `unresolved` (some open), `latency` in seconds (max of close - T over
+ * live credentials; 0 without any; null while unresolved), `within_sla`, and how many closed
+ * by expiry. The report counts these; the triggers population lists them. Needs triggers and
+ * credentials. A credential with no known issue time is never live at T (`issued_at <= T`
+ * cannot hold).
+ */
+export function triggerOutcomeCtes(period: ReportPeriod, t: Thresholds, generatedAt: Date): Cte[] {
+  return [
+    cte(
+      'period_triggers',
+      sql`SELECT event_id, fact_index, time, identity, source, vendor_event_type FROM triggers
+        WHERE time >= ${period.from} AND time < ${period.to}`,
+    ),
+    cte(
+      'live_pairs',
+      sql`SELECT p.event_id AS event_id, p.fact_index AS fact_index, c.credential_id AS credential_id, c.expires_at AS expires_at, c.revoked_at AS revoked_at,
+          multiIf(revoked_at IS NULL, expires_at, expires_at IS NULL, revoked_at, least(revoked_at, expires_at)) AS closed_at,
+          closed_at IS NULL OR closed_at > ${generatedAt} AS open,
+          NOT open AND expires_at IS NOT NULL AND (revoked_at IS NULL OR revoked_at >= expires_at) AS by_expiry
+        FROM period_triggers AS p
+        INNER JOIN credentials AS c ON c.subject = p.identity
+        WHERE c.issued_at <= p.time AND (c.expires_at IS NULL OR c.expires_at > p.time)
+          AND (c.revoked_at IS NULL OR c.revoked_at > p.time)`,
+    ),
+    cte(
+      'trigger_outcomes',
+      sql`SELECT p.event_id AS event_id, p.fact_index AS fact_index, any(p.time) AS time, any(p.identity) AS identity,
+          any(p.source) AS source, any(p.vendor_event_type) AS vendor_event_type,
+          countIf(l.credential_id != '') AS live, countIf(l.open) AS open_credentials, open_credentials > 0 AS unresolved,
+          if(unresolved, NULL, ifNull(maxIf(dateDiff('millisecond', p.time, l.closed_at), l.credential_id != '' AND NOT l.open), 0) / 1000) AS latency,
+          NOT unresolved AND (live = 0 OR latency <= ${t.revocation_sla_seconds}) AS within_sla,
+          countIf(l.by_expiry) AS closed_by_expiry
+        FROM period_triggers AS p
+        LEFT JOIN live_pairs AS l ON l.event_id = p.event_id AND l.fact_index = p.fact_index
+        GROUP BY p.event_id, p.fact_index`,
+    ),
+  ]
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { sql } from '@/lib/clickhouse'
-import { credentialCtes, inWindow, withCtes } from '@/lib/attribution'
+import { credentialCtes, cte, inWindow, withCtes, type Cte } from '@/lib/attribution'
 import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
+import type { ReportPeriod } from './run'
+import type { Thresholds } from './thresholds'
 
 const days = z.number().nullable()
 
@@ -33,6 +35,33 @@ const body = z.object({
 export const tokenAgeReportSchema = reportHeaderSchema('token-age').extend(body.shape)
 export type TokenAgeReport = z.infer<typeof tokenAgeReportSchema>
 
+/** The age buckets of `token-age` (metrics.md): disjoint bins by age in days. */
+export const AGE_BUCKETS = ['<=1', '<=7', '<=30', '<=90', '<=365', '>365'] as const
+export type AgeBucket = (typeof AGE_BUCKETS)[number]
+
+/**
+ * The credential set rated for a period, as `rated`: every column of `credentials` plus
+ * `live` (a member of the token-age population: live at some instant of [from, to) with a
+ * known issue time), `age` in days = min(to, expires_at, revoked_at) - issued_at, `max_age`
+ * of its type, `over_max_age` (strictly greater) and its age `bucket`. The report counts it;
+ * the credentials population lists it. Needs credentials.
+ */
+export function ratedCredentialsCte(period: ReportPeriod, t: Thresholds): Cte {
+  return cte(
+    'rated',
+    sql`SELECT *,
+        issued_at IS NOT NULL AND issued_at < ${period.to} AND (expires_at IS NULL OR expires_at > ${period.from})
+          AND (revoked_at IS NULL OR revoked_at > ${period.from}) AS live,
+        dateDiff('millisecond', issued_at, least(${period.to}, ifNull(expires_at, ${period.to}), ifNull(revoked_at, ${period.to}))) / 86400000 AS age,
+        multiIf(type = 'oauth_access', ${t.max_age_days.oauth_access}, type = 'oauth_refresh', ${t.max_age_days.oauth_refresh},
+                type = 'api_key', ${t.max_age_days.api_key}, type = 'pat', ${t.max_age_days.pat},
+                type = 'service_token', ${t.max_age_days.service_token}, inf) AS max_age,
+        age > max_age AS over_max_age,
+        multiIf(age <= 1, '<=1', age <= 7, '<=7', age <= 30, '<=30', age <= 90, '<=90', age <= 365, '<=365', '>365') AS bucket
+      FROM credentials`,
+  )
+}
+
 /**
  * `token-age` (metrics.md): credentials live at some instant of [from, to), their age in days
  * = min(to, expires_at, revoked_at) - issued_at, against each type's maximum. A credential
@@ -46,27 +75,17 @@ export async function tokenAgeReport(opts: ReportOptions): Promise<TokenAgeRepor
   const t = opts.thresholds
   const period = { from: opts.from, to: opts.to }
   const result = await reportRow(
-    sql`${withCtes(credentialCtes(t.default_token_lifetime_seconds))},
-      rated AS (
-        SELECT type, expires_at, issued_at,
-          issued_at IS NOT NULL AND issued_at < ${opts.to} AND (expires_at IS NULL OR expires_at > ${opts.from})
-            AND (revoked_at IS NULL OR revoked_at > ${opts.from}) AS live,
-          dateDiff('millisecond', issued_at, least(${opts.to}, ifNull(expires_at, ${opts.to}), ifNull(revoked_at, ${opts.to}))) / 86400000 AS age,
-          multiIf(type = 'oauth_access', ${t.max_age_days.oauth_access}, type = 'oauth_refresh', ${t.max_age_days.oauth_refresh},
-                  type = 'api_key', ${t.max_age_days.api_key}, type = 'pat', ${t.max_age_days.pat},
-                  type = 'service_token', ${t.max_age_days.service_token}, inf) AS max_age
-        FROM credentials
-      ),
+    sql`${withCtes(credentialCtes(t.default_token_lifetime_seconds), [ratedCredentialsCte(period, t)])},
       tallies AS (
         SELECT countIf(live) AS members,
           countIf(live AND type = 'oauth_access') AS oauth_access, countIf(live AND type = 'oauth_refresh') AS oauth_refresh,
           countIf(live AND type = 'api_key') AS api_key, countIf(live AND type = 'pat') AS pat,
           countIf(live AND type = 'service_token') AS service_token,
-          countIf(live AND expires_at IS NULL) AS no_expiry, countIf(live AND age > max_age) AS over_max_age,
+          countIf(live AND expires_at IS NULL) AS no_expiry, countIf(live AND over_max_age) AS over_max_age,
           arraySort(groupArrayIf(assumeNotNull(age), live)) AS sorted,
-          countIf(live AND age <= 1) AS up_to_1, countIf(live AND age > 1 AND age <= 7) AS up_to_7,
-          countIf(live AND age > 7 AND age <= 30) AS up_to_30, countIf(live AND age > 30 AND age <= 90) AS up_to_90,
-          countIf(live AND age > 90 AND age <= 365) AS up_to_365, countIf(live AND age > 365) AS over_365
+          countIf(live AND bucket = '<=1') AS up_to_1, countIf(live AND bucket = '<=7') AS up_to_7,
+          countIf(live AND bucket = '<=30') AS up_to_30, countIf(live AND bucket = '<=90') AS up_to_90,
+          countIf(live AND bucket = '<=365') AS up_to_365, countIf(live AND bucket = '>365') AS over_365
         FROM rated
       ),
       unknown_issue AS (

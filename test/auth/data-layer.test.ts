@@ -13,13 +13,22 @@ import type { Permission } from '@/lib/auth/permissions'
 import { sessionUser, startSession } from '@/lib/auth/sessions'
 import { closeClickHouse } from '@/lib/clickhouse'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
-import { recentIngestRuns, sourceOverview } from '@/lib/overview/sources'
+import { recentIngestRuns } from '@/lib/overview/ingest-runs'
+import { actionTrend } from '@/lib/overview/trend'
 import { evidenceReport } from '@/lib/reports/run'
 import { findUserByEmail } from '@/lib/users'
 import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
 import { demoUserEmail, nonDemoUsers, seedDemoUsers } from '@/lib/users/seed'
 import { ingestedFilesOutside } from '@/lib/ingest/runs'
 import { dataAccessFunctions, guardsItself } from './lib-scan'
+import { custodyChain } from '@/lib/custody-chain'
+import { actionsPage, allActions } from '@/lib/populations/actions'
+import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
+import { allGrants, grantsPage } from '@/lib/populations/grants'
+import { reportList } from '@/lib/populations/report-lists'
+import { allTriggers, triggersPage } from '@/lib/populations/triggers'
+import { attributionViewed } from '@/lib/reports/attribution-view'
+import { pagePeriod } from '@/lib/reports/period'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -67,10 +76,12 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 
+const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }
+
 // Each guarded data-access function, called as any actor would call it from a page.
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
-  sourceOverview: { permission: 'overview:read', call: (a) => sourceOverview(a) },
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
+  actionTrend: { permission: 'reports:read', call: (a) => actionTrend(a, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }) },
   evidenceReport: {
     permission: 'reports:read',
     call: (a) => evidenceReport(a, 'unattributed', { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }),
@@ -84,6 +95,18 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   nonDemoUsers: { permission: 'users:manage', call: (a) => nonDemoUsers(a, db) },
   ingestedFilesOutside: { permission: 'overview:read', call: (a) => ingestedFilesOutside(a, '/nowhere/') },
   setUserDisabled: { permission: 'users:manage', call: async (a, who) => setUserDisabled(a, { userId: await newUser(`off-${who}@example.test`), disabled: true }) },
+  pagePeriod: { permission: 'reports:read', call: (a) => pagePeriod(a, {}) },
+  actionsPage: { permission: 'reports:read', call: (a) => actionsPage(a, october, { reason: 'unattributed' }, { per: 10 }) },
+  allActions: { permission: 'reports:read', call: (a) => allActions(a, october, {}) },
+  custodyChain: { permission: 'reports:read', call: (a) => custodyChain(a, 'req-none') },
+  credentialsPage: { permission: 'reports:read', call: (a) => credentialsPage(a, october, {}, { per: 10 }) },
+  allCredentials: { permission: 'reports:read', call: (a) => allCredentials(a, october, {}) },
+  triggersPage: { permission: 'reports:read', call: (a) => triggersPage(a, october, {}, { per: 10 }) },
+  allTriggers: { permission: 'reports:read', call: (a) => allTriggers(a, october, {}) },
+  attributionViewed: { permission: 'people:read', call: (a) => attributionViewed(a, october) },
+  reportList: { permission: 'reports:read', call: (a) => reportList(a, 'sources', october) },
+  grantsPage: { permission: 'reports:read', call: (a) => grantsPage(a, october, {}, { per: 10 }) },
+  allGrants: { permission: 'reports:read', call: (a) => allGrants(a, october, {}) },
 }
 
 describe('role × data-access function matrix', () => {

@@ -9,8 +9,16 @@ import type { Permission } from '@/lib/auth/permissions'
 export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; permission: Permission | 'public'; method?: 'POST' }
 
 export const ROUTES: RouteEntry[] = [
-  { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'overview:read' },
-  { file: 'app/api/overview/route.ts', url: '/api/overview', kind: 'api', permission: 'overview:read' },
+  { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'reports:read' },
+  { file: 'app/attribution/page.tsx', url: '/attribution', kind: 'page', permission: 'reports:read' },
+  { file: 'app/attribution/[identity]/page.tsx', url: '/attribution/dana.lee%40example.com', kind: 'page', permission: 'people:read' },
+  { file: 'app/actions/page.tsx', url: '/actions', kind: 'page', permission: 'reports:read' },
+  { file: 'app/actions/[event_id]/page.tsx', url: '/actions/af06fe71fea7800724a0252fce4a4485d5a5fcaeac03c4af11f93492a9ccea72', kind: 'page', permission: 'reports:read' },
+  { file: 'app/unattributed/page.tsx', url: '/unattributed', kind: 'page', permission: 'reports:read' },
+  { file: 'app/token-age/page.tsx', url: '/token-age', kind: 'page', permission: 'reports:read' },
+  { file: 'app/revocation-latency/page.tsx', url: '/revocation-latency', kind: 'page', permission: 'reports:read' },
+  { file: 'app/off-gateway/page.tsx', url: '/off-gateway', kind: 'page', permission: 'reports:read' },
+  { file: 'app/coverage/page.tsx', url: '/coverage', kind: 'page', permission: 'reports:read' },
   {
     file: 'app/api/reports/[name]/route.ts',
     url: '/api/reports/unattributed?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z',
@@ -24,6 +32,11 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/signin/page.tsx', url: '/signin', kind: 'page', permission: 'public' },
   { file: 'app/api/health/route.ts', url: '/api/health', kind: 'api', permission: 'public' },
   { file: 'app/api/auth/[...nextauth]/route.ts', url: '/api/auth/providers', kind: 'api', permission: 'public' },
+  { file: 'app/api/populations/actions/route.ts', url: '/api/populations/actions?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  { file: 'app/api/populations/credentials/route.ts', url: '/api/populations/credentials?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  { file: 'app/api/populations/triggers/route.ts', url: '/api/populations/triggers?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  { file: 'app/api/populations/grants/route.ts', url: '/api/populations/grants?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  { file: 'app/api/populations/lists/[list]/route.ts', url: '/api/populations/lists/identities?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
 ]
 
 /** Every exported server action, by file and name. */

@@ -1,6 +1,6 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|parsers|reports runs one of them; BENCH_SCALE, BENCH_PARSER_RECORDS and BENCH_REPORT_ACTIONS size them.
-// BENCH_BASELINE=<git ref> also times that commit's ingest in the same run, interleaved with today's.
+// BENCH_ONLY=ingest|parsers|reports|pages runs one of them; BENCH_SCALE, BENCH_PARSER_RECORDS, BENCH_REPORT_ACTIONS and
+// BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's ingest in the same run, interleaved with today's.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +9,7 @@ import { checkoutBaseline, type BaselineCheckout } from './baseline-checkout'
 import { writeSection } from './benchmarks-file'
 import { benchIngest, type IngestBenchRow } from './ingest-bench'
 import { writeParserBenchFile } from './parser-files'
+import { benchPages } from './pages-bench'
 import { sourceParser, type IngestibleSource } from '@/lib/sources'
 import { benchReports } from './reports-bench'
 
@@ -16,6 +17,7 @@ const only = process.env.BENCH_ONLY
 if (!only || only === 'ingest') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
 if (!only || only === 'parsers') publish('parsers', await parsersSection(Number(process.env.BENCH_PARSER_RECORDS ?? 100_000)))
 if (!only || only === 'reports') publish('reports', await benchReports())
+if (!only || only === 'pages') publish('pages', await benchPages())
 
 function publish(name: string, section: string) {
   writeSection(name, section)

@@ -9,6 +9,7 @@ const ROLES: Role[] = ['auditor', 'compliance', 'security', 'admin']
 const MAY: Record<string, Role[]> = {
   'overview:read': ROLES,
   'reports:read': ROLES,
+  'people:read': ROLES,
   'audit:read': ROLES,
   'evidence:export': ['compliance', 'security', 'admin'],
   'users:manage': ['admin'],

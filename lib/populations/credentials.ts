@@ -1,0 +1,105 @@
+import { z } from 'zod'
+import { openAppStore } from '@/db'
+import { requirePermission, type Actor } from '@/lib/auth/actor'
+import { credentialCtes, withCtes } from '@/lib/attribution'
+import { sql, type SqlFragment } from '@/lib/clickhouse'
+import { isoFromClickHouse } from '@/lib/reports/common'
+import type { ReportPeriod } from '@/lib/reports/run'
+import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/search-params'
+import { AGE_BUCKETS, ratedCredentialsCte } from '@/lib/reports/token-age'
+import { thresholdsInForce } from '@/lib/thresholds/in-force'
+import { chFlag } from './flags'
+import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
+
+const CREDENTIAL_TYPES = ['oauth_access', 'oauth_refresh', 'api_key', 'pat', 'service_token'] as const
+/** The credentials population's filters: each one's row count is a `token-age` number. */
+export const credentialFiltersSchema = z.object({
+  identity: z.string().max(512, 'identity is longer than 512 characters').optional(),
+  type: z.enum(CREDENTIAL_TYPES, { message: `type must be one of ${CREDENTIAL_TYPES.join(', ')}` }).optional(),
+  bucket: z.enum(AGE_BUCKETS, { message: `bucket must be one of ${AGE_BUCKETS.join(', ')}` }).optional(),
+  over_max_age: booleanParam('over_max_age'),
+  no_expiry: booleanParam('no_expiry'),
+})
+export type CredentialFilters = z.infer<typeof credentialFiltersSchema>
+
+export function parseCredentialQuery(params: SearchParams): { filters: CredentialFilters; page: PageRequest } {
+  const { after, page: number, per, ...filters } = parseParams(credentialFiltersSchema.extend(pageQuery.shape), params)
+  return { filters, page: { after, page: number, per } }
+}
+
+const time = isoFromClickHouse.nullable()
+const credentialRow = z.object({
+  credential_id: z.string(),
+  type: z.string(),
+  identity: z.string(),
+  issued_at: isoFromClickHouse,
+  expires_at: time,
+  revoked_at: time,
+  age_days: z.number(),
+  over_max_age: chFlag,
+  last_used_at: time,
+  source: z.string(),
+})
+/** A credential live in the period: '' identity when no source names its subject; `source` is where its issue was logged ('gateway' when only a gateway saw it). */
+export type CredentialRow = z.infer<typeof credentialRow>
+
+export const credentialsPopulation: Population<CredentialRow> = {
+  name: 'credentials',
+  columns: Object.keys(credentialRow.shape),
+  key: [
+    { name: 'issued_at', type: 'time' },
+    { name: 'credential_id', type: 'string' },
+  ],
+  row: credentialRow,
+}
+
+/**
+ * One page of the `token-age` population (credentials live at some instant of the period with
+ * a known issue time), oldest issue first, with the count of all matching: no filter =
+ * `credentials`, `type=pat` = `by_type.pat`, `over_max_age=true` = `over_max_age`,
+ * `no_expiry=true` = `no_expiry`, `bucket=<=7` = `buckets["<=7"]`. `identity` gives one
+ * person's or service account's credentials. Same rating as the report (ratedCredentialsCte).
+ */
+export async function credentialsPage(actor: Actor, period: ReportPeriod, filters: CredentialFilters, page: PageRequest): Promise<PopulationPage<CredentialRow>> {
+  requirePermission(actor, 'reports:read')
+  return readPage(credentialsPopulation, await credentialSource(period, filters), page)
+}
+
+/** Every matching credential, streamed in the same order (the CSV). */
+export async function allCredentials(actor: Actor, period: ReportPeriod, filters: CredentialFilters): Promise<AsyncIterable<CredentialRow>> {
+  requirePermission(actor, 'reports:read')
+  return readAll(credentialsPopulation, await credentialSource(period, filters))
+}
+
+async function credentialSource(period: ReportPeriod, filters: CredentialFilters): Promise<PopulationSource> {
+  const thresholds = await thresholdsInForce(await openAppStore())
+  return {
+    with: sql`${withCtes(credentialCtes(thresholds.default_token_lifetime_seconds), [ratedCredentialsCte(period, thresholds)])},
+      -- where the credential's issue was logged: the grant (or, lacking one, the revocation) that names it first
+      logged_by AS (
+        SELECT credential_id, argMin(toString(source), (kind != 'credential', time, source)) AS source
+        FROM facts WHERE credential_id != '' AND kind IN ('credential', 'revocation')
+        GROUP BY credential_id
+      ),
+      population AS (
+        SELECT r.credential_id AS credential_id, r.type AS type, ifNull(r.subject, '') AS identity,
+          assumeNotNull(r.issued_at) AS issued_at, r.expires_at AS expires_at, r.revoked_at AS revoked_at,
+          r.age AS age_days, r.over_max_age AS over_max_age, r.last_used_at AS last_used_at,
+          if(r.known, l.source, 'gateway') AS source, r.bucket AS bucket
+        FROM rated AS r
+        LEFT JOIN logged_by AS l ON l.credential_id = r.credential_id
+        WHERE r.live
+      )`,
+    where: credentialConditions(filters),
+  }
+}
+
+function credentialConditions(f: CredentialFilters): SqlFragment[] {
+  return [
+    f.identity !== undefined ? sql`identity = ${f.identity}` : null,
+    f.type ? sql`type = ${f.type}` : null,
+    f.bucket ? sql`bucket = ${f.bucket}` : null,
+    f.over_max_age !== undefined ? sql`over_max_age = ${f.over_max_age}` : null,
+    f.no_expiry !== undefined ? (f.no_expiry ? sql`expires_at IS NULL` : sql`expires_at IS NOT NULL`) : null,
+  ].filter((c): c is SqlFragment => c !== null)
+}

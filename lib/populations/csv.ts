@@ -1,0 +1,24 @@
+import { Readable } from 'node:stream'
+import { stringify } from 'csv-stringify'
+
+/**
+ * A population as CSV (dashboard.md): RFC 4180 (CRLF, quoted where needed), a header row of
+ * `columns`, times as the rows carry them (UTC ISO 8601), booleans as true/false, nulls empty,
+ * and formula-safe cells (a text cell starting with = + - @ tab or CR gets a leading quote, so a
+ * crafted identity cannot run in a spreadsheet). Streamed: each row is pulled from `rows` only
+ * when the reader wants more, so no population is ever held in memory.
+ */
+export function csvStream<Row extends object>(columns: readonly string[], rows: AsyncIterable<Row>): ReadableStream<Uint8Array> {
+  const csv = stringify({
+    header: true,
+    columns: [...columns],
+    record_delimiter: 'windows',
+    escape_formulas: true,
+    quoted_match: /[\r\n]/, // RFC 4180: a line break inside a cell is quoted too (csv-stringify quotes only the delimiter by itself)
+    cast: { boolean: (v) => (v ? 'true' : 'false'), date: (d) => d.toISOString() },
+  })
+  const source = Readable.from(rows)
+  source.on('error', (err) => csv.destroy(err))
+  source.pipe(csv)
+  return Readable.toWeb(csv) as ReadableStream<Uint8Array>
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod'
+import { joinSql, query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
+import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
+
+/**
+ * A population (dashboard.md, Populations): rows a report counts, listed. `columns` are its
+ * CSV columns in order; `key` a unique sort key (keyset pagination and CSV order), whose
+ * columns the population also selects; `row` turns one ClickHouse row into the domain row.
+ */
+export type Population<Row> = {
+  name: string
+  columns: readonly string[]
+  key: readonly KeyColumn[]
+  row: z.ZodType<Row, unknown>
+}
+
+/** `after` (a keyset cursor a page gave) wins over `page` (1-based, dashboard.md's `?page=N`). */
+export type PageRequest = { after?: string; page?: number; per: number }
+export type PopulationPage<Row> = { rows: Row[]; total: number; next: string | null }
+
+/** What a population query starts with: `WITH …` whose last CTE is named `population`. */
+export type PopulationSource = { with: SqlFragment; where: SqlFragment[] }
+
+/** One page by keyset cursor or by number, with the size of the whole filtered population. */
+export async function readPage<Row>(p: Population<Row>, source: PopulationSource, page: PageRequest): Promise<PopulationPage<Row>> {
+  if (!Number.isInteger(page.per) || page.per < 1 || page.per > 500) throw new Error(`${p.name}: per must be 1..500`)
+  await clickhouseReady()
+  return page.page !== undefined && page.page > 1 && !page.after ? readNumberedPage(p, source, page.page, page.per) : readPageAfter(p, source, page)
+}
+
+/**
+ * One page after the cursor, and the size of the whole filtered population, in one pass: the
+ * page is the `per + 1` smallest keys (groupArraySorted keeps only those, whatever the
+ * population's size), the extra one only says whether a next page exists.
+ */
+async function readPageAfter<Row>(p: Population<Row>, source: PopulationSource, page: PageRequest): Promise<PopulationPage<Row>> {
+  const names = selected(p)
+  const after = page.after ? afterCursor(p.key, page.after) : sql`1`
+  const [result] = await query<{ total: number; page: unknown[] }>(
+    sql`${source.with}
+      SELECT count() AS total, groupArraySortedIf(${unsafeRawSql(String(page.per + 1))})((${columnList(names)}), ${after}) AS page
+      FROM population WHERE ${where(source)}`,
+    { tag: `population:${p.name}`, settings: REPORT_QUERY_SETTINGS },
+  )
+  const tuples = result.page.map((t) => asRecord(names, t))
+  const shown = tuples.slice(0, page.per)
+  return { rows: shown.map((t) => p.row.parse(t)), total: Number(result.total), next: tuples.length > page.per ? nextCursor(p, shown) : null }
+}
+
+/**
+ * Page `number` (rows (number-1)*per … number*per-1 in key order) and the total, in one pass:
+ * the population is attributed in full for the count anyway, so the window count and the
+ * OFFSET over the sorted rows add a sort, not a scan. A page past the end has no row to carry
+ * the window count, so its total is counted on its own.
+ */
+async function readNumberedPage<Row>(p: Population<Row>, source: PopulationSource, number: number, per: number): Promise<PopulationPage<Row>> {
+  const names = selected(p)
+  const rows = await query<Record<string, unknown> & { population_total: number }>(
+    sql`${source.with}
+      SELECT count() OVER () AS population_total, ${columnList(names)} FROM population WHERE ${where(source)}
+      ORDER BY ${columnList(p.key.map((k) => k.name))}
+      LIMIT ${per} OFFSET ${(number - 1) * per}`,
+    { tag: `population:${p.name}:page`, settings: REPORT_QUERY_SETTINGS },
+  )
+  const total = rows.length > 0 ? Number(rows[0].population_total) : await countAll(p, source)
+  const shown = rows.map(({ population_total: _, ...row }) => row)
+  return { rows: shown.map((r) => p.row.parse(r)), total, next: (number - 1) * per + shown.length < total ? nextCursor(p, shown) : null }
+}
+
+async function countAll(p: Population<unknown>, source: PopulationSource): Promise<number> {
+  const [row] = await query<{ total: number }>(sql`${source.with} SELECT count() AS total FROM population WHERE ${where(source)}`, {
+    tag: `population:${p.name}:count`,
+    settings: REPORT_QUERY_SETTINGS,
+  })
+  return Number(row.total)
+}
+
+function nextCursor(p: Population<unknown>, shown: Record<string, unknown>[]): string | null {
+  const last = shown.at(-1)
+  return last ? encodeCursor(p.key.map((k) => cursorValue(k, last[k.name]))) : null
+}
+
+/** Every row of the filtered population in key order, streamed from ClickHouse (no row limit). */
+export async function* readAll<Row>(p: Population<Row>, source: PopulationSource): AsyncGenerator<Row> {
+  await clickhouseReady()
+  const names = selected(p)
+  const rows = stream<Record<string, unknown>>(
+    sql`${source.with}
+      SELECT ${columnList(names)} FROM population WHERE ${where(source)}
+      ORDER BY ${columnList(p.key.map((k) => k.name))}`,
+    { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS },
+  )
+  for await (const row of rows) yield p.row.parse(row)
+}
+
+// The key first: tuples compare element by element, so groupArraySorted orders by the key.
+function selected(p: Population<unknown>): string[] {
+  const keyNames = p.key.map((k) => k.name)
+  return [...keyNames, ...p.columns.filter((c) => !keyNames.includes(c))]
+}
+
+function where(source: PopulationSource): SqlFragment {
+  return source.where.length === 0 ? sql`1` : joinSql(source.where, ' AND ')
+}
+
+// Column names are constants of the population modules, never user input.
+function columnList(names: string[]): SqlFragment {
+  for (const n of names) if (!/^[a-z_]+$/.test(n)) throw new Error(`population: bad column ${n}`)
+  return sql`${unsafeRawSql(names.join(', '))}`
+}
+
+// A tuple comes back as an array, or as an object when the server names tuple elements.
+function asRecord(names: string[], tuple: unknown): Record<string, unknown> {
+  if (!Array.isArray(tuple)) return tuple as Record<string, unknown>
+  return Object.fromEntries(names.map((n, i) => [n, tuple[i]]))
+}
+
+function cursorValue(column: KeyColumn, value: unknown): string | number {
+  if (column.type === 'count') return Number(value)
+  if (column.type === 'time') return new Date(String(value).endsWith('Z') ? String(value) : `${value}Z`).toISOString()
+  return String(value)
+}
+
+/** `?page=N` (1-based), `?after=` (a cursor a page gave; wins over page) and `?per=` (dashboard.md: up to 500 a page). */
+export const pageQuery = z.object({
+  after: z.string().max(4096).optional(),
+  page: z.coerce.number({ message: 'page must be a number from 1' }).int('page must be a whole number').min(1, 'page must be at least 1').max(1_000_000, 'page may be at most 1,000,000').optional(),
+  per: z.coerce.number({ message: 'per must be a number from 1 to 500' }).int('per must be a whole number').min(1, 'per must be at least 1').max(500, 'per may be at most 500').default(50),
+})
