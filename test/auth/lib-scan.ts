@@ -10,7 +10,7 @@ import { ROOT, exportedFunctions, filesUnder, source } from './source-scan'
  */
 
 // Everything the gateways export reaches a store, except the vocabulary for writing SQL.
-const SQL_VOCABULARY = new Set(['sql', 'joinSql', 'unsafeRawSql', 'SqlFragment'])
+const SQL_VOCABULARY = new Set(['sql', 'joinSql', 'unsafeRawSql', 'typed', 'SqlFragment'])
 export const isGateway = (file: string) => file.startsWith('lib/clickhouse/') || file === 'db/index.ts'
 
 export type DataAccessFunction = {
@@ -27,7 +27,8 @@ export function guardsItself(f: DataAccessFunction): boolean {
   return f.declared !== null && /^actor\s*:\s*Actor\b/.test(f.declared.params.trim()) && /^\s*requirePermission\(actor, '[\w:-]+'\)/.test(f.declared.body)
 }
 
-type Import = { local: string; imported: string; file: string | null }
+/** `typeOnly`: `import type { … }` or `{ type X }`, which reads nothing at run time. */
+type Import = { local: string; imported: string; file: string | null; typeOnly?: boolean }
 type Declaration = { name: string; exported: boolean; isType: boolean; words: Set<string>; dynamicImports: string[] }
 type Module = { file: string; imports: Import[]; declarations: Declaration[]; reexports: Map<string, Import> }
 
@@ -114,7 +115,7 @@ function parseImports(text: string, file: string): Import[] {
     const target = resolveImport(m[3], file)
     const clause = m[2]
     const named = /\{([\s\S]*)\}/.exec(clause)
-    if (named) found.push(...specifiers(named[1], target))
+    if (named) found.push(...specifiers(named[1], target).map((i) => (m[1] ? { ...i, typeOnly: true } : i)))
     const namespace = /\*\s+as\s+(\w+)/.exec(clause)
     if (namespace) found.push({ local: namespace[1], imported: '*', file: target })
     const fallback = /^(\w+)/.exec(clause.replace(/^type\s+/, ''))
@@ -126,11 +127,12 @@ function parseImports(text: string, file: string): Import[] {
 function specifiers(list: string, file: string | null): Import[] {
   return list
     .split(',')
-    .map((s) => s.trim().replace(/^type\s+/, ''))
+    .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
-      const [imported, local = imported] = s.split(/\s+as\s+/)
-      return { local, imported, file }
+      const typeOnly = /^type\s/.test(s) || undefined
+      const [imported, local = imported] = s.replace(/^type\s+/, '').split(/\s+as\s+/)
+      return { local, imported, file, typeOnly }
     })
 }
 
