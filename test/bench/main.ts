@@ -1,6 +1,7 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|parsers|reports|pages runs one of them; BENCH_SCALE, BENCH_PARSER_RECORDS, BENCH_REPORT_ACTIONS and
+// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m runs one of them; BENCH_SCALE, BENCH_PARSER_RECORDS, BENCH_REPORT_ACTIONS and
 // BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's ingest in the same run, interleaved with today's.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,13 +12,15 @@ import { benchIngest, type IngestBenchRow } from './ingest-bench'
 import { writeParserBenchFile } from './parser-files'
 import { benchPages } from './pages-bench'
 import { sourceParser, type IngestibleSource } from '@/lib/sources'
-import { benchReports } from './reports-bench'
+import { benchReports, runChdbSide } from './reports-bench'
+import { benchShape, requestedActions } from './reports/shape'
 
 const only = process.env.BENCH_ONLY
 if (!only || only === 'ingest') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
 if (!only || only === 'parsers') publish('parsers', await parsersSection(Number(process.env.BENCH_PARSER_RECORDS ?? 100_000)))
 if (!only || only === 'reports') publish('reports', await benchReports())
 if (!only || only === 'pages') publish('pages', await benchPages())
+if (!only || only === 'pages-10m') publish('pages-10m', await benchPagesAtScale())
 
 function publish(name: string, section: string) {
   writeSection(name, section)
@@ -118,4 +121,23 @@ function ingestTable(scale: number, rows: IngestBenchRow[], baseline: BaselineCh
     ),
     '',
   ].join('\n')
+}
+
+/**
+ * The pages over the report benchmark's company (BENCH_REPORT_ACTIONS, default 10M actions in
+ * October 2026, generated inside the engine), with the demo users added to sign in with.
+ */
+async function benchPagesAtScale(): Promise<string> {
+  const shape = benchShape(requestedActions())
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-bench-pages-scale-'))
+  const dataDir = path.join(work, 'custody')
+  try {
+    await runChdbSide(work, 'generate', dataDir)
+    execFileSync(path.join('node_modules', '.bin', 'tsx'), ['test/e2e/seed-users.ts'], { env: { ...process.env, CUSTODY_DATA_DIR: dataDir }, stdio: 'inherit' })
+    const over = `the report benchmark's company (${shape.actions.toLocaleString('en-US')} agent actions over 30 days, test/bench/reports/)`
+    const runs = Number(process.env.BENCH_PAGES_SCALE_RUNS ?? 1)
+    return await benchPages({ dataDir, over, runs, title: `Page render time at ${shape.actions.toLocaleString('en-US')} actions (issue 8)` })
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true })
+  }
 }
