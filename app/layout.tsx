@@ -24,6 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <a href="/">Overview</a>
               <a href="/audit">Audit trail</a>
               {mayDo(actor, 'users:manage') && <a href="/users">Users</a>}
+              {mayDo(actor, 'ingest-tokens:manage') && <a href="/tokens">Ingest tokens</a>}
             </nav>
           )}
           <div className="who">

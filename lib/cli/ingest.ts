@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { fileInput } from '@/lib/ingest/reader'
 import { ingest, type IngestSummary } from '@/lib/ingest/pipeline'
+import { summaryJson } from '@/lib/ingest/summary-json'
 import { maxRecordBytesSchema } from '@/lib/ingest/record-limits'
 import { sourceParser, INGESTIBLE_SOURCES } from '@/lib/sources'
 import { ProgressBar, knownSize } from './progress'
@@ -30,7 +31,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     total = total ? merge(total, summary) : summary
   }
   const summary = total as IngestSummary
-  process.stdout.write(args.json ? JSON.stringify(contractJson(summary)) + '\n' : humanSummary(summary))
+  process.stdout.write(args.json ? JSON.stringify(summaryJson(summary)) + '\n' : humanSummary(summary))
   return summary.rejected > 0 ? 1 : 0
 }
 
@@ -67,19 +68,6 @@ function merge(a: IngestSummary, b: IngestSummary): IngestSummary {
     rejected: a.rejected + b.rejected,
     skipped: a.skipped + b.skipped,
     rejects: [...a.rejects, ...b.rejects].slice(0, 100),
-  }
-}
-
-/** The JSON object of cli.md (`file` is added to each reject for multi-file runs). */
-function contractJson(s: IngestSummary) {
-  return {
-    source: s.source,
-    read: s.read,
-    accepted: s.accepted,
-    duplicates: s.duplicates,
-    rejected: s.rejected,
-    ...(s.skipped > 0 ? { skipped: s.skipped } : {}),
-    rejects: s.rejects.map((r) => ({ line: r.line, error: r.error, file: r.file })),
   }
 }
 

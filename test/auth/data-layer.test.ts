@@ -19,6 +19,7 @@ import { findUserByEmail } from '@/lib/users'
 import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
 import { demoUserEmail, nonDemoUsers, seedDemoUsers } from '@/lib/users/seed'
 import { ingestedFilesOutside } from '@/lib/ingest/runs'
+import { createIngestToken, listIngestTokens, revokeIngestToken, rotateIngestToken } from '@/lib/intake/tokens'
 import { dataAccessFunctions, guardsItself } from './lib-scan'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
@@ -84,6 +85,10 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   nonDemoUsers: { permission: 'users:manage', call: (a) => nonDemoUsers(a, db) },
   ingestedFilesOutside: { permission: 'overview:read', call: (a) => ingestedFilesOutside(a, '/nowhere/') },
   setUserDisabled: { permission: 'users:manage', call: async (a, who) => setUserDisabled(a, { userId: await newUser(`off-${who}@example.test`), disabled: true }) },
+  listIngestTokens: { permission: 'ingest-tokens:manage', call: (a) => listIngestTokens(a) },
+  createIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => createIngestToken(a, { name: `matrix-${who}` }) },
+  rotateIngestToken: { permission: 'ingest-tokens:manage', call: async (a, who) => rotateIngestToken(a, { id: (await createIngestToken(cliActor, { name: `rotate-${who}` })).id, graceSeconds: 60 }) },
+  revokeIngestToken: { permission: 'ingest-tokens:manage', call: async (a, who) => revokeIngestToken(a, (await createIngestToken(cliActor, { name: `revoke-${who}` })).id) },
 }
 
 describe('role × data-access function matrix', () => {

@@ -6,7 +6,15 @@ import type { Permission } from '@/lib/auth/permissions'
  * the e2e matrix (test/e2e/auth.spec.ts) requests each URL as every role.
  * `public` entries are the only ones allowed to skip the guard.
  */
-export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; permission: Permission | 'public'; method?: 'POST' }
+export type RouteEntry = {
+  file: string
+  url: string
+  kind: 'page' | 'api'
+  permission: Permission | 'public'
+  method?: 'POST'
+  /** A session is not the authority here: without this token every role gets 401. */
+  authority?: 'ingest-token'
+}
 
 export const ROUTES: RouteEntry[] = [
   { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'overview:read' },
@@ -24,6 +32,11 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/signin/page.tsx', url: '/signin', kind: 'page', permission: 'public' },
   { file: 'app/api/health/route.ts', url: '/api/health', kind: 'api', permission: 'public' },
   { file: 'app/api/auth/[...nextauth]/route.ts', url: '/api/auth/providers', kind: 'api', permission: 'public' },
+  // Token-authorized: a sender has no session; without a valid ingest token every role gets 401.
+  { file: 'app/api/ingest/[source]/route.ts', url: '/api/ingest/gateway', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
+  { file: 'app/v1/traces/route.ts', url: '/v1/traces', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
+  { file: 'app/v1/logs/route.ts', url: '/v1/logs', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
+  { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
 ]
 
 /** Every exported server action, by file and name. */
@@ -33,6 +46,9 @@ export const ACTIONS: ActionEntry[] = [
   { file: 'app/users/actions.ts', name: 'inviteUserAction', permission: 'users:manage' },
   { file: 'app/users/actions.ts', name: 'changeRoleAction', permission: 'users:manage' },
   { file: 'app/users/actions.ts', name: 'setDisabledAction', permission: 'users:manage' },
+  { file: 'app/tokens/actions.ts', name: 'createTokenAction', permission: 'ingest-tokens:manage' },
+  { file: 'app/tokens/actions.ts', name: 'rotateTokenAction', permission: 'ingest-tokens:manage' },
+  { file: 'app/tokens/actions.ts', name: 'revokeTokenAction', permission: 'ingest-tokens:manage' },
   // An invitee has no session yet: the one-time token in the link is the authority.
   { file: 'app/signin/actions.ts', name: 'acceptInvitation', permission: 'public' },
 ]
@@ -43,4 +59,7 @@ export const PUBLIC_ENTRIES: Record<string, string> = {
   'app/api/auth/[...nextauth]/route.ts': 'next-auth: sign-in, callbacks, sign-out',
   'app/signin/page.tsx': 'the sign-in page',
   'app/signin/actions.ts': 'accepting an invitation (token-authorized)',
+  'app/api/ingest/[source]/route.ts': 'the HTTP intake: the ingest token is the authority (lib/intake/tokens.ts#checkIngestToken)',
+  'app/v1/traces/route.ts': 'OTLP/HTTP traces: the ingest token is the authority',
+  'app/v1/logs/route.ts': 'OTLP/HTTP logs: the ingest token is the authority',
 }

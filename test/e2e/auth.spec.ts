@@ -105,7 +105,7 @@ for (const role of ROLES) {
     for (const route of ROUTES) {
       const allowed = route.permission === 'public' || MAY[route.permission].includes(role)
       const res = await call(page.request, route)
-      expect(res.status(), `${role} ${route.url}`).toBe(allowed ? 200 : 403)
+      expect(res.status(), `${role} ${route.url}`).toBe(route.authority ? 401 : allowed ? 200 : 403)
     }
     await page.goto('/')
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toHaveCount(role === 'admin' ? 1 : 0)
