@@ -30,6 +30,7 @@ delete process.env.CLICKHOUSE_URL
 const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
 let db: AppStore
 const actors = {} as Record<Role, UserActor>
+const tokenIds: Record<string, string> = {}
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
@@ -60,6 +61,10 @@ beforeAll(async () => {
   db = await openAppStore()
   await seedDemoUsers(db)
   for (const role of roles) actors[role] = await signIn(demoUserEmail(role))
+  // made before the matrix counts audit rows: a refused rotation or revocation must add none
+  for (const who of [...roles, 'cli']) {
+    for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
+  }
 })
 
 afterAll(async () => {
@@ -87,8 +92,8 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   setUserDisabled: { permission: 'users:manage', call: async (a, who) => setUserDisabled(a, { userId: await newUser(`off-${who}@example.test`), disabled: true }) },
   listIngestTokens: { permission: 'ingest-tokens:manage', call: (a) => listIngestTokens(a) },
   createIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => createIngestToken(a, { name: `matrix-${who}` }) },
-  rotateIngestToken: { permission: 'ingest-tokens:manage', call: async (a, who) => rotateIngestToken(a, { id: (await createIngestToken(cliActor, { name: `rotate-${who}` })).id, graceSeconds: 60 }) },
-  revokeIngestToken: { permission: 'ingest-tokens:manage', call: async (a, who) => revokeIngestToken(a, (await createIngestToken(cliActor, { name: `revoke-${who}` })).id) },
+  rotateIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => rotateIngestToken(a, { id: tokenIds[`rotate-${who}`], graceSeconds: 60 }) },
+  revokeIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => revokeIngestToken(a, tokenIds[`revoke-${who}`]) },
 }
 
 describe('role × data-access function matrix', () => {

@@ -30,7 +30,6 @@ export const UNGUARDED: Record<string, string> = {
   'lib/users/index.ts#listUsers': 'takes the store from its caller: the demo seed and tests; the users page goes through usersForAdmin',
   'lib/users/seed.ts#seedDemoUsers': 'the demo command seeds its accounts; no dashboard entry',
   'lib/intake/token-credential.ts#recordTokenCredential': "stores an ingest token's state as credential evidence, called inside the guarded token changes",
-  'lib/cli-handoff/': "the CLI's side of the handoff to a running dashboard: runs as the data dir's owner, like lib/cli/",
   'lib/thresholds/in-force.ts#thresholdsInForce': 'the thresholds a report is asked with, read inside the guarded evidenceReport',
   'lib/reports/common.ts#reportRow': "runs one report's query for the report functions below",
   'lib/reports/index.ts#REPORTS': 'the report registry; the dashboard reaches it only through evidenceReport (lib/reports/run.ts), which guards',
