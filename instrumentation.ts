@@ -4,4 +4,10 @@ export async function register() {
   const { stampClientAddresses } = await import('./lib/auth/client-address')
   const { loadTrustedProxyHops } = await import('./lib/auth/config')
   stampClientAddresses(loadTrustedProxyHops())
+  const { loadConfig } = await import('./lib/config')
+  const config = loadConfig()
+  if (!config.databaseUrl && !config.clickhouse.url) {
+    const { publishLocalHandoff } = await import('./lib/intake/local-handoff')
+    publishLocalHandoff(config.dataDir, process.env.PORT)
+  }
 }

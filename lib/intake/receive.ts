@@ -6,7 +6,11 @@ import { summaryJson } from '@/lib/ingest/summary-json'
 import { sourceParser, type IngestibleSource } from '@/lib/sources'
 import { BodyTooLarge, BodyUnreadable, requestBody } from './body'
 import { encodeOtlpResponse, otlpProtobufToJson, otlpResponseObject, type OtlpSignal } from './otlp/protobuf'
-import { checkIngestToken } from './tokens'
+import { isLocalHandoff } from './local-handoff'
+import { checkIngestToken, type TokenCheck } from './tokens'
+
+/** `custody ingest` on this data dir, handed over by the CLI with the local handoff token. */
+const LOCAL_CLI: TokenCheck = { ok: true, tokenId: 'local', name: 'local-cli' }
 
 /** Seconds a sender waits before retrying a post refused for load (429) or a store failure (503). */
 const BUSY_RETRY_SECONDS = 1
@@ -46,7 +50,7 @@ export function receiveOtlp(request: Request, signal: OtlpSignal): Promise<Respo
  * retry is safe because stored events are counted as duplicates.
  */
 async function receive(request: Request, form: IntakeForm): Promise<Response> {
-  const token = await checkIngestToken(request.headers.get('authorization'), form.source)
+  const token = isLocalHandoff(request) ? LOCAL_CLI : await checkIngestToken(request.headers.get('authorization'), form.source)
   if (!token.ok) return refusal(token.status, token.error)
   const { intake, maxRecordBytes } = loadConfig()
   if ((state.__custodyIntakeInFlight ?? 0) >= intake.concurrency) return refusal(429, 'the intake is busy; retry shortly', BUSY_RETRY_SECONDS)

@@ -13,7 +13,7 @@ export type RouteEntry = {
   permission: Permission | 'public'
   method?: 'POST'
   /** A session is not the authority here: without this token every role gets 401. */
-  authority?: 'ingest-token'
+  authority?: 'ingest-token' | 'local-handoff'
 }
 
 export const ROUTES: RouteEntry[] = [
@@ -36,6 +36,14 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/api/ingest/[source]/route.ts', url: '/api/ingest/gateway', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
   { file: 'app/v1/traces/route.ts', url: '/v1/traces', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
   { file: 'app/v1/logs/route.ts', url: '/v1/logs', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
+  // The CLI beside a running dashboard: the handoff token in the data dir, from loopback only.
+  {
+    file: 'app/api/local/reports/[name]/route.ts',
+    url: '/api/local/reports/unattributed?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z',
+    kind: 'api',
+    permission: 'public',
+    authority: 'local-handoff',
+  },
   { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
 ]
 
@@ -62,4 +70,5 @@ export const PUBLIC_ENTRIES: Record<string, string> = {
   'app/api/ingest/[source]/route.ts': 'the HTTP intake: the ingest token is the authority (lib/intake/tokens.ts#checkIngestToken)',
   'app/v1/traces/route.ts': 'OTLP/HTTP traces: the ingest token is the authority',
   'app/v1/logs/route.ts': 'OTLP/HTTP logs: the ingest token is the authority',
+  'app/api/local/reports/[name]/route.ts': 'custody report on a data dir the dashboard owns: the local handoff token (lib/intake/local-handoff.ts) is the authority',
 }
