@@ -6,6 +6,7 @@ import { summaryJson } from '@/lib/ingest/summary-json'
 import { sourceParser, type IngestibleSource } from '@/lib/sources'
 import { BodyTooLarge, BodyUnreadable, requestBody } from './body'
 import { encodeOtlpResponse, otlpProtobufToJson, otlpResponseObject, type OtlpSignal } from './otlp/protobuf'
+import { crashPoint, storeCrashPoints } from './crash-points'
 import { isLocalHandoff } from './local-handoff'
 import { checkIngestToken, type TokenCheck } from './tokens'
 
@@ -58,7 +59,9 @@ async function receive(request: Request, form: IntakeForm): Promise<Response> {
   try {
     let document: Buffer | string
     try {
-      document = form.document(await requestBody(request, intake.maxBodyBytes), request)
+      const body = await requestBody(request, intake.maxBodyBytes)
+      crashPoint('after-body')
+      document = form.document(body, request)
     } catch (err) {
       if (err instanceof BodyTooLarge) return refusal(413, err.message)
       if (err instanceof BodyUnreadable) return refusal(400, err.message)
@@ -67,11 +70,12 @@ async function receive(request: Request, form: IntakeForm): Promise<Response> {
     let summary: IngestSummary
     try {
       await clickhouseReady()
-      summary = await ingest(sourceParser(form.source), [{ name: `intake:${token.name}`, open: () => Readable.from([document]) }], { maxRecordBytes })
+      summary = await ingest(sourceParser(form.source), [{ name: `intake:${token.name}`, open: () => Readable.from([document]) }], { maxRecordBytes, onStore: storeCrashPoints() })
     } catch (err) {
       console.error(`custody: intake could not store a ${form.source} post: ${(err as Error).message}`)
       return refusal(503, 'the store could not take this post; nothing of it is lost by retrying', STORE_RETRY_SECONDS)
     }
+    crashPoint('before-answer')
     return form.answer(summary, request)
   } finally {
     state.__custodyIntakeInFlight = (state.__custodyIntakeInFlight ?? 1) - 1
