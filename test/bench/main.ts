@@ -1,5 +1,5 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|reports runs one of them; BENCH_SCALE and BENCH_REPORT_ACTIONS size them.
+// BENCH_ONLY=ingest|reports|intake runs one of them (intake needs a `next build`); BENCH_SCALE and BENCH_REPORT_ACTIONS size them.
 // BENCH_BASELINE=<git ref> also times that commit's ingest in the same run, interleaved with today's.
 import fs from 'node:fs'
 import os from 'node:os'
@@ -8,11 +8,13 @@ import { writeDemoLogs } from '@/lib/demo'
 import { checkoutBaseline, type BaselineCheckout } from './baseline-checkout'
 import { writeSection } from './benchmarks-file'
 import { benchIngest, type IngestBenchRow } from './ingest-bench'
+import { benchIntake } from './intake-bench'
 import { benchReports } from './reports-bench'
 
 const only = process.env.BENCH_ONLY
-if (only !== 'reports') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
-if (only !== 'ingest') publish('reports', await benchReports())
+if (!only || only === 'ingest') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
+if (!only || only === 'reports') publish('reports', await benchReports())
+if (!only || only === 'intake') publish('intake', await benchIntake())
 
 function publish(name: string, section: string) {
   writeSection(name, section)
