@@ -12,6 +12,7 @@ const MAY: Record<string, Role[]> = {
   'audit:read': ROLES,
   'evidence:export': ['compliance', 'security', 'admin'],
   'users:manage': ['admin'],
+  'ingest-tokens:manage': ['admin'],
 }
 const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? 3200)
 // The IdP keeps the first profile it sees for a login: fresh names every run.

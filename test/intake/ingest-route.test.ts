@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { POST } from '@/app/api/ingest/[source]/route'
 import { cliActor } from '@/lib/auth/actor'
-import { query, sql } from '@/lib/clickhouse'
+import { command, query, sql } from '@/lib/clickhouse'
 import { createIngestToken } from '@/lib/intake/tokens'
 import { storedRequestRows, storedRequests, useIntakeStore } from './store'
 
@@ -97,5 +97,19 @@ describe('POST /api/ingest/<source>', () => {
     } finally {
       delete process.env.CUSTODY_INTAKE_CONCURRENCY
     }
+  })
+
+  it('answers 503 with Retry-After when the store fails, and the retry stores the post', async () => {
+    const body = [line(800), line(801)].join('\n')
+    await command(sql`DETACH TABLE gateway_requests`, { tag: 'test' })
+    let failed: Response
+    try {
+      failed = await post('gateway', body)
+    } finally {
+      await command(sql`ATTACH TABLE gateway_requests`, { tag: 'test' })
+    }
+    expect(failed.status).toBe(503)
+    expect(failed.headers.get('retry-after')).toBe('5')
+    expect(await (await post('gateway', body)).json()).toMatchObject({ read: 2, accepted: 2, duplicates: 0 })
   })
 })
