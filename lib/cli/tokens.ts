@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { cliActor } from '@/lib/auth/actor'
-import { createIngestToken, listIngestTokens, revokeIngestToken, rotateIngestToken, TokenChangeRefused, type IngestTokenView } from '@/lib/intake/tokens'
+import { createIngestToken, listIngestTokens, revokeIngestToken, rotateIngestToken, TokenChangeRefused, type IngestTokenView, type IssuedToken } from '@/lib/intake/tokens'
 import { INGESTIBLE_SOURCES } from '@/lib/sources'
 import { UsageError } from './usage'
 
@@ -32,7 +32,7 @@ export async function tokensCommand(argv: string[]): Promise<number> {
       const grace = graceSchema.safeParse(args.values.grace ?? '3600')
       if (!grace.success) throw new UsageError(grace.error.issues[0].message)
       const issued = await rotateIngestToken(cliActor, { id: oneId(args.positionals), graceSeconds: grace.data })
-      return print(args.json, { ...contractView(issued), token: issued.token })
+      return print(args.json, { ...issuedView(issued), replaces: issued.replaces })
     }
   } catch (err) {
     if (!(err instanceof TokenChangeRefused)) throw err
@@ -47,7 +47,12 @@ async function create(values: Record<string, string | boolean | undefined>) {
   if (!spec.success) throw new UsageError(spec.error.issues.map((i) => i.message).join('; '))
   const { name, sources, expires } = spec.data
   const issued = await createIngestToken(cliActor, { name, sources, expiresAt: expires ? new Date(expires) : null })
-  return { ...contractView(issued), token: issued.token }
+  return issuedView(issued)
+}
+
+/** Exactly intake.md's `{ id, name, token, sources, expires_at }`: the only time the token is shown. */
+function issuedView(t: IssuedToken) {
+  return { id: t.id, name: t.name, token: t.token, sources: t.sources, expires_at: t.expiresAt?.toISOString() ?? null }
 }
 
 function parsed(argv: string[]) {
@@ -69,7 +74,7 @@ function oneId(positionals: string[]): string {
   return id.data
 }
 
-/** intake.md's `{ id, name, token, sources, expires_at }`, with the token's state beside it. */
+/** A token's state, as `tokens list` shows it. */
 function contractView(t: IngestTokenView) {
   return {
     id: t.id,
