@@ -128,11 +128,14 @@ export async function checkIngestToken(authorization: string | null, source: Ing
   const now = new Date()
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return { ok: false, status: 401, error: 'the ingest token is unknown, revoked or expired' }
   if (row.sources && !row.sources.includes(source)) return { ok: false, status: 403, error: `this ingest token may not post ${source}` }
-  await noteUse(row.id, row.name, now)
+  if (!row.lastUsedAt || row.lastUsedAt.getTime() < now.getTime() - USE_AUDIT_INTERVAL_MS) await noteUse(row.id, row.name, now)
   return { ok: true, tokenId: row.id, name: row.name }
 }
 
-/** lastUsedAt, and an audit row at most once an hour per token: use is evidence without flooding the trail. */
+/**
+ * lastUsedAt, and an audit row, at most once an hour per token: use is evidence without flooding
+ * the trail, and most posts cost one indexed read. The conditional update lets one of racing posts write.
+ */
 async function noteUse(id: string, name: string, now: Date): Promise<void> {
   const db = await openAppStore()
   const due = new Date(now.getTime() - USE_AUDIT_INTERVAL_MS)
