@@ -66,23 +66,20 @@ function TokenRow({ token, now }: { token: IngestTokenView; now: Date }) {
       <td>{time(token.createdAt)} by {token.createdBy}</td>
       <td>{time(token.expiresAt)}</td>
       <td>{time(token.lastUsedAt)}</td>
+      {/* The forms stay mounted once a token is no longer live: their answer (a rotated token's successor) stays on screen. */}
       <td>
-        {live && (
-          <TokenActionForm action={rotateTokenAction} label={`Rotate ${token.name}`} className="row">
-            <input type="hidden" name="id" value={token.id} />
-            <label htmlFor={`grace-${token.id}`}>Old one valid for (hours)</label>
-            <input id={`grace-${token.id}`} name="graceHours" type="number" min={0} max={720} step="any" defaultValue={24} />
-            <button type="submit">Rotate</button>
-          </TokenActionForm>
-        )}
+        <TokenActionForm action={rotateTokenAction} label={`Rotate ${token.name}`} className="row">
+          <input type="hidden" name="id" value={token.id} />
+          <label htmlFor={`grace-${token.id}`}>Old one valid for (hours)</label>
+          <input id={`grace-${token.id}`} name="graceHours" type="number" min={0} max={720} step="any" defaultValue={24} disabled={!live} />
+          <button type="submit" disabled={!live}>Rotate</button>
+        </TokenActionForm>
       </td>
       <td>
-        {!token.revokedAt && (
-          <TokenActionForm action={revokeTokenAction} label={`Revoke ${token.name}`}>
-            <input type="hidden" name="id" value={token.id} />
-            <button type="submit">Revoke</button>
-          </TokenActionForm>
-        )}
+        <TokenActionForm action={revokeTokenAction} label={`Revoke ${token.name}`}>
+          <input type="hidden" name="id" value={token.id} />
+          <button type="submit" disabled={Boolean(token.revokedAt)}>Revoke</button>
+        </TokenActionForm>
       </td>
     </tr>
   )
