@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { gunzipSync } from 'node:zlib'
 import { z } from 'zod'
+import { decodedText, type InputDamage } from '@/lib/ingest/decode'
 import { isWholeJson } from '@/lib/ingest/line-splitter'
 import type { IngestSummary } from '@/lib/ingest/pipeline'
 import { HANDOFF_FILE, handoffSchema, type Handoff } from '@/lib/intake/local-handoff'
@@ -37,10 +37,14 @@ export function runningDashboard(dataDir: string): Handoff | null {
   return readRecord(path.join(dataDir, LOCK_DIR))?.pid === handoff.pid ? handoff : null
 }
 
+/** Where the input broke off, and how many lines came before. */
+type HandoffEnding = InputDamage & { lines?: number; partial?: boolean }
+
 /** `custody ingest` through the dashboard's intake: the same summary as ingesting here. */
 export async function ingestThroughDashboard(handoff: Handoff, source: string, file: string): Promise<IngestSummary> {
   const summary: IngestSummary = { run_id: `through the dashboard at ${handoff.url}`, source, read: 0, accepted: 0, duplicates: 0, rejected: 0, skipped: 0, rejects: [] }
-  for (const chunk of posts(readAll(file))) {
+  const ending: HandoffEnding = {}
+  for await (const chunk of posts(file, ending)) {
     const answer = await postChunk(handoff, source, chunk.body)
     summary.read += answer.read
     summary.accepted += answer.accepted
@@ -48,6 +52,13 @@ export async function ingestThroughDashboard(handoff: Handoff, source: string, f
     summary.rejected += answer.rejected
     summary.skipped += answer.skipped ?? 0
     for (const r of answer.rejects) if (summary.rejects.length < 100) summary.rejects.push({ file, line: r.line + chunk.firstLine - 1, error: r.error })
+  }
+  if (ending.damage) {
+    // as the reader says it: everything before the damage went in, and the damage is one reject
+    summary.read++
+    summary.rejected++
+    const error = `input cut short: ${ending.damage}${ending.partial ? '; the last line ends mid-record' : ''}`
+    summary.rejects.push({ file, line: (ending.lines ?? 0) + 1, error })
   }
   return summary
 }
@@ -62,31 +73,47 @@ export async function reportThroughDashboard(handoff: Handoff, name: string, per
   return res.json()
 }
 
-function readAll(file: string): Buffer {
-  const bytes = fs.readFileSync(file === '-' ? 0 : file)
-  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes
+/**
+ * NDJSON in posts of whole lines (with the line each starts at), read as it streams so memory stays
+ * at one post whatever the file's size; a JSON document (array, page envelope) in one post.
+ */
+async function* posts(file: string, ending: HandoffEnding): AsyncGenerator<{ body: Buffer; firstLine: number }> {
+  const input = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1 << 20 })
+  let pending = ''
+  let document: boolean | undefined
+  let nextLine = 1
+  for await (const text of decodedText(input, ending)) {
+    pending += text
+    document ??= isDocument(pending)
+    if (document) continue
+    const cut = pending.lastIndexOf('\n', CHUNK_BYTES)
+    if (pending.length < CHUNK_BYTES || cut < 0) continue
+    yield { body: Buffer.from(pending.slice(0, cut)), firstLine: nextLine }
+    nextLine += countLines(pending.slice(0, cut + 1))
+    pending = pending.slice(cut + 1)
+  }
+  // cut short: a last line that is not whole JSON is part of the damage, as the reader has it
+  const tail = pending.slice(pending.lastIndexOf('\n') + 1)
+  const partial = Boolean(ending.damage) && !document && tail.trim() !== '' && !isWholeJson(tail)
+  const whole = partial ? pending.slice(0, pending.length - tail.length) : pending
+  if (whole.trim() !== '') yield { body: Buffer.from(whole), firstLine: nextLine }
+  ending.lines = nextLine - 1 + countLines(whole) + (whole.endsWith('\n') || whole === '' ? 0 : 1)
+  ending.partial = partial
 }
 
-/** NDJSON in chunks of whole lines (with the line each starts at); a JSON document whole. */
-function* posts(bytes: Buffer): Generator<{ body: Buffer; firstLine: number }> {
-  const text = bytes.toString('utf8')
-  const head = text.trimStart()
-  const newline = head.indexOf('\n')
-  const firstLine = newline < 0 ? head : head.slice(0, newline)
-  if (head.startsWith('[') || (head.startsWith('{') && !isWholeJson(firstLine))) {
-    yield { body: bytes, firstLine: 1 }
-    return
-  }
-  const lines = text.split('\n')
-  let start = 0
-  while (start < lines.length) {
-    let end = start
-    let size = 0
-    while (end < lines.length && (end === start || size + lines[end].length < CHUNK_BYTES)) size += lines[end++].length + 1
-    const body = lines.slice(start, end).join('\n')
-    if (body.trim() !== '') yield { body: Buffer.from(body), firstLine: start + 1 }
-    start = end
-  }
+/** As the reader decides: a first line that is not whole JSON starts a document. */
+function isDocument(head: string): boolean | undefined {
+  const trimmed = head.trimStart()
+  if (trimmed.startsWith('[')) return true
+  if (!trimmed.startsWith('{')) return trimmed.length > 0 ? false : undefined
+  const newline = trimmed.indexOf('\n')
+  return newline < 0 ? undefined : !isWholeJson(trimmed.slice(0, newline))
+}
+
+function countLines(text: string): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++
+  return n
 }
 
 async function postChunk(handoff: Handoff, source: string, body: Buffer) {

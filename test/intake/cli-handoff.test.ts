@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HANDOFF_FILE } from '@/lib/intake/local-handoff'
 import { custody, newDataDir, startDashboard, stopDashboard, type Dashboard } from './dashboard'
@@ -51,6 +52,25 @@ describe('custody ingest and report on a data dir the running dashboard owns', (
     const again = custody(served, ['ingest', '--source', 'gateway', file])
     expect(again.code).toBe(1)
     expect(again.stdout.split('\n')[0]).toBe(custody(alone, ['ingest', '--source', 'gateway', file]).stdout.split('\n')[0])
+  })
+
+  it('streams a large gzip file in several posts, and names each bad line as on its own, a cut-short end too', () => {
+    const many = Array.from({ length: 30_000 }, (_, i) =>
+      i === 12_345 || i === 29_000 ? '{broken' : JSON.stringify({ time: '2026-10-04T10:00:00Z', 'mcp.method.name': 'tools/call', event_id: `big-${i}`, pad: 'x'.repeat(300) }),
+    )
+    const whole = gzipSync(many.join('\n') + '\n')
+    const big = path.join(work, 'big.ndjson.gz')
+    fs.writeFileSync(big, whole) // ~10 MB of text: three posts
+    const cut = path.join(work, 'cut.ndjson.gz')
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 200))
+    for (const input of [big, cut]) {
+      const through = custody(served, ['ingest', '--source', 'gateway', input, '--json'])
+      const direct = custody(alone, ['ingest', '--source', 'gateway', input, '--json'])
+      expect(through.stderr, input).toBe('')
+      // the same rejects; the reader lists a cut-short end before the parse rejects the engine finds later
+      const byLine = (out: string) => ({ ...JSON.parse(out), rejects: JSON.parse(out).rejects.sort((a: { line: number }, b: { line: number }) => a.line - b.line) })
+      expect([through.code, byLine(through.stdout)], input).toEqual([direct.code, byLine(direct.stdout)])
+    }
   })
 
   it('answers a report through the dashboard, the same object as on its own', () => {
