@@ -4,4 +4,17 @@ export async function register() {
   const { stampClientAddresses } = await import('./lib/auth/client-address')
   const { loadTrustedProxyHops } = await import('./lib/auth/config')
   stampClientAddresses(loadTrustedProxyHops())
+  const { loadConfig } = await import('./lib/config')
+  const config = loadConfig()
+  if (!config.databaseUrl && !config.clickhouse.url) {
+    // The dashboard owns its embedded stores from the start; the CLI then hands its work to it.
+    const { acquireDataDirLock } = await import('./lib/store/lock')
+    const { publishLocalHandoff } = await import('./lib/intake/local-handoff')
+    try {
+      acquireDataDirLock(config.dataDir)
+      publishLocalHandoff(config.dataDir, process.env.PORT)
+    } catch (err) {
+      console.error(`custody: ${(err as Error).message}`)
+    }
+  }
 }

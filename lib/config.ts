@@ -12,6 +12,8 @@ const envSchema = z.object({
   CUSTODY_QUERY_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   CUSTODY_MAX_RECORD_BYTES: maxRecordBytesSchema.default(DEFAULT_MAX_RECORD_BYTES),
+  CUSTODY_INTAKE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1 << 30).default(16 << 20),
+  CUSTODY_INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 })
 
 export type CustodyConfig = {
@@ -21,6 +23,8 @@ export type CustodyConfig = {
   databaseUrl?: string
   /** ingest rejects a larger record alone */
   maxRecordBytes: number
+  /** the HTTP intake: a larger body (after decompression) is 413; more posts at once are 429 */
+  intake: { maxBodyBytes: number; concurrency: number }
 }
 
 /** Reads the environment once per call; tests change process.env between stores. */
@@ -43,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CustodyConfig 
     queryTimeoutSeconds: e.CUSTODY_QUERY_TIMEOUT_SECONDS,
     databaseUrl: e.DATABASE_URL,
     maxRecordBytes: e.CUSTODY_MAX_RECORD_BYTES,
+    intake: { maxBodyBytes: e.CUSTODY_INTAKE_MAX_BODY_BYTES, concurrency: e.CUSTODY_INTAKE_CONCURRENCY },
   }
 }
 

@@ -14,6 +14,7 @@ export const auditActions = [
   'user_enable',
   'password_set',
   'ingest_token_change',
+  'ingest_token_use',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 

@@ -2,10 +2,15 @@ import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { loadConfig } from '@/lib/config'
 import { fileInput } from '@/lib/ingest/reader'
 import { ingest, type IngestSummary } from '@/lib/ingest/pipeline'
+import { summaryJson } from '@/lib/ingest/summary-json'
 import { maxRecordBytesSchema } from '@/lib/ingest/record-limits'
+import type { Handoff } from '@/lib/intake/local-handoff'
 import { sourceParser, INGESTIBLE_SOURCES } from '@/lib/sources'
+import { DataDirBusyError } from '@/lib/store/lock'
+import { ingestThroughDashboard, runningDashboard } from './handoff'
 import { ProgressBar, knownSize } from './progress'
 import { UsageError } from './usage'
 
@@ -18,9 +23,14 @@ const argsSchema = z.object({
 
 export async function ingestCommand(argv: string[]): Promise<number> {
   const args = parseIngestArgs(argv)
-  await migrateClickHouse()
+  const dashboard = await ownStoresOrDashboard()
   let total: IngestSummary | undefined
   for (const file of args.files) {
+    if (dashboard) {
+      const summary = await ingestThroughDashboard(dashboard, args.source, file)
+      total = total ? merge(total, summary) : summary
+      continue
+    }
     const bar = new ProgressBar(file === '-' ? 'stdin' : file, knownSize(file))
     const summary = await ingest(sourceParser(args.source), [fileInput(file)], {
       maxRecordBytes: args.maxRecordBytes,
@@ -30,8 +40,23 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     total = total ? merge(total, summary) : summary
   }
   const summary = total as IngestSummary
-  process.stdout.write(args.json ? JSON.stringify(contractJson(summary)) + '\n' : humanSummary(summary))
+  process.stdout.write(args.json ? JSON.stringify(summaryJson(summary)) + '\n' : humanSummary(summary))
   return summary.rejected > 0 ? 1 : 0
+}
+
+/**
+ * null when this process may open the stores; the running dashboard when it owns them
+ * (intake.md: the CLI then hands its records to the dashboard's intake and never fails for that).
+ */
+async function ownStoresOrDashboard(): Promise<Handoff | null> {
+  try {
+    await migrateClickHouse()
+    return null
+  } catch (err) {
+    const dashboard = err instanceof DataDirBusyError ? runningDashboard(loadConfig().dataDir) : null
+    if (!dashboard) throw err
+    return dashboard
+  }
 }
 
 function parseIngestArgs(argv: string[]) {
@@ -67,19 +92,6 @@ function merge(a: IngestSummary, b: IngestSummary): IngestSummary {
     rejected: a.rejected + b.rejected,
     skipped: a.skipped + b.skipped,
     rejects: [...a.rejects, ...b.rejects].slice(0, 100),
-  }
-}
-
-/** The JSON object of cli.md (`file` is added to each reject for multi-file runs). */
-function contractJson(s: IngestSummary) {
-  return {
-    source: s.source,
-    read: s.read,
-    accepted: s.accepted,
-    duplicates: s.duplicates,
-    rejected: s.rejected,
-    ...(s.skipped > 0 ? { skipped: s.skipped } : {}),
-    rejects: s.rejects.map((r) => ({ line: r.line, error: r.error, file: r.file })),
   }
 }
 

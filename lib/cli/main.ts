@@ -9,6 +9,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: async (argv) => (await import('./demo')).demoCommand(argv),
   migrate: async (argv) => (await import('./migrate')).migrateCommand(argv),
   users: async (argv) => (await import('./users')).usersCommand(argv),
+  tokens: async (argv) => (await import('./tokens')).tokensCommand(argv),
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -39,6 +39,8 @@ export type IngestOptions = {
   /** a larger record is rejected alone (default: CUSTODY_MAX_RECORD_BYTES, 1 MiB) */
   maxRecordBytes?: number
   onProgress?: (p: IngestProgress) => void
+  /** around each batch the JS parser stores (the intake's crash points hang here) */
+  onStore?: (phase: 'before' | 'after') => void
 }
 
 /**
@@ -109,7 +111,9 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
     },
 
     async store(batch: ParsedRecord[]) {
+      opts.onStore?.('before')
       const outcome = await storeRecords(parser.name, batch)
+      opts.onStore?.('after')
       summary.accepted += outcome.accepted
       summary.duplicates += outcome.duplicates
       for (const f of outcome.failed) await run.reject(f.record.file, f.record.line, f.error, f.record.requests[0]?.raw ?? f.record.facts[0]?.raw ?? '')

@@ -20,6 +20,7 @@ import { findUserByEmail } from '@/lib/users'
 import { acceptInvite, changeUserRole, inviteUser, setUserDisabled, usersForAdmin, UserChangeRefused } from '@/lib/users/manage'
 import { demoUserEmail, nonDemoUsers, seedDemoUsers } from '@/lib/users/seed'
 import { ingestedFilesOutside } from '@/lib/ingest/runs'
+import { createIngestToken, listIngestTokens, revokeIngestToken, rotateIngestToken } from '@/lib/intake/tokens'
 import { dataAccessFunctions, guardsItself } from './lib-scan'
 import { custodyChain } from '@/lib/custody-chain'
 import { actionsPage, allActions } from '@/lib/populations/actions'
@@ -38,6 +39,7 @@ delete process.env.CLICKHOUSE_URL
 const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
 let db: AppStore
 const actors = {} as Record<Role, UserActor>
+const tokenIds: Record<string, string> = {}
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
@@ -68,6 +70,10 @@ beforeAll(async () => {
   db = await openAppStore()
   await seedDemoUsers(db)
   for (const role of roles) actors[role] = await signIn(demoUserEmail(role))
+  // made before the matrix counts audit rows: a refused rotation or revocation must add none
+  for (const who of [...roles, 'cli']) {
+    for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
+  }
 })
 
 afterAll(async () => {
@@ -107,6 +113,10 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   reportList: { permission: 'reports:read', call: (a) => reportList(a, 'sources', october) },
   grantsPage: { permission: 'reports:read', call: (a) => grantsPage(a, october, {}, { per: 10 }) },
   allGrants: { permission: 'reports:read', call: (a) => allGrants(a, october, {}) },
+  listIngestTokens: { permission: 'ingest-tokens:manage', call: (a) => listIngestTokens(a) },
+  createIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => createIngestToken(a, { name: `matrix-${who}` }) },
+  rotateIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => rotateIngestToken(a, { id: tokenIds[`rotate-${who}`], graceSeconds: 60 }) },
+  revokeIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => revokeIngestToken(a, tokenIds[`revoke-${who}`]) },
 }
 
 describe('role × data-access function matrix', () => {

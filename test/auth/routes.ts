@@ -6,7 +6,15 @@ import type { Permission } from '@/lib/auth/permissions'
  * the e2e matrix (test/e2e/auth.spec.ts) requests each URL as every role.
  * `public` entries are the only ones allowed to skip the guard.
  */
-export type RouteEntry = { file: string; url: string; kind: 'page' | 'api'; permission: Permission | 'public'; method?: 'POST' }
+export type RouteEntry = {
+  file: string
+  url: string
+  kind: 'page' | 'api'
+  permission: Permission | 'public'
+  method?: 'POST'
+  /** A session is not the authority here: without this token every role gets 401. */
+  authority?: 'ingest-token' | 'local-handoff'
+}
 
 export const ROUTES: RouteEntry[] = [
   { file: 'app/page.tsx', url: '/', kind: 'page', permission: 'reports:read' },
@@ -37,6 +45,19 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/api/populations/triggers/route.ts', url: '/api/populations/triggers?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
   { file: 'app/api/populations/grants/route.ts', url: '/api/populations/grants?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
   { file: 'app/api/populations/lists/[list]/route.ts', url: '/api/populations/lists/identities?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'reports:read' },
+  // Token-authorized: a sender has no session; without a valid ingest token every role gets 401.
+  { file: 'app/api/ingest/[source]/route.ts', url: '/api/ingest/gateway', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
+  { file: 'app/v1/traces/route.ts', url: '/v1/traces', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
+  { file: 'app/v1/logs/route.ts', url: '/v1/logs', kind: 'api', permission: 'public', method: 'POST', authority: 'ingest-token' },
+  // The CLI beside a running dashboard: the handoff token in the data dir, from loopback only.
+  {
+    file: 'app/api/local/reports/[name]/route.ts',
+    url: '/api/local/reports/unattributed?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z',
+    kind: 'api',
+    permission: 'public',
+    authority: 'local-handoff',
+  },
+  { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
 ]
 
 /** Every exported server action, by file and name. */
@@ -46,6 +67,9 @@ export const ACTIONS: ActionEntry[] = [
   { file: 'app/users/actions.ts', name: 'inviteUserAction', permission: 'users:manage' },
   { file: 'app/users/actions.ts', name: 'changeRoleAction', permission: 'users:manage' },
   { file: 'app/users/actions.ts', name: 'setDisabledAction', permission: 'users:manage' },
+  { file: 'app/tokens/actions.ts', name: 'createTokenAction', permission: 'ingest-tokens:manage' },
+  { file: 'app/tokens/actions.ts', name: 'rotateTokenAction', permission: 'ingest-tokens:manage' },
+  { file: 'app/tokens/actions.ts', name: 'revokeTokenAction', permission: 'ingest-tokens:manage' },
   // An invitee has no session yet: the one-time token in the link is the authority.
   { file: 'app/signin/actions.ts', name: 'acceptInvitation', permission: 'public' },
 ]
@@ -56,4 +80,8 @@ export const PUBLIC_ENTRIES: Record<string, string> = {
   'app/api/auth/[...nextauth]/route.ts': 'next-auth: sign-in, callbacks, sign-out',
   'app/signin/page.tsx': 'the sign-in page',
   'app/signin/actions.ts': 'accepting an invitation (token-authorized)',
+  'app/api/ingest/[source]/route.ts': 'the HTTP intake: the ingest token is the authority (lib/intake/tokens.ts#checkIngestToken)',
+  'app/v1/traces/route.ts': 'OTLP/HTTP traces: the ingest token is the authority',
+  'app/v1/logs/route.ts': 'OTLP/HTTP logs: the ingest token is the authority',
+  'app/api/local/reports/[name]/route.ts': 'custody report on a data dir the dashboard owns: the local handoff token (lib/intake/local-handoff.ts) is the authority',
 }

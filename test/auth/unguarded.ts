@@ -29,6 +29,7 @@ export const UNGUARDED: Record<string, string> = {
   'lib/users/index.ts#findUserByEmail': 'sign-in looks up the account it checks; takes the store from its caller',
   'lib/users/index.ts#listUsers': 'takes the store from its caller: the demo seed and tests; the users page goes through usersForAdmin',
   'lib/users/seed.ts#seedDemoUsers': 'the demo command seeds its accounts; no dashboard entry',
+  'lib/intake/token-credential.ts#recordTokenCredential': "stores an ingest token's state as credential evidence, called inside the guarded token changes",
   'lib/thresholds/in-force.ts#thresholdsInForce': 'the thresholds a report is asked with, read inside the guarded evidenceReport',
   'lib/reports/common.ts#reportRow': "runs one report's query for the report functions below",
   'lib/reports/index.ts#REPORTS': 'the report registry; the dashboard reaches it only through evidenceReport (lib/reports/run.ts), which guards',
@@ -57,4 +58,7 @@ export const UNGUARDED_IN_APP: Record<string, string> = {
   'lib/auth/current.ts#currentActor': 'the guard itself',
   'lib/auth/current.ts#signedInActor': 'the guard itself, for pages any signed-in user may see',
   'lib/reports/index.ts#isReportName': 'checks a report name; runs no report',
+  'lib/intake/receive.ts#receiveRecords': 'the HTTP intake: its first step is checkIngestToken (the ingest token is the authority; a sender has no session)',
+  'lib/intake/receive.ts#receiveOtlp': 'the OTLP/HTTP intake: its first step is checkIngestToken, as receiveRecords',
+  'lib/intake/tokens.ts#checkIngestToken': "the intake's guard: an unknown, revoked or expired token is 401, a source it does not allow 403",
 }

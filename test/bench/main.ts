@@ -1,6 +1,7 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m runs one of them; BENCH_SCALE, BENCH_PARSER_RECORDS, BENCH_REPORT_ACTIONS and
-// BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's ingest in the same run, interleaved with today's.
+// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m|intake runs one of them (pages and intake need a `next build`); BENCH_SCALE,
+// BENCH_PARSER_RECORDS, BENCH_REPORT_ACTIONS and BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's
+// ingest in the same run, interleaved with today's.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -12,6 +13,7 @@ import { benchIngest, type IngestBenchRow } from './ingest-bench'
 import { writeParserBenchFile } from './parser-files'
 import { benchPages } from './pages-bench'
 import { sourceParser, type IngestibleSource } from '@/lib/sources'
+import { benchIntake } from './intake-bench'
 import { benchReports, runChdbSide } from './reports-bench'
 import { benchShape, requestedActions } from './reports/shape'
 
@@ -21,6 +23,7 @@ if (!only || only === 'parsers') publish('parsers', await parsersSection(Number(
 if (!only || only === 'reports') publish('reports', await benchReports())
 if (!only || only === 'pages') publish('pages', await benchPages())
 if (!only || only === 'pages-10m') publish('pages-10m', await benchPagesAtScale())
+if (!only || only === 'intake') publish('intake', await benchIntake())
 
 function publish(name: string, section: string) {
   writeSection(name, section)

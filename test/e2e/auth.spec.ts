@@ -13,6 +13,7 @@ const MAY: Record<string, Role[]> = {
   'audit:read': ROLES,
   'evidence:export': ['compliance', 'security', 'admin'],
   'users:manage': ['admin'],
+  'ingest-tokens:manage': ['admin'],
 }
 const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? 3200)
 // The IdP keeps the first profile it sees for a login: fresh names every run.
@@ -106,7 +107,7 @@ for (const role of ROLES) {
     for (const route of ROUTES) {
       const allowed = route.permission === 'public' || MAY[route.permission].includes(role)
       const res = await call(page.request, route)
-      expect(res.status(), `${role} ${route.url}`).toBe(allowed ? 200 : 403)
+      expect(res.status(), `${role} ${route.url}`).toBe(route.authority ? 401 : allowed ? 200 : 403)
     }
     await page.goto('/')
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toHaveCount(role === 'admin' ? 1 : 0)

@@ -157,10 +157,13 @@ test('each list downloads in full as CSV, with as many rows as the report counts
 test('an auditor cannot reach export, threshold, user or token controls: 403 pages that say so', async ({ page }) => {
   test.setTimeout(180_000)
   await signIn(page, 'auditor')
-  for (const url of ['/users', '/audit/export']) {
+  for (const url of ['/users', '/tokens']) {
     const res = await page.request.get(url, { maxRedirects: 0 })
     expect(res.status(), url).toBe(403)
   }
+  // the export is a same-origin POST (a GET is 405): the auditor's is refused by the guard
+  const exported = await page.request.post('/audit/export', { headers: { origin: new URL(page.url()).origin }, form: { action: 'sign_in' }, maxRedirects: 0 })
+  expect(exported.status(), '/audit/export').toBe(403)
   const res = await page.goto('/users')
   expect(res?.status()).toBe(403)
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible()
@@ -170,6 +173,7 @@ test('an auditor cannot reach export, threshold, user or token controls: 403 pag
     await settled(page)
     const nav = page.getByRole('navigation', { name: 'Main' })
     await expect(nav.getByRole('link', { name: 'Users' })).toHaveCount(0)
+    await expect(nav.getByRole('link', { name: 'Ingest tokens' })).toHaveCount(0)
     await expect(page.getByRole('link', { name: /export|threshold|ingest token/i })).toHaveCount(0)
     await expect(page.getByRole('button', { name: /export|threshold|token/i })).toHaveCount(0)
   }
