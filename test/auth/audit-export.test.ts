@@ -8,6 +8,7 @@ import { auditEvents } from '@/db/schema'
 import { cliActor } from '@/lib/auth/actor'
 import { auditCsv } from '@/lib/auth/audit-csv'
 import { EXPORT_PAGE_ROWS, exportAuditPopulation, type AuditEvent } from '@/lib/auth/audit-query'
+import { releaseDataDirLock } from '@/lib/store/lock'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-audit-export-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -19,6 +20,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await closeAppStore()
+  releaseDataDirLock(dataDir) // before the dir goes: the lock's heartbeat would find it gone and stop the process
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 

@@ -30,6 +30,7 @@ import { reportList } from '@/lib/populations/report-lists'
 import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
+import { releaseDataDirLock } from '@/lib/store/lock'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -79,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeAppStore()
   await closeClickHouse()
+  releaseDataDirLock(dataDir) // before the dir goes: the lock's heartbeat would find it gone and stop the process
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 

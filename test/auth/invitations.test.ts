@@ -6,6 +6,7 @@ import { closeAppStore, openAppStore } from '@/db'
 import { cliActor } from '@/lib/auth/actor'
 import { hashPassword } from '@/lib/auth/password'
 import { acceptInvite, inviteUser } from '@/lib/users/manage'
+import { releaseDataDirLock } from '@/lib/store/lock'
 
 // Counts the scrypt runs an anonymous invitation request causes.
 vi.mock('@/lib/auth/password', async (original) => {
@@ -23,6 +24,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await closeAppStore()
+  releaseDataDirLock(dataDir) // before the dir goes: the lock's heartbeat would find it gone and stop the process
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 

@@ -4,6 +4,7 @@ import { closeClickHouse, command, sql } from '@/lib/clickhouse'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { DEFAULT_THRESHOLDS, type ReportOptions } from '@/lib/reports'
 import { useTempDataDir } from './builders'
+import { releaseDataDirLock } from '@/lib/store/lock'
 
 /** Each test file gets its own chDB in a fresh temp dir, migrated before the first test. */
 export function useReportStore(name: string): void {
@@ -13,6 +14,7 @@ export function useReportStore(name: string): void {
   })
   afterAll(async () => {
     await closeClickHouse()
+    releaseDataDirLock(dir) // before the dir goes: the lock's heartbeat would find it gone and stop the process
     fs.rmSync(dir, { recursive: true, force: true })
   })
 }
