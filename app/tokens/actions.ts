@@ -2,11 +2,12 @@
 
 import { revalidatePath } from 'next/cache'
 import { z } from 'zod'
+import type { ActionResult } from '@/app/components/ActionForm'
 import { currentActor } from '@/lib/auth/current'
 import { createIngestToken, revokeIngestToken, rotateIngestToken, TokenChangeRefused } from '@/lib/intake/tokens'
 import { INGESTIBLE_SOURCES } from '@/lib/sources'
 
-export type TokenActionResult = { ok?: string; error?: string; token?: string } | null
+export type TokenActionResult = ActionResult
 
 const createSchema = z.object({
   name: z.string().trim().min(1).max(200),
@@ -23,7 +24,7 @@ export async function createTokenAction(_prev: TokenActionResult, form: FormData
   const { name, sources, expires } = parsed.data
   return refusalAsMessage(async () => {
     const issued = await createIngestToken(actor, { name, sources: sources.length > 0 ? sources : null, expiresAt: expires ? new Date(`${expires}T00:00:00Z`) : null })
-    return { ok: `Created ${issued.name}. Copy the token now: it is not shown again.`, token: issued.token }
+    return { ok: `Created ${issued.name}. Copy the token now: it is not shown again.`, shownOnce: issued.token }
   })
 }
 
@@ -33,7 +34,7 @@ export async function rotateTokenAction(_prev: TokenActionResult, form: FormData
   if (!parsed.success) return { error: 'The grace period is a number of hours (0 to 720).' }
   return refusalAsMessage(async () => {
     const issued = await rotateIngestToken(actor, { id: parsed.data.id, graceSeconds: Math.round(parsed.data.graceHours * 3600) })
-    return { ok: `Rotated ${issued.name}; the old token works for ${parsed.data.graceHours} more hours. Copy the new token now:`, token: issued.token }
+    return { ok: `Rotated ${issued.name}; the old token works for ${parsed.data.graceHours} more hours. Copy the new token now:`, shownOnce: issued.token }
   })
 }
 

@@ -2,7 +2,7 @@ import { currentActor } from '@/lib/auth/current'
 import { listIngestTokens, type IngestTokenView } from '@/lib/intake/tokens'
 import { INGESTIBLE_SOURCES } from '@/lib/sources'
 import { createTokenAction, revokeTokenAction, rotateTokenAction } from './actions'
-import { TokenActionForm } from './TokenActionForm'
+import { ActionForm } from '@/app/components/ActionForm'
 
 export const dynamic = 'force-dynamic'
 
@@ -22,7 +22,7 @@ export default async function TokensPage() {
       </p>
       <section className="card" aria-labelledby="create-title">
         <h2 id="create-title">Create a token</h2>
-        <TokenActionForm action={createTokenAction} label="Create an ingest token" className="row">
+        <ActionForm action={createTokenAction} label="Create an ingest token" className="row" shownOnceTestId="new-token">
           <label htmlFor="token-name">Name</label>
           <input id="token-name" name="name" required maxLength={200} />
           <fieldset>
@@ -36,7 +36,7 @@ export default async function TokensPage() {
           <label htmlFor="token-expires">Expires (UTC date, optional)</label>
           <input id="token-expires" name="expires" type="date" />
           <button type="submit">Create</button>
-        </TokenActionForm>
+        </ActionForm>
       </section>
       <section className="card" aria-labelledby="tokens-title">
         <h2 id="tokens-title">{tokens.length} tokens</h2>
@@ -68,18 +68,18 @@ function TokenRow({ token, now }: { token: IngestTokenView; now: Date }) {
       <td>{time(token.lastUsedAt)}</td>
       {/* The forms stay mounted once a token is no longer live: their answer (a rotated token's successor) stays on screen. */}
       <td>
-        <TokenActionForm action={rotateTokenAction} label={`Rotate ${token.name}`} className="row">
+        <ActionForm action={rotateTokenAction} label={`Rotate ${token.name}`} className="row" shownOnceTestId="new-token">
           <input type="hidden" name="id" value={token.id} />
           <label htmlFor={`grace-${token.id}`}>Old one valid for (hours)</label>
           <input id={`grace-${token.id}`} name="graceHours" type="number" min={0} max={720} step="any" defaultValue={24} disabled={!live} />
           <button type="submit" disabled={!live}>Rotate</button>
-        </TokenActionForm>
+        </ActionForm>
       </td>
       <td>
-        <TokenActionForm action={revokeTokenAction} label={`Revoke ${token.name}`}>
+        <ActionForm action={revokeTokenAction} label={`Revoke ${token.name}`}>
           <input type="hidden" name="id" value={token.id} />
           <button type="submit" disabled={Boolean(token.revokedAt)}>Revoke</button>
-        </TokenActionForm>
+        </ActionForm>
       </td>
     </tr>
   )

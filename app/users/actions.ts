@@ -2,11 +2,12 @@
 
 import { revalidatePath } from 'next/cache'
 import { z } from 'zod'
+import type { ActionResult } from '@/app/components/ActionForm'
 import { roles } from '@/db/schema'
 import { currentActor } from '@/lib/auth/current'
 import { changeUserRole, inviteUser, setUserDisabled, UserChangeRefused } from '@/lib/users/manage'
 
-export type UserActionResult = { ok?: string; error?: string; inviteUrl?: string } | null
+export type UserActionResult = ActionResult
 
 const inviteSchema = z.object({ email: z.email().max(320), role: z.enum(roles) })
 const roleSchema = z.object({ userId: z.uuid(), role: z.enum(roles) })
@@ -18,7 +19,7 @@ export async function inviteUserAction(_prev: UserActionResult, form: FormData):
   if (!parsed.success) return { error: 'Give a valid e-mail address and a role.' }
   return refusalAsMessage(async () => {
     const { inviteUrl } = await inviteUser(actor, parsed.data)
-    return { ok: `Invited ${parsed.data.email.toLowerCase()} as ${parsed.data.role}. Send them this link (valid 7 days, once):`, inviteUrl }
+    return { ok: `Invited ${parsed.data.email.toLowerCase()} as ${parsed.data.role}. Send them this link (valid 7 days, once):`, shownOnce: inviteUrl }
   })
 }
 

@@ -2,7 +2,7 @@ import { roles } from '@/db/schema'
 import { currentActor } from '@/lib/auth/current'
 import { usersForAdmin, type ManagedUser } from '@/lib/users/manage'
 import { changeRoleAction, inviteUserAction, setDisabledAction } from './actions'
-import { UserActionForm } from './UserActionForm'
+import { ActionForm } from '@/app/components/ActionForm'
 
 export const dynamic = 'force-dynamic'
 
@@ -20,13 +20,13 @@ export default async function UsersPage() {
       </p>
       <section className="card" aria-labelledby="invite-title">
         <h2 id="invite-title">Invite someone</h2>
-        <UserActionForm action={inviteUserAction} label="Invite a user" className="row">
+        <ActionForm action={inviteUserAction} label="Invite a user" className="row" shownOnceTestId="invite-link">
           <label htmlFor="invite-email">E-mail</label>
           <input id="invite-email" name="email" type="email" required />
           <label htmlFor="invite-role">Role</label>
           <RoleSelect id="invite-role" value="auditor" />
           <button type="submit">Invite</button>
-        </UserActionForm>
+        </ActionForm>
       </section>
       <section className="card" aria-labelledby="users-title">
         <h2 id="users-title">{people.length} users</h2>
@@ -58,20 +58,20 @@ function UserRow({ person, self }: { person: ManagedUser; self: boolean }) {
         {self ? (
           <span data-testid="role">{person.role}</span>
         ) : (
-          <UserActionForm action={changeRoleAction} label={`Change the role of ${person.email}`} className="row">
+          <ActionForm action={changeRoleAction} label={`Change the role of ${person.email}`} className="row">
             <input type="hidden" name="userId" value={person.id} />
             <RoleSelect id={`role-${person.id}`} value={person.role} label={`Role of ${person.email}`} />
             <button type="submit">Change role</button>
-          </UserActionForm>
+          </ActionForm>
         )}
       </td>
       <td>
         {!self && (
-          <UserActionForm action={setDisabledAction} label={`Enable or disable ${person.email}`}>
+          <ActionForm action={setDisabledAction} label={`Enable or disable ${person.email}`}>
             <input type="hidden" name="userId" value={person.id} />
             <input type="hidden" name="disabled" value={person.disabledAt ? 'false' : 'true'} />
             <button type="submit">{person.disabledAt ? 'Enable' : 'Disable'}</button>
-          </UserActionForm>
+          </ActionForm>
         )}
       </td>
     </tr>
