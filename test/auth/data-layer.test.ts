@@ -31,6 +31,9 @@ import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
 import { releaseDataDirLock } from '@/lib/store/lock'
+import { alerts } from '@/db/schema'
+import { acknowledgeAlert, alertList } from '@/lib/alerts/list'
+import { changeThresholds, thresholdChanges, thresholdSettings } from '@/lib/thresholds/change'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -41,6 +44,7 @@ const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
 let db: AppStore
 const actors = {} as Record<Role, UserActor>
 const tokenIds: Record<string, string> = {}
+const alertIds: Record<string, string> = {}
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
@@ -74,6 +78,11 @@ beforeAll(async () => {
   // made before the matrix counts audit rows: a refused rotation or revocation must add none
   for (const who of [...roles, 'cli']) {
     for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
+    const [alert] = await db
+      .insert(alerts)
+      .values({ rule: 'source_silent', subject: `source-${who}`, state: 'firing', value: 61, threshold: 60, since: new Date(), link: '/coverage' })
+      .returning({ id: alerts.id })
+    alertIds[who] = alert.id
   }
 })
 
@@ -119,6 +128,14 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   createIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => createIngestToken(a, { name: `matrix-${who}` }) },
   rotateIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => rotateIngestToken(a, { id: tokenIds[`rotate-${who}`], graceSeconds: 60 }) },
   revokeIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => revokeIngestToken(a, tokenIds[`revoke-${who}`]) },
+  thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
+  thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },
+  changeThresholds: {
+    permission: 'thresholds:write',
+    call: (a, who) => changeThresholds(a, { settings: { revocation_sla_seconds: 1000 + [...roles, 'cli'].indexOf(who) }, reason: `matrix ${who}` }),
+  },
+  alertList: { permission: 'overview:read', call: (a) => alertList(a, { state: 'firing' }) },
+  acknowledgeAlert: { permission: 'alerts:acknowledge', call: (a, who) => acknowledgeAlert(a, { id: alertIds[who], comment: `seen by ${who}` }) },
 }
 
 describe('role × data-access function matrix', () => {
