@@ -69,12 +69,13 @@ function AlertRow({ alert, mayAcknowledge }: { alert: AlertView; mayAcknowledge:
       <td data-testid="alert-state">
         {alert.state}
         {alert.acknowledgedBy && <small className="muted"> by {alert.acknowledgedBy}</small>}
-        {alert.state === 'firing' && mayAcknowledge && (
+        {/* Stays mounted once acknowledged, disabled, so its answer stays on screen. */}
+        {alert.state !== 'resolved' && mayAcknowledge && (
           <ActionForm action={acknowledgeAlertAction} label={`Acknowledge ${alert.rule} ${alert.subject}`}>
             <input type="hidden" name="id" value={alert.id} />
             <label htmlFor={`ack-${alert.id}`}>Comment</label>
-            <input id={`ack-${alert.id}`} name="comment" required maxLength={2000} />
-            <button type="submit">Acknowledge</button>
+            <input id={`ack-${alert.id}`} name="comment" required maxLength={2000} disabled={alert.state !== 'firing'} />
+            <button type="submit" disabled={alert.state !== 'firing'}>Acknowledge</button>
           </ActionForm>
         )}
       </td>

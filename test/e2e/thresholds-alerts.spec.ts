@@ -72,11 +72,13 @@ test('a bad value is refused on the page with its field named, and nothing is sa
 test('alerts are listed and filtered; security acknowledges one with a comment, the history and the audit trail keep it; an auditor cannot', async ({ browser }) => {
   const security = await asRole(browser, 'security')
   await security.goto('/alerts?state=firing')
-  const firing = security.locator('tr[data-state="firing"]')
-  await expect(firing.first()).toBeVisible()
-  const row = firing.first()
-  const id = (await row.getAttribute('data-testid'))!
-  const rule = (await row.getAttribute('data-rule'))!
+  const firstFiring = security.locator('tr[data-state="firing"]').first()
+  await expect(firstFiring).toBeVisible()
+  const id = (await firstFiring.getAttribute('data-testid'))!
+  const rule = (await firstFiring.getAttribute('data-rule'))!
+  // the alert's own row, on a view it stays on once acknowledged
+  await security.goto(`/alerts?rule=${rule}`)
+  const row = security.getByTestId(id)
   await expect(row.getByRole('link', { name: 'Show the evidence' })).toHaveAttribute('href', /^\/[a-z-]+(\/|\?)/)
 
   const auditor = await asRole(browser, 'auditor')
@@ -86,7 +88,8 @@ test('alerts are listed and filtered; security acknowledges one with a comment, 
 
   await row.getByLabel('Comment').fill('e2e: on it, revoking today')
   await row.getByRole('button', { name: 'Acknowledge' }).click()
-  await expect(security.getByTestId(id).getByRole('status')).toHaveText('Acknowledged.')
+  await expect(row.getByRole('status')).toHaveText('Acknowledged.')
+  await expect(row.getByRole('button', { name: 'Acknowledge' })).toBeDisabled()
   await security.goto(`/alerts?state=acknowledged&rule=${rule}`)
   const acknowledged = security.getByTestId(id)
   await expect(acknowledged.getByTestId('alert-state')).toContainText('acknowledged by security@custody.local')
@@ -98,5 +101,5 @@ test('alerts are listed and filtered; security acknowledges one with a comment, 
   await auditor.goto('/audit?action=alert_acknowledge')
   await expect(auditor.getByTestId('audit-event').first()).toContainText('e2e: on it, revoking today')
   await auditor.goto('/alerts?severity=nonsense')
-  await expect(auditor.getByRole('alert')).toHaveText('severity must be one of critical, high, medium')
+  await expect(auditor.getByRole('main').getByRole('alert')).toHaveText('severity must be one of critical, high, medium')
 })
