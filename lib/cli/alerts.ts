@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util'
 import { evaluateAlerts } from '@/lib/alerts/evaluate'
 import { RULES } from '@/lib/alerts/rules'
+import { alertRunSchema, type AlertRun } from '@/lib/alerts/alert'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { loadConfig } from '@/lib/config'
+import { DataDirBusyError } from '@/lib/store/lock'
+import { runningDashboard } from './handoff'
 import { UsageError } from './usage'
 
 /**
@@ -17,12 +21,25 @@ export async function alertsCommand(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message)
   }
   if (verb !== 'run') throw new UsageError(verb ? `unknown alerts command: ${verb}` : 'alerts needs a command: run')
-  await migrateClickHouse()
-  const run = await evaluateAlerts()
+  const run = await evaluateHereOrInDashboard()
   if (json) process.stdout.write(JSON.stringify(run) + '\n')
   else {
     const lines = run.alerts.map((a) => `${a.state.padEnd(12)} ${RULES[a.rule].severity.padEnd(8)} ${a.rule} ${a.subject}: ${a.value} (threshold ${a.threshold}) since ${a.since}  ${a.link}`)
     process.stdout.write(`evaluated at ${run.evaluated_at}: ${run.alerts.length} alerts not resolved\n${lines.map((l) => `  ${l}\n`).join('')}`)
   }
   return 0
+}
+
+/** Evaluates in this process, or, when a dashboard owns the embedded stores, asks it to (intake.md's handoff). */
+async function evaluateHereOrInDashboard(): Promise<AlertRun> {
+  try {
+    await migrateClickHouse()
+  } catch (err) {
+    const dashboard = err instanceof DataDirBusyError ? runningDashboard(loadConfig().dataDir) : null
+    if (!dashboard) throw err
+    const res = await fetch(new URL('/api/local/alerts/run', dashboard.url), { method: 'POST', headers: { authorization: `Bearer ${dashboard.token}` } })
+    if (!res.ok) throw new Error(`the running dashboard refused to evaluate the alerts (${res.status}): ${await res.text()}`)
+    return alertRunSchema.parse(await res.json())
+  }
+  return evaluateAlerts()
 }

@@ -58,6 +58,7 @@ export const ROUTES: RouteEntry[] = [
     authority: 'local-handoff',
   },
   { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
+  { file: 'app/api/local/alerts/run/route.ts', url: '/api/local/alerts/run', kind: 'api', permission: 'public', method: 'POST', authority: 'local-handoff' },
   // Everyone reads the thresholds, their change history and the alerts; changing and acknowledging are the actions below.
   { file: 'app/thresholds/page.tsx', url: '/thresholds', kind: 'page', permission: 'reports:read' },
   { file: 'app/thresholds/history/route.ts', url: '/thresholds/history', kind: 'api', permission: 'reports:read' },
@@ -90,4 +91,5 @@ export const PUBLIC_ENTRIES: Record<string, string> = {
   'app/v1/traces/route.ts': 'OTLP/HTTP traces: the ingest token is the authority',
   'app/v1/logs/route.ts': 'OTLP/HTTP logs: the ingest token is the authority',
   'app/api/local/reports/[name]/route.ts': 'custody report on a data dir the dashboard owns: the local handoff token (lib/intake/local-handoff.ts) is the authority',
+  'app/api/local/alerts/run/route.ts': 'custody alerts run on a data dir the dashboard owns: the local handoff token is the authority',
 }

@@ -66,6 +66,7 @@ export const UNGUARDED_IN_APP: Record<string, string> = {
   'lib/auth/current.ts#currentActor': 'the guard itself',
   'lib/auth/current.ts#signedInActor': 'the guard itself, for pages any signed-in user may see',
   'lib/reports/index.ts#isReportName': 'checks a report name; runs no report',
+  'lib/alerts/evaluate.ts#evaluateAlerts': "`custody alerts run` beside a running dashboard (app/api/local/alerts/run): the local handoff token is the authority, as for the CLI's reports",
   'lib/intake/receive.ts#receiveRecords': 'the HTTP intake: its first step is checkIngestToken (the ingest token is the authority; a sender has no session)',
   'lib/intake/receive.ts#receiveOtlp': 'the OTLP/HTTP intake: its first step is checkIngestToken, as receiveRecords',
   'lib/intake/tokens.ts#checkIngestToken': "the intake's guard: an unknown, revoked or expired token is 401, a source it does not allow 403",
