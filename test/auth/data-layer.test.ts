@@ -31,6 +31,7 @@ import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
 import { releaseDataDirLock } from '@/lib/store/lock'
+import { addDestination, deleteDestination, deliveryLog, listDestinations, sendTestNotification, setDestinationEnabled } from '@/lib/notifications/destinations'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -41,6 +42,9 @@ const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
 let db: AppStore
 const actors = {} as Record<Role, UserActor>
 const tokenIds: Record<string, string> = {}
+const destinationIds: Record<string, string> = {}
+// test-send to a closed port: refused at once, and never retried within the test
+const quickPolicy = { timeoutMs: 500, maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0, origin: 'http://localhost:3000' }
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
@@ -74,6 +78,7 @@ beforeAll(async () => {
   // made before the matrix counts audit rows: a refused rotation or revocation must add none
   for (const who of [...roles, 'cli']) {
     for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
+    for (const change of ['disable', 'delete', 'test']) destinationIds[`${change}-${who}`] = (await addDestination(cliActor, { kind: 'slack', name: `${change}-${who}`, url: 'http://127.0.0.1:9/hook' })).id
   }
 })
 
@@ -119,6 +124,12 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   createIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => createIngestToken(a, { name: `matrix-${who}` }) },
   rotateIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => rotateIngestToken(a, { id: tokenIds[`rotate-${who}`], graceSeconds: 60 }) },
   revokeIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => revokeIngestToken(a, tokenIds[`revoke-${who}`]) },
+  listDestinations: { permission: 'thresholds:write', call: (a) => listDestinations(a) },
+  addDestination: { permission: 'thresholds:write', call: (a, who) => addDestination(a, { kind: 'slack', name: `matrix-${who}`, url: 'https://hooks.slack.com/services/T0/B0/x' }) },
+  setDestinationEnabled: { permission: 'thresholds:write', call: (a, who) => setDestinationEnabled(a, { id: destinationIds[`disable-${who}`], enabled: false }) },
+  deleteDestination: { permission: 'thresholds:write', call: (a, who) => deleteDestination(a, destinationIds[`delete-${who}`]) },
+  sendTestNotification: { permission: 'thresholds:write', call: (a, who) => sendTestNotification(a, destinationIds[`test-${who}`], quickPolicy) },
+  deliveryLog: { permission: 'thresholds:write', call: (a) => deliveryLog(a, {}) },
 }
 
 describe('role × data-access function matrix', () => {
