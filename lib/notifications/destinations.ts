@@ -4,7 +4,7 @@ import { notificationAttempts, notificationDeliveries, notificationDestinations,
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
 import { sealSecret } from '@/lib/store/sealed-secrets'
-import { notificationSchema, testNotification } from './alert'
+import { notificationSchema, testNotification } from './notification'
 import { destinationInputSchema, splitSecret, type DestinationInput } from './destination-input'
 import { loadDeliveryPolicy, type DeliveryPolicy } from './policy'
 import { deliverDueNotifications } from './worker'

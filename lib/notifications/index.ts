@@ -1,18 +1,19 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { openAppStore } from '@/db'
 import { notificationDeliveries, notificationDestinations } from '@/db/schema'
-import { notificationOf, type NotifiedAlert } from './alert'
+import type { AlertChanges } from '@/lib/alerts/alert'
+import { notificationsOf } from './notification'
 
-export type { NotifiedAlert } from './alert'
 export { deliverDueNotifications, drainNotifications } from './worker'
 
 /**
- * Queues one delivery per enabled destination for every alert that became firing or resolved
- * (acknowledgements are not sent). The queue is app state, so a restart loses nothing; the
- * worker (lib/notifications/worker.ts) sends it. Returns how many deliveries were queued.
+ * Tells people about alerts an evaluation raised or resolved: queues one delivery per enabled
+ * destination for each (acknowledgements are not sent). Called once per evaluation that changed
+ * something, after the change is stored. The queue is app state, so a restart loses nothing; the
+ * worker (./worker.ts) sends it. Returns how many deliveries were queued.
  */
-export async function notifyAlertChanges(changes: readonly NotifiedAlert[]): Promise<{ queued: number }> {
-  const notifications = changes.flatMap((alert) => notificationOf(alert) ?? [])
+export async function notifyAlertChanges(changes: AlertChanges): Promise<{ queued: number }> {
+  const notifications = notificationsOf(changes)
   if (notifications.length === 0) return { queued: 0 }
   const db = await openAppStore()
   const destinations = await db

@@ -1,4 +1,4 @@
-import type { Notification } from './alert'
+import type { Notification } from './notification'
 
 /** The words a person reads, in Slack and in e-mail: one wording for both. */
 export function headline(n: Notification): string {

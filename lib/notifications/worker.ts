@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNull, lt, lte, min, or, type SQL } from
 import { openAppStore, type AppStore } from '@/db'
 import { notificationAttempts, notificationDeliveries, notificationDestinations } from '@/db/schema'
 import { openSecret } from '@/lib/store/sealed-secrets'
-import { notificationSchema } from './alert'
+import { notificationSchema } from './notification'
 import { backoffDelayMs, loadDeliveryPolicy, type DeliveryPolicy } from './policy'
 import { sendTo, type AttemptOutcome } from './send'
 

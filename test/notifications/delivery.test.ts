@@ -7,7 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { closeAppStore, openAppStore, type AppStore } from '@/db'
 import { notificationAttempts, notificationDeliveries, notificationDestinations } from '@/db/schema'
 import { AccessDenied, cliActor, type UserActor } from '@/lib/auth/actor'
-import { notifyAlertChanges, drainNotifications, type NotifiedAlert } from '@/lib/notifications'
+import type { Alert, AlertChanges } from '@/lib/alerts/alert'
+import { notifyAlertChanges, drainNotifications } from '@/lib/notifications'
 import { addDestination, deleteDestination, deliveryLog, DestinationChangeRefused, listDestinations, sendTestNotification, setDestinationEnabled } from '@/lib/notifications/destinations'
 import type { DestinationInput } from '@/lib/notifications/destination-input'
 import type { DeliveryPolicy } from '@/lib/notifications/policy'
@@ -23,8 +24,8 @@ delete process.env.CUSTODY_SEALING_KEY_FILE
 const policy: DeliveryPolicy = { timeoutMs: 300, maxAttempts: 3, backoffMs: 40, maxBackoffMs: 1000, origin: 'https://custody.example.com' }
 const auditor: UserActor = { kind: 'user', id: 'u-a', email: 'auditor@example.test', role: 'auditor', sessionId: 's', origin: { ip: null, userAgent: null } }
 
-const alert: NotifiedAlert = {
-  id: 'alert-1',
+const alert: Alert = {
+  id: '6f1c2b1e-8a52-4c1e-9d0f-3b7f0e2a9c41',
   rule: 'unattributed_ratio',
   state: 'firing',
   subject: 'all agent actions',
@@ -33,6 +34,8 @@ const alert: NotifiedAlert = {
   since: '2026-10-14T09:00:00.000Z',
   link: '/unattributed?from=2026-10-01T00:00:00.000Z&to=2026-11-01T00:00:00.000Z',
 }
+
+const evaluation = (fired: Alert[], resolved: Alert[] = []): AlertChanges => ({ evaluated_at: '2026-10-14T09:05:00.000Z', fired, resolved })
 
 let db: AppStore
 beforeAll(async () => {
@@ -66,7 +69,7 @@ describe('webhook destinations', () => {
     const receiver = await httpReceiver()
     try {
       await onlyDestination({ kind: 'webhook', name: 'siem', url: receiver.url, secret })
-      expect(await notifyAlertChanges([alert])).toEqual({ queued: 1 })
+      expect(await notifyAlertChanges(evaluation([alert]))).toEqual({ queued: 1 })
       expect(await drainNotifications(policy, 5000)).toEqual({ delivered: 1, failed: 0, pending: 0 })
       expect(receiver.received).toHaveLength(1)
       const { headers, body } = receiver.received[0]
@@ -104,7 +107,7 @@ describe('webhook destinations', () => {
     const receiver = await httpReceiver((n) => (n <= 2 ? 500 : 200))
     try {
       const d = await onlyDestination({ kind: 'webhook', name: 'flaky', url: receiver.url, secret })
-      await notifyAlertChanges([alert])
+      await notifyAlertChanges(evaluation([alert]))
       expect(await drainNotifications(policy, 5000)).toEqual({ delivered: 1, failed: 0, pending: 0 })
       expect(await attemptsOf(d.id)).toEqual([
         { attempt: 1, statusCode: 500, error: 'HTTP 500', status: 'delivered' },
@@ -122,7 +125,7 @@ describe('webhook destinations', () => {
     const receiver = await httpReceiver(() => null)
     try {
       const d = await onlyDestination({ kind: 'webhook', name: 'silent', url: receiver.url, secret })
-      await notifyAlertChanges([alert])
+      await notifyAlertChanges(evaluation([alert]))
       const started = Date.now()
       expect(await drainNotifications(policy, 10_000)).toEqual({ delivered: 0, failed: 1, pending: 0 })
       expect(Date.now() - started).toBeLessThan(5000)
@@ -145,7 +148,7 @@ describe('Slack destinations', () => {
       const d = await onlyDestination({ kind: 'slack', name: '#security', url: receiver.url })
       expect(d.settings).toEqual({ origin: new URL(receiver.url).origin })
       expect(d.secretHint).toBe('hook')
-      await notifyAlertChanges([{ ...alert, state: 'resolved', subject: 'svc <deploy-bot>' }])
+      await notifyAlertChanges(evaluation([], [{ ...alert, state: 'resolved', subject: 'svc <deploy-bot>' }]))
       await drainNotifications(policy, 5000)
       const payload = JSON.parse(receiver.received[0].body)
       expect(payload.text).toBe('[Custody] RESOLVED unattributed_ratio: svc <deploy-bot>')
@@ -175,7 +178,7 @@ describe('e-mail destinations', () => {
         to: 'sec@example.com, oncall@example.com',
       })
       expect(d.settings).toEqual({ host: '127.0.0.1', port: inbox.port, tls: 'none', user: 'custody', from: 'custody@example.com', to: ['sec@example.com', 'oncall@example.com'] })
-      await notifyAlertChanges([alert])
+      await notifyAlertChanges(evaluation([alert]))
       expect(await drainNotifications(policy, 5000)).toEqual({ delivered: 1, failed: 0, pending: 0 })
       expect(inbox.logins).toEqual(['custody'])
       const [mail] = inbox.mails
@@ -194,7 +197,7 @@ describe('e-mail destinations', () => {
     const inbox = await smtpInbox({ user: 'custody', password: 'right' })
     try {
       const d = await onlyDestination({ kind: 'email', name: 'wrong pw', host: '127.0.0.1', port: inbox.port, tls: 'none', user: 'custody', password: 'wrong', from: 'c@example.com', to: 's@example.com' })
-      await notifyAlertChanges([alert])
+      await notifyAlertChanges(evaluation([alert]))
       expect(await drainNotifications(policy, 5000)).toMatchObject({ delivered: 0, failed: 1 })
       const attempts = await attemptsOf(d.id)
       expect(attempts).toHaveLength(3)
@@ -216,20 +219,20 @@ describe('the queue', () => {
 
   it('survives a restart: a delivery queued before the store closes is sent after it reopens', async () => {
     await onlyDestination({ kind: 'webhook', name: 'durable', url: receiver.url, secret: 'durable-secret-0123' })
-    await notifyAlertChanges([alert])
+    await notifyAlertChanges(evaluation([alert]))
     await closeAppStore()
     db = await openAppStore()
     expect(await drainNotifications(policy, 5000)).toEqual({ delivered: 1, failed: 0, pending: 0 })
     expect(receiver.received).toHaveLength(1)
   })
 
-  it('sends nothing for an acknowledgement, nor to a disabled destination until it is enabled again', async () => {
+  it('sends nothing for an evaluation that changed nothing, nor to a disabled destination until it is enabled again', async () => {
     const d = await onlyDestination({ kind: 'webhook', name: 'paused', url: receiver.url, secret: 'paused-secret-0123' })
-    expect(await notifyAlertChanges([{ ...alert, state: 'acknowledged' }])).toEqual({ queued: 0 })
+    expect(await notifyAlertChanges(evaluation([]))).toEqual({ queued: 0 })
     await setDestinationEnabled(cliActor, { id: d.id, enabled: false })
-    expect(await notifyAlertChanges([alert])).toEqual({ queued: 0 })
+    expect(await notifyAlertChanges(evaluation([alert]))).toEqual({ queued: 0 })
     await setDestinationEnabled(cliActor, { id: d.id, enabled: true })
-    expect(await notifyAlertChanges([alert, { ...alert, id: 'alert-2', state: 'resolved' }])).toEqual({ queued: 2 })
+    expect(await notifyAlertChanges(evaluation([alert], [{ ...alert, id: '0b0e3f7a-1d2c-4e5f-8a9b-0c1d2e3f4a5b', state: 'resolved' }]))).toEqual({ queued: 2 })
     await drainNotifications(policy, 5000)
     expect(receiver.received.map((r) => JSON.parse(r.body).event).sort()).toEqual(['alert.firing', 'alert.resolved'])
   })

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer'
-import type { Notification } from '../alert'
+import type { Notification } from '../notification'
 import type { EmailSettings } from '../destination-input'
 import { detailLines, headline } from '../message'
 import type { AttemptOutcome } from './http'

@@ -1,5 +1,5 @@
 import type { DestinationKind } from '@/db/schema'
-import type { Notification } from '../alert'
+import type { Notification } from '../notification'
 import { emailSettingsSchema, webhookSettingsSchema } from '../destination-input'
 import { sendEmail } from './email'
 import type { AttemptOutcome } from './http'

@@ -1,4 +1,4 @@
-import type { Notification } from '../alert'
+import type { Notification } from '../notification'
 import { absoluteLink, detailLines, headline } from '../message'
 import { postJson, type AttemptOutcome } from './http'
 

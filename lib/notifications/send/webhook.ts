@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import type { Notification } from '../alert'
+import type { Notification } from '../notification'
 import { absoluteLink } from '../message'
 import { postJson, type AttemptOutcome } from './http'
 
