@@ -15,6 +15,9 @@ export async function register() {
       publishLocalHandoff(config.dataDir, process.env.PORT)
     } catch (err) {
       console.error(`custody: ${(err as Error).message}`)
+      return // another process owns the stores: it sends the notifications
     }
   }
+  const { startNotificationWorker } = await import('./lib/notifications/schedule')
+  startNotificationWorker()
 }
