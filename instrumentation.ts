@@ -15,9 +15,11 @@ export async function register() {
       publishLocalHandoff(config.dataDir, process.env.PORT)
     } catch (err) {
       console.error(`custody: ${(err as Error).message}`)
-      return // another process owns the stores: it sends the notifications
+      return // another process holds the data: it evaluates the alerts
     }
   }
+  const { scheduleAlertEvaluation } = await import('./lib/alerts/schedule')
+  scheduleAlertEvaluation()
   const { startNotificationWorker } = await import('./lib/notifications/schedule')
   startNotificationWorker()
 }

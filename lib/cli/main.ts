@@ -10,6 +10,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   migrate: async (argv) => (await import('./migrate')).migrateCommand(argv),
   users: async (argv) => (await import('./users')).usersCommand(argv),
   tokens: async (argv) => (await import('./tokens')).tokensCommand(argv),
+  thresholds: async (argv) => (await import('./thresholds')).thresholdsCommand(argv),
+  alerts: async (argv) => (await import('./alerts')).alertsCommand(argv),
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -15,6 +15,8 @@ export const USAGE = `Usage:
   npm run -s custody -- users add --role <role> <email>
   npm run -s custody -- tokens create --name <name> [--sources <a,b>] [--expires <iso>] [--json]
   npm run -s custody -- tokens list [--json] | tokens revoke <id> | tokens rotate <id> [--grace <seconds>]
+  npm run -s custody -- thresholds show [--json] | thresholds set <file.json> --reason <text> [--json]
+  npm run -s custody -- alerts run [--json]
 
 Sources: ${INGESTIBLE_SOURCES.join(', ')}
 Roles: auditor, compliance, security, admin
