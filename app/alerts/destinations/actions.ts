@@ -13,7 +13,7 @@ export async function addDestinationAction(_prev: ActionResult, form: FormData):
   const actor = await currentActor('thresholds:write')
   return refusalAsMessage(async () => {
     const added = await addDestination(actor, Object.fromEntries(form))
-    return { ok: `Added ${added.name}. Its secret is stored sealed and is not shown again.` }
+    return { ok: added.secretHint ? `Added ${added.name}. Its secret is stored sealed and is not shown again.` : `Added ${added.name}.` }
   })
 }
 
