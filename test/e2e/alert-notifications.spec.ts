@@ -70,7 +70,8 @@ test('a security user lowers the unattributed ratio, a file that breaks it arriv
   thresholdPost = { url: request.url(), headers: request.headers(), body: request.postDataBuffer()! }
 
   // the CLI beside the running dashboard hands the file to it (the intake), which evaluates the rules
-  dashboard.custody('ingest', '--source', 'gateway', 'test/fixtures/e2e-alerts/gateway.ndjson')
+  const ingest = await dashboard.custody('ingest', '--source', 'gateway', 'test/fixtures/e2e-alerts/gateway.ndjson')
+  expect(ingest).toMatchObject({ code: 0, stdout: expect.stringContaining('read 10, accepted 10, duplicates 0, rejected 0') })
   const ingested = Date.now()
 
   await page.goto('/alerts')

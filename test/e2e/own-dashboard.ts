@@ -1,52 +1,41 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+import { custody, custodyAsync, custodyEnv, newDataDir, startDashboard, stopDashboard, type Dashboard } from '../intake/dashboard'
 
 /**
  * A second dashboard on its own data dir, for a spec that changes thresholds and adds data: the
  * shared server's other specs read fixed numbers from their fixtures. It serves the build the
- * shared server already made (.next) and is stopped, and its data dir removed, by `stop`.
+ * shared server already made (.next); `prepare` runs `custody` commands before it starts.
  */
-export type OwnDashboard = { url: string; dataDir: string; custody: (...args: string[]) => string; stop: () => Promise<void> }
+export type OwnDashboard = {
+  url: string
+  /** `custody …` beside the running dashboard (ingest goes through its handoff), without blocking this process. */
+  custody: (...args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>
+  stop: () => Promise<void>
+}
 
-export async function startOwnDashboard(port: number, prepare: (custody: OwnDashboard['custody']) => void): Promise<OwnDashboard> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-e2e-alerts-'))
-  const url = `http://127.0.0.1:${port}`
-  const env: NodeJS.ProcessEnv = { ...process.env, CUSTODY_DATA_DIR: dataDir, NEXTAUTH_URL: url, CUSTODY_NOTIFY_BACKOFF_MS: '500' }
-  for (const name of ['CLICKHOUSE_URL', 'DATABASE_URL', 'NEXTAUTH_SECRET', 'CUSTODY_OIDC_ISSUER', 'CUSTODY_OIDC_CLIENT_ID', 'CUSTODY_OIDC_CLIENT_SECRET']) delete env[name]
-  const run = (command: string, args: string[]) => {
-    const done = spawnSync(command, args, { env, encoding: 'utf8' })
-    if (done.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${done.status}: ${done.stderr}`)
-    return done.stdout
+export async function startOwnDashboard(port: number, prepare: (custody: (...args: string[]) => void) => void): Promise<OwnDashboard> {
+  const dataDir = newDataDir('e2e-alerts')
+  const run = (...args: string[]) => {
+    const done = custody(dataDir, args)
+    if (done.code !== 0) throw new Error(`custody ${args.join(' ')} exited ${done.code}: ${done.stderr}`)
   }
-  const custody = (...args: string[]) => run('npm', ['run', '-s', 'custody', '--', ...args])
-  run('npx', ['tsx', 'test/e2e/seed-users.ts'])
-  prepare(custody)
-  const server = spawn('node', ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], { env, stdio: ['ignore', 'inherit', 'inherit'] })
-  await healthy(url, server)
+  const seeded = spawnSync('npx', ['tsx', 'test/e2e/seed-users.ts'], { env: custodyEnv(dataDir), encoding: 'utf8' })
+  if (seeded.status !== 0) throw new Error(`seeding the demo users failed: ${seeded.stderr}`)
+  prepare(run)
+  let dashboard: Dashboard
+  try {
+    dashboard = await startDashboard(dataDir, port, { CUSTODY_NOTIFY_BACKOFF_MS: '500' })
+  } catch (err) {
+    fs.rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
   return {
-    url,
-    dataDir,
-    custody,
+    url: dashboard.url,
+    custody: (...args) => custodyAsync(dataDir, args),
     stop: async () => {
-      if (server.exitCode === null) {
-        const exited = new Promise((resolve) => server.once('exit', resolve))
-        server.kill('SIGTERM')
-        await exited
-      }
+      await stopDashboard(dashboard)
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
-}
-
-async function healthy(url: string, server: ChildProcess): Promise<void> {
-  const end = Date.now() + 120_000
-  while (Date.now() < end) {
-    if (server.exitCode !== null) throw new Error(`the dashboard on ${url} exited ${server.exitCode} before it answered`)
-    const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false)
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-  throw new Error(`the dashboard on ${url} did not answer /api/health within 2 minutes`)
 }
