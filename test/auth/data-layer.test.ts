@@ -32,6 +32,9 @@ import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
 import { releaseDataDirLock } from '@/lib/store/lock'
 import { addDestination, deleteDestination, deliveryLog, listDestinations, sendTestNotification, setDestinationEnabled } from '@/lib/notifications/destinations'
+import { alerts } from '@/db/schema'
+import { acknowledgeAlert, alertList } from '@/lib/alerts/list'
+import { changeThresholds, thresholdChanges, thresholdSettings } from '@/lib/thresholds/change'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -45,6 +48,7 @@ const tokenIds: Record<string, string> = {}
 const destinationIds: Record<string, string> = {}
 // test-send to a closed port: refused at once, and never retried within the test
 const quickPolicy = { timeoutMs: 500, maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0, origin: 'http://localhost:3000' }
+const alertIds: Record<string, string> = {}
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
@@ -79,6 +83,11 @@ beforeAll(async () => {
   for (const who of [...roles, 'cli']) {
     for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
     for (const change of ['disable', 'delete', 'test']) destinationIds[`${change}-${who}`] = (await addDestination(cliActor, { kind: 'slack', name: `${change}-${who}`, url: 'http://127.0.0.1:9/hook' })).id
+    const [alert] = await db
+      .insert(alerts)
+      .values({ rule: 'source_silent', subject: `source-${who}`, state: 'firing', value: 61, threshold: 60, since: new Date(), link: '/coverage' })
+      .returning({ id: alerts.id })
+    alertIds[who] = alert.id
   }
 })
 
@@ -130,6 +139,14 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   deleteDestination: { permission: 'thresholds:write', call: (a, who) => deleteDestination(a, destinationIds[`delete-${who}`]) },
   sendTestNotification: { permission: 'thresholds:write', call: (a, who) => sendTestNotification(a, destinationIds[`test-${who}`], quickPolicy) },
   deliveryLog: { permission: 'thresholds:write', call: (a) => deliveryLog(a, {}) },
+  thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
+  thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },
+  changeThresholds: {
+    permission: 'thresholds:write',
+    call: (a, who) => changeThresholds(a, { settings: { revocation_sla_seconds: 1000 + [...roles, 'cli'].indexOf(who) }, reason: `matrix ${who}` }),
+  },
+  alertList: { permission: 'overview:read', call: (a) => alertList(a, { state: 'firing' }) },
+  acknowledgeAlert: { permission: 'alerts:acknowledge', call: (a, who) => acknowledgeAlert(a, { id: alertIds[who], comment: `seen by ${who}` }) },
 }
 
 describe('role × data-access function matrix', () => {

@@ -21,12 +21,12 @@ export async function breachRows<Extra extends z.ZodRawShape>(fragment: SqlFragm
 
 /** A dashboard page and the filter that lists a breach's evidence (dashboard.md: every view is a link). */
 export function evidenceLink(path: string, params: Record<string, string | Date | undefined>): string {
-  const query = new URLSearchParams()
+  const filter = new URLSearchParams()
   for (const [key, value] of Object.entries(params)) {
-    if (value instanceof Date) query.set(key, value.toISOString())
-    else if (value) query.set(key, value)
+    if (value instanceof Date) filter.set(key, value.toISOString())
+    else if (value) filter.set(key, value)
   }
-  return `${path}?${query}`
+  return `${path}?${filter}`
 }
 
 /** The end of a page period that still holds the newest event (pages take half-open periods). */

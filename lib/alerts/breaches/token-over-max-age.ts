@@ -15,9 +15,10 @@ export async function tokenOverMaxAgeBreaches({ newest, settings }: RuleInput): 
   const instant = { from: newest, to: newest }
   const rows = await breachRows(
     sql`${withCtes(credentialCtes(settings.default_token_lifetime_seconds), [ratedCredentialsCte(instant, reportThresholds(settings, 0))])}
-      SELECT credential_id AS subject, age AS value, max_age AS threshold, type, subject AS identity,
+      SELECT credential_id AS subject, age AS value, max_age AS threshold, type, holder AS identity,
         addMilliseconds(issued_at, toInt64(max_age * 86400000)) AS since
-      FROM rated
+      -- the credential's own subject column is renamed before the alias 'subject' shadows it
+      FROM (SELECT *, subject AS holder FROM rated)
       WHERE live AND over_max_age`,
     'token_over_max_age',
     { threshold: z.number(), type: z.string(), identity: z.string() },
