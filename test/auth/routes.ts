@@ -58,6 +58,7 @@ export const ROUTES: RouteEntry[] = [
     authority: 'local-handoff',
   },
   { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
+  { file: 'app/alerts/destinations/page.tsx', url: '/alerts/destinations', kind: 'page', permission: 'thresholds:write' },
 ]
 
 /** Every exported server action, by file and name. */
@@ -70,6 +71,10 @@ export const ACTIONS: ActionEntry[] = [
   { file: 'app/tokens/actions.ts', name: 'createTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/tokens/actions.ts', name: 'rotateTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/tokens/actions.ts', name: 'revokeTokenAction', permission: 'ingest-tokens:manage' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'addDestinationAction', permission: 'thresholds:write' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'testDestinationAction', permission: 'thresholds:write' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'enableDestinationAction', permission: 'thresholds:write' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'deleteDestinationAction', permission: 'thresholds:write' },
   // An invitee has no session yet: the one-time token in the link is the authority.
   { file: 'app/signin/actions.ts', name: 'acceptInvitation', permission: 'public' },
 ]
