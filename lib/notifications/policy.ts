@@ -1,10 +1,10 @@
 import { z } from 'zod'
+import { loadPublicOrigin } from '@/lib/auth/config'
 
 const policyEnvSchema = z.object({
   CUSTODY_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   CUSTODY_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   CUSTODY_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
-  NEXTAUTH_URL: z.url().default('http://localhost:3000'),
 })
 
 /**
@@ -26,7 +26,7 @@ export function loadDeliveryPolicy(env: NodeJS.ProcessEnv = process.env): Delive
     maxAttempts: e.CUSTODY_NOTIFY_MAX_ATTEMPTS,
     backoffMs: e.CUSTODY_NOTIFY_BACKOFF_MS,
     maxBackoffMs: 15 * 60_000,
-    origin: new URL(e.NEXTAUTH_URL).origin,
+    origin: loadPublicOrigin(env),
   }
 }
 
