@@ -20,4 +20,6 @@ export async function register() {
   }
   const { scheduleAlertEvaluation } = await import('./lib/alerts/schedule')
   scheduleAlertEvaluation()
+  const { startNotificationWorker } = await import('./lib/notifications/schedule')
+  startNotificationWorker()
 }

@@ -25,6 +25,7 @@ export function Nav({ actor, path }: { actor: UserActor; path: string }) {
         <li><a href="/thresholds" aria-current={current('/thresholds')}>Thresholds</a></li>
         <li><a href="/audit" aria-current={current('/audit')}>Audit trail</a></li>
         {mayDo(actor, 'users:manage') && <li><a href="/users" aria-current={current('/users')}>Users</a></li>}
+        {mayDo(actor, 'thresholds:write') && <li><a href="/alerts/destinations" aria-current={current('/alerts/destinations')}>Notifications</a></li>}
         {mayDo(actor, 'ingest-tokens:manage') && <li><a href="/tokens" aria-current={current('/tokens')}>Ingest tokens</a></li>}
       </ul>
     </nav>

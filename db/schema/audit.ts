@@ -16,6 +16,7 @@ export const auditActions = [
   'password_set',
   'ingest_token_change',
   'ingest_token_use',
+  'notification_destination_change',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 

@@ -7,13 +7,15 @@ import { loadConfig } from '@/lib/config'
 
 const DEFAULT_ROLE_MAP = 'custody-auditors=auditor,custody-compliance=compliance,custody-security=security,custody-admins=admin'
 
+const publicUrl = z.url().default('http://localhost:3000')
+
 // No proxy is trusted unless the operator says how many there are: a client's own
 // X-Forwarded-For must never choose the address sign-in throttling counts against.
 const trustedProxyHops = z.coerce.number().int().min(0).max(10).default(0)
 
 const authEnvSchema = z
   .object({
-    NEXTAUTH_URL: z.url().default('http://localhost:3000'),
+    NEXTAUTH_URL: publicUrl,
     NEXTAUTH_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
     CUSTODY_OIDC_ISSUER: z.url().optional(),
     CUSTODY_OIDC_CLIENT_ID: z.string().optional(),
@@ -75,6 +77,13 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
     sessionMaxAgeSeconds: e.CUSTODY_SESSION_MAX_AGE_SECONDS,
     trustedProxyHops: e.CUSTODY_TRUSTED_PROXY_HOPS,
   }
+}
+
+/** NEXTAUTH_URL alone, for links to the dashboard sent elsewhere (notifications): it needs no auth secret. */
+export function loadPublicOrigin(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = publicUrl.safeParse(stripEmpty(env).NEXTAUTH_URL)
+  if (!parsed.success) throw new Error(`Invalid Custody sign-in configuration: NEXTAUTH_URL: ${parsed.error.issues[0].message}`)
+  return new URL(parsed.data).origin
 }
 
 /** CUSTODY_TRUSTED_PROXY_HOPS alone, for the HTTP server hook (it must not create the auth secret at build time). */

@@ -31,6 +31,7 @@ import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
 import { releaseDataDirLock } from '@/lib/store/lock'
+import { addDestination, deleteDestination, deliveryLog, listDestinations, sendTestNotification, setDestinationEnabled } from '@/lib/notifications/destinations'
 import { alerts } from '@/db/schema'
 import { acknowledgeAlert, alertList } from '@/lib/alerts/list'
 import { changeThresholds, thresholdChanges, thresholdSettings } from '@/lib/thresholds/change'
@@ -44,6 +45,9 @@ const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
 let db: AppStore
 const actors = {} as Record<Role, UserActor>
 const tokenIds: Record<string, string> = {}
+const destinationIds: Record<string, string> = {}
+// test-send to a closed port: refused at once, and never retried within the test
+const quickPolicy = { timeoutMs: 500, maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0, origin: 'http://localhost:3000' }
 const alertIds: Record<string, string> = {}
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
@@ -78,6 +82,7 @@ beforeAll(async () => {
   // made before the matrix counts audit rows: a refused rotation or revocation must add none
   for (const who of [...roles, 'cli']) {
     for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
+    for (const change of ['disable', 'delete', 'test']) destinationIds[`${change}-${who}`] = (await addDestination(cliActor, { kind: 'slack', name: `${change}-${who}`, url: 'http://127.0.0.1:9/hook' })).id
     const [alert] = await db
       .insert(alerts)
       .values({ rule: 'source_silent', subject: `source-${who}`, state: 'firing', value: 61, threshold: 60, since: new Date(), link: '/coverage' })
@@ -128,6 +133,12 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   createIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => createIngestToken(a, { name: `matrix-${who}` }) },
   rotateIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => rotateIngestToken(a, { id: tokenIds[`rotate-${who}`], graceSeconds: 60 }) },
   revokeIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => revokeIngestToken(a, tokenIds[`revoke-${who}`]) },
+  listDestinations: { permission: 'thresholds:write', call: (a) => listDestinations(a) },
+  addDestination: { permission: 'thresholds:write', call: (a, who) => addDestination(a, { kind: 'slack', name: `matrix-${who}`, url: 'https://hooks.slack.com/services/T0/B0/x' }) },
+  setDestinationEnabled: { permission: 'thresholds:write', call: (a, who) => setDestinationEnabled(a, { id: destinationIds[`disable-${who}`], enabled: false }) },
+  deleteDestination: { permission: 'thresholds:write', call: (a, who) => deleteDestination(a, destinationIds[`delete-${who}`]) },
+  sendTestNotification: { permission: 'thresholds:write', call: (a, who) => sendTestNotification(a, destinationIds[`test-${who}`], quickPolicy) },
+  deliveryLog: { permission: 'thresholds:write', call: (a) => deliveryLog(a, {}) },
   thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
   thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },
   changeThresholds: {

@@ -63,6 +63,7 @@ export const ROUTES: RouteEntry[] = [
   { file: 'app/thresholds/page.tsx', url: '/thresholds', kind: 'page', permission: 'reports:read' },
   { file: 'app/thresholds/history/route.ts', url: '/thresholds/history', kind: 'api', permission: 'reports:read' },
   { file: 'app/alerts/page.tsx', url: '/alerts', kind: 'page', permission: 'overview:read' },
+  { file: 'app/alerts/destinations/page.tsx', url: '/alerts/destinations', kind: 'page', permission: 'thresholds:write' },
 ]
 
 /** Every exported server action, by file and name. */
@@ -77,6 +78,10 @@ export const ACTIONS: ActionEntry[] = [
   { file: 'app/tokens/actions.ts', name: 'revokeTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/thresholds/actions.ts', name: 'changeThresholdsAction', permission: 'thresholds:write' },
   { file: 'app/alerts/actions.ts', name: 'acknowledgeAlertAction', permission: 'alerts:acknowledge' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'addDestinationAction', permission: 'thresholds:write' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'testDestinationAction', permission: 'thresholds:write' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'enableDestinationAction', permission: 'thresholds:write' },
+  { file: 'app/alerts/destinations/actions.ts', name: 'deleteDestinationAction', permission: 'thresholds:write' },
   // An invitee has no session yet: the one-time token in the link is the authority.
   { file: 'app/signin/actions.ts', name: 'acceptInvitation', permission: 'public' },
 ]

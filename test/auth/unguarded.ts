@@ -56,6 +56,10 @@ export const UNGUARDED: Record<string, string> = {
   'lib/reports/attribution.ts#attributionReport': 'one report: reached through evidenceReport, which guards',
   'lib/reports/off-gateway.ts#offGatewayReport': 'one report: reached through evidenceReport, which guards',
   'lib/reports/coverage.ts#coverageReport': 'one report: reached through evidenceReport, which guards',
+  'lib/notifications/index.ts#notifyAlertChanges': 'alert evaluation queues the notifications of alerts that changed state, after an ingest or on the server\'s schedule, with no person acting',
+  'lib/notifications/worker.ts#deliverDueNotifications': 'the delivery worker: sends what is queued, on the server\'s schedule and after `alerts run`; inside the guarded sendTestNotification',
+  'lib/notifications/schedule.ts#startNotificationWorker': "the delivery worker's schedule inside the server, started by instrumentation.ts",
+  'lib/notifications/worker.ts#drainNotifications': 'the delivery worker, run by the CLI after `alerts run` until the queue is empty',
 }
 
 /**

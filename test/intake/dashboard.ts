@@ -20,6 +20,19 @@ export function custody(dataDir: string, args: string[], input?: string | Buffer
   return { code: run.status, stdout: run.stdout, stderr: run.stderr }
 }
 
+/**
+ * `custody` without blocking this process: for a test that serves something the command reaches
+ * (a webhook receiver, an SMTP inbox) from its own event loop.
+ */
+export function custodyAsync(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npm', ['run', '-s', 'custody', '--', ...args], { env: custodyEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
+}
+
 /** An ingest token made the way a provisioning script makes one. */
 export function provisionToken(dataDir: string, name: string, sources?: string): string {
   const run = custody(dataDir, ['tokens', 'create', '--name', name, ...(sources ? ['--sources', sources] : []), '--json'])
