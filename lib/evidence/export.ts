@@ -7,6 +7,7 @@ import { alertsRaised } from './alerts'
 import { canonicalBytes } from './canonical'
 import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
 import { renderPack } from './pack'
+import { readPackPopulation } from './populations'
 import { sideFile, type Manifest } from './manifest'
 import { samplesForPack } from './samples'
 import { sha256Hex } from './signature'
@@ -46,7 +47,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
   const coverage = await evidenceReport(actor, 'coverage', period, generatedAt)
   const watermarks = await sourceWatermarks(actor)
   const monitoring = controlsOf(request.control).some((c) => c.id === 'CC7.2')
-  const { pdf, manifest } = await renderPack(actor, {
+  const { pdf, manifest } = await renderPack({
     control: request.control,
     period,
     generatedAt,
@@ -58,6 +59,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
     alerts: monitoring ? await alertsRaised(actor, period) : null,
     samples: await samplesForPack(actor, period),
     signer,
+    population: (name) => readPackPopulation(actor, name, period, generatedAt, reports),
   })
   const sha256 = sha256Hex(pdf)
   const fileName = packFileName(request.control, period, generatedAt)

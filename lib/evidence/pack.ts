@@ -1,16 +1,15 @@
 import type { KeyObject } from 'node:crypto'
 import packageJson from '@/package.json'
-import { requirePermission, type Actor } from '@/lib/auth/actor'
 import type { CoverageReport } from '@/lib/reports/coverage'
 import type { ReportPeriod } from '@/lib/reports/run'
 import type { PackAlert } from './alerts'
 import { canonicalBytes } from './canonical'
-import { controlsOf, controlSummary, type ControlId, type PackReports } from './controls'
+import { controlsOf, controlSummary, type ControlId, type PackPopulationName, type PackReports } from './controls'
 import { querySha256, type Manifest, type ManifestPopulation } from './manifest'
 import { packDocument } from './pdf/document'
 import { populationTable } from './pdf/population-table'
 import { alertsSection, coverageSection, coverPage, methodSection, metricsSection, samplesSection, type MethodPopulation } from './pdf/sections'
-import { readPackPopulation } from './populations'
+import type { PackPopulationRows } from './populations'
 import type { PackSample } from './samples'
 import { signCanonical } from './signature'
 import type { SigningKey } from './signing-key'
@@ -30,6 +29,8 @@ export type PackInput = {
   alerts: PackAlert[] | null
   samples: PackSample[] | null
   signer: SigningKey & { privateKey: KeyObject }
+  /** Reads one population as it is drawn (lib/evidence/populations.ts, guarded by the caller's export). */
+  population: (name: PackPopulationName) => Promise<PackPopulationRows>
 }
 
 /**
@@ -38,8 +39,7 @@ export type PackInput = {
  * (appendix A, streamed and hashed as it is drawn) and the method (appendix B, which needs
  * those hashes). The signed manifest is attached last, with fixed dates.
  */
-export async function renderPack(actor: Actor, input: PackInput): Promise<{ pdf: Buffer; manifest: Manifest }> {
-  requirePermission(actor, 'evidence:export')
+export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manifest: Manifest }> {
   const { control, period, generatedAt } = input
   const controls = controlsOf(control)
   const summary = controlSummary(control)
@@ -69,7 +69,7 @@ export async function renderPack(actor: Actor, input: PackInput): Promise<{ pdf:
   const method: MethodPopulation[] = []
   for (const c of controls) {
     for (const p of c.populations) {
-      const rows = await readPackPopulation(actor, p.name, period, generatedAt, input.reports)
+      const rows = await input.population(p.name)
       const listed = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
       const entry: ManifestPopulation = { name: p.name, rows: listed.rows, sha256: listed.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
       method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })

@@ -1,5 +1,4 @@
 import { requirePermission, type Actor } from '@/lib/auth/actor'
-import type { SqlQuery } from '@/lib/clickhouse/sql'
 import { actionsPopulation, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPopulation } from '@/lib/populations/credentials'
 import { allGrants, grantsPopulation } from '@/lib/populations/grants'
@@ -8,8 +7,10 @@ import { allTriggers, triggersPopulation } from '@/lib/populations/triggers'
 import type { ReportPeriod } from '@/lib/reports/run'
 import type { PackPopulationName, PackReports } from './controls'
 
-/** A population as a pack lists it: its columns, its rows as they stream, and the query (with parameters) that read them. */
-export type PackPopulationRows = { columns: readonly string[]; rows: AsyncIterable<object>; query: SqlQuery }
+/** The query that read a population: its text and bound parameters (the manifest fingerprints both). */
+export type PackQuery = { text: string; params: Record<string, unknown> }
+/** A population as a pack lists it: its columns, its rows as they stream, and the query that read them. */
+export type PackPopulationRows = { columns: readonly string[]; rows: AsyncIterable<object>; query: PackQuery }
 
 /**
  * The rows of one of a pack's populations, from the same functions the pages' lists and CSV
@@ -47,7 +48,7 @@ export async function readPackPopulation(actor: Actor, name: PackPopulationName,
   }
 }
 
-function listed(columns: readonly string[], rows: AsyncIterable<object> & { query: SqlQuery }): PackPopulationRows {
+function listed(columns: readonly string[], rows: AsyncIterable<object> & { query: PackQuery }): PackPopulationRows {
   return { columns, rows, query: rows.query }
 }
 
