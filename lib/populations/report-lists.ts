@@ -2,6 +2,7 @@ import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
 import { firstValues, type SearchParams } from '@/lib/reports/search-params'
+import { identitiesPopulation } from './identities'
 import { identityQuerySchema, selectIdentities } from './identity-query'
 
 /** A report's list as CSV rows: `/attribution`, `/off-gateway` and `/coverage` download these. */
@@ -13,11 +14,6 @@ export type ReportListName = (typeof REPORT_LISTS)[number]
 export function isReportList(name: string): name is ReportListName {
   return (REPORT_LISTS as readonly string[]).includes(name)
 }
-
-const IDENTITY_COLUMNS = [
-  'identity', 'kind', 'display_name', 'owner', 'actions', 'servers', 'tools', 'clients', 'first_action', 'last_action',
-  'by_credential', 'by_subject_claim', 'by_session', 'after_expiry', 'after_revocation', 'after_deprovision', 'conflict',
-] as const
 
 /**
  * The rows of a report's own list, exactly as the report answers them (the lists are one row
@@ -38,7 +34,7 @@ export async function reportList(actor: Actor, name: ReportListName, period: Rep
         by_session: by_method.session,
         ...flagged,
       }))
-      return { columns: IDENTITY_COLUMNS, rows }
+      return { columns: identitiesPopulation.columns, rows }
     }
     case 'clients':
       return { columns: ['client', 'grants', 'last_grant'], rows: (await evidenceReport(actor, 'off-gateway', period)).clients }
