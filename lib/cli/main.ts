@@ -10,6 +10,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   migrate: async (argv) => (await import('./migrate')).migrateCommand(argv),
   users: async (argv) => (await import('./users')).usersCommand(argv),
   tokens: async (argv) => (await import('./tokens')).tokensCommand(argv),
+  sample: async (argv) => (await import('./sample')).sampleCommand(argv),
 }
 
 async function main(argv: string[]): Promise<number> {

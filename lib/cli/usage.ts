@@ -1,3 +1,4 @@
+import { SAMPLE_POPULATIONS } from '@/lib/samples/names'
 import { INGESTIBLE_SOURCES } from '@/lib/sources'
 
 export class UsageError extends Error {
@@ -15,8 +16,10 @@ export const USAGE = `Usage:
   npm run -s custody -- users add --role <role> <email>
   npm run -s custody -- tokens create --name <name> [--sources <a,b>] [--expires <iso>] [--json]
   npm run -s custody -- tokens list [--json] | tokens revoke <id> | tokens rotate <id> [--grace <seconds>]
+  npm run -s custody -- sample --population <name> --from <iso> --to <iso> --size <n> --seed <text> [--as-of <iso>] [--json]
 
 Sources: ${INGESTIBLE_SOURCES.join(', ')}
 Roles: auditor, compliance, security, admin
+Sample populations: ${SAMPLE_POPULATIONS.join(', ')}
 Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL,
   CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone)`

@@ -4,10 +4,10 @@ import { identitiesPopulation, identitySource } from '@/lib/populations/identiti
 import type { Population, PopulationSource } from '@/lib/populations/population'
 import { triggerSource, triggersPopulation } from '@/lib/populations/triggers'
 import type { ReportPeriod } from '@/lib/reports/run'
+import type { SamplePopulation } from './names'
 
-/** The populations an auditor samples (evidence.md, Samples), in the order the spec names them. */
-export const SAMPLE_POPULATIONS = ['actions', 'credentials', 'triggers', 'identities', 'unattributed-actions', 'post-trigger-actions'] as const
-export type SamplePopulation = (typeof SAMPLE_POPULATIONS)[number]
+export { SAMPLE_POPULATIONS, type SamplePopulation } from './names'
+
 
 type Sampled = { population: Population<Record<string, unknown>>; source: (period: ReportPeriod, now: Date) => Promise<PopulationSource> }
 

@@ -4,7 +4,7 @@ import { evidenceSamples } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
 import { drawSampleWithKeys, type Sample, type SampleRequest } from './draw'
-import { SAMPLE_POPULATIONS, type SamplePopulation } from './populations'
+import { SAMPLE_POPULATIONS, type SamplePopulation } from './names'
 
 /** A sample drawn from the dashboard: the drawn sample, its items' keys, who drew it and when (its generated_at). */
 export type RecordedSample = { id: string; drawnBy: string; drawnAt: Date; sample: Sample; keys: Record<string, string | number>[] }
