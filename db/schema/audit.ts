@@ -16,6 +16,7 @@ export const auditActions = [
   'ingest_token_change',
   'ingest_token_use',
   'sample_draw',
+  'signing_key_rotate',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 

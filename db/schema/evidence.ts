@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -14,6 +14,12 @@ export const evidenceExports = pgTable(
     fileSha256: text('file_sha256').notNull(),
     createdBy: text('created_by').notNull(),
     createdAt: at('created_at').notNull().defaultNow(),
+    /** the pack's `generated_at` (`--as-of`), which may differ from when it was made */
+    generatedAt: at('generated_at'),
+    fileName: text('file_name'),
+    keyFingerprint: text('key_fingerprint'),
+    /** the signed manifest, as the file beside the PDF carries it */
+    manifest: jsonb('manifest').$type<Record<string, unknown>>(),
   },
   (t) => [
     check('evidence_exports_period', sql`${t.periodFrom} < ${t.periodTo}`),
@@ -47,4 +53,22 @@ export const evidenceSamples = pgTable(
     index('evidence_samples_period').on(t.periodFrom, t.periodTo),
     index('evidence_samples_drawn_at').on(t.drawnAt),
   ],
+)
+
+/**
+ * The Ed25519 key pairs that sign evidence packs. One is active (retired_at null); a rotated
+ * one stays listed so the fingerprint an auditor was given keeps meaning something. The
+ * private key is sealed (lib/store/sealed-secrets.ts) and never leaves the signing code.
+ */
+export const evidenceSigningKeys = pgTable(
+  'evidence_signing_keys',
+  {
+    fingerprint: text('fingerprint').primaryKey(),
+    publicKey: text('public_key').notNull(),
+    sealedPrivateKey: text('sealed_private_key').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    createdBy: text('created_by').notNull(),
+    retiredAt: at('retired_at'),
+  },
+  (t) => [uniqueIndex('evidence_signing_keys_one_active').on(sql`(${t.retiredAt} IS NULL)`).where(sql`${t.retiredAt} IS NULL`)],
 )

@@ -9,7 +9,7 @@ import type { ReportPeriod } from '@/lib/reports/run'
 import { parseParams, type SearchParams } from '@/lib/reports/search-params'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { ACTION_FLAGS, chFlag, type ActionFlag } from './flags'
-import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
+import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 const METHODS = ['credential', 'subject_claim', 'session'] as const
 const REASONS = ['no_credential', 'unknown_credential', 'unmapped_subject'] as const
@@ -84,7 +84,7 @@ export async function actionsPage(actor: Actor, period: ReportPeriod, filters: A
 }
 
 /** Every matching action of the period, oldest first, streamed (the CSV). */
-export async function allActions(actor: Actor, period: ReportPeriod, filters: ActionFilters): Promise<AsyncIterable<ActionRow>> {
+export async function allActions(actor: Actor, period: ReportPeriod, filters: ActionFilters): Promise<PopulationRows<ActionRow>> {
   requirePermission(actor, 'reports:read')
   return readAll(actionsPopulation, await actionSource(period, filters))
 }

@@ -9,7 +9,7 @@ import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/sear
 import { AGE_BUCKETS, ratedCredentialsCte } from '@/lib/reports/token-age'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { chFlag } from './flags'
-import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
+import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 const CREDENTIAL_TYPES = ['oauth_access', 'oauth_refresh', 'api_key', 'pat', 'service_token'] as const
 /** The credentials population's filters: each one's row count is a `token-age` number. */
@@ -66,7 +66,7 @@ export async function credentialsPage(actor: Actor, period: ReportPeriod, filter
 }
 
 /** Every matching credential, streamed in the same order (the CSV). */
-export async function allCredentials(actor: Actor, period: ReportPeriod, filters: CredentialFilters): Promise<AsyncIterable<CredentialRow>> {
+export async function allCredentials(actor: Actor, period: ReportPeriod, filters: CredentialFilters): Promise<PopulationRows<CredentialRow>> {
   requirePermission(actor, 'reports:read')
   return readAll(credentialsPopulation, await credentialSource(period, filters))
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { joinSql, query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { render, type SqlQuery } from '@/lib/clickhouse/sql'
 import { REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
 
@@ -82,16 +83,21 @@ function nextCursor(p: Population<unknown>, shown: Record<string, unknown>[]): s
   return last ? encodeCursor(p.key.map((k) => cursorValue(k, last[k.name]))) : null
 }
 
+/** A population's rows as they stream, and the query that reads them (the evidence pack's method section prints it). */
+export type PopulationRows<Row> = AsyncIterable<Row> & { query: SqlQuery }
+
 /** Every row of the filtered population in key order, streamed from ClickHouse (no row limit). */
-export async function* readAll<Row>(p: Population<Row>, source: PopulationSource): AsyncGenerator<Row> {
-  await clickhouseReady()
+export function readAll<Row>(p: Population<Row>, source: PopulationSource): PopulationRows<Row> {
   const names = selected(p)
-  const rows = stream<Record<string, unknown>>(
-    sql`${source.with}
+  const fragment = sql`${source.with}
       SELECT ${columnList(names)} FROM population WHERE ${where(source)}
-      ORDER BY ${columnList(p.key.map((k) => k.name))}`,
-    { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS },
-  )
+      ORDER BY ${columnList(p.key.map((k) => k.name))}`
+  return Object.assign(streamRows(p, fragment), { query: render(fragment) })
+}
+
+async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment): AsyncGenerator<Row> {
+  await clickhouseReady()
+  const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS })
   for await (const row of rows) yield p.row.parse(row)
 }
 
