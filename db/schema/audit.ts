@@ -15,6 +15,7 @@ export const auditActions = [
   'password_set',
   'ingest_token_change',
   'ingest_token_use',
+  'sample_draw',
   'signing_key_rotate',
 ] as const
 export type AuditAction = (typeof auditActions)[number]

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -24,6 +24,34 @@ export const evidenceExports = pgTable(
   (t) => [
     check('evidence_exports_period', sql`${t.periodFrom} < ${t.periodTo}`),
     index('evidence_exports_created_at').on(t.createdAt),
+  ],
+)
+
+/**
+ * Samples drawn from the dashboard (evidence.md, Samples): who drew which, when (the
+ * generated_at it was drawn at), from which population of [period_from, period_to), with
+ * which seed and size; the drawn keys and items in drawn order, so the period's packs print
+ * exactly what was handed out and `custody sample` with the same arguments reproduces it.
+ */
+export const evidenceSamples = pgTable(
+  'evidence_samples',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    population: text('population').notNull(),
+    periodFrom: at('period_from').notNull(),
+    periodTo: at('period_to').notNull(),
+    seed: text('seed').notNull(),
+    size: integer('size').notNull(),
+    populationSize: bigint('population_size', { mode: 'number' }).notNull(),
+    keys: jsonb('keys').$type<Record<string, string | number>[]>().notNull(),
+    items: jsonb('items').$type<Record<string, unknown>[]>().notNull(),
+    drawnBy: text('drawn_by').notNull(),
+    drawnAt: at('drawn_at').notNull(),
+  },
+  (t) => [
+    check('evidence_samples_period', sql`${t.periodFrom} < ${t.periodTo}`),
+    index('evidence_samples_period').on(t.periodFrom, t.periodTo),
+    index('evidence_samples_drawn_at').on(t.drawnAt),
   ],
 )
 

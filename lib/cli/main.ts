@@ -13,6 +13,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: async (argv) => (await import('./evidence')).exportCommand(argv),
   verify: async (argv) => (await import('./evidence')).verifyCommand(argv),
   'signing-key': async (argv) => (await import('./signing-key')).signingKeyCommand(argv),
+  sample: async (argv) => (await import('./sample')).sampleCommand(argv),
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import { CONTROL_IDS } from '@/lib/evidence/controls'
+import { SAMPLE_POPULATIONS } from '@/lib/samples/names'
 import { INGESTIBLE_SOURCES } from '@/lib/sources'
 
 export class UsageError extends Error {
@@ -19,9 +20,11 @@ export const USAGE = `Usage:
   npm run -s custody -- export --control <id> --from <iso> --to <iso> --out <file.pdf> [--as-of <iso>] [--json]
   npm run -s custody -- verify <file.pdf> [--key <public key or fingerprint>] [--json]
   npm run -s custody -- signing-key show|rotate [--json]
+  npm run -s custody -- sample --population <name> --from <iso> --to <iso> --size <n> --seed <text> [--as-of <iso>] [--json]
 
 Sources: ${INGESTIBLE_SOURCES.join(', ')}
 Roles: auditor, compliance, security, admin
 Controls: ${CONTROL_IDS.join(', ')}
+Sample populations: ${SAMPLE_POPULATIONS.join(', ')}
 Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL,
   CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone)`

@@ -71,7 +71,8 @@ export async function allCredentials(actor: Actor, period: ReportPeriod, filters
   return readAll(credentialsPopulation, await credentialSource(period, filters))
 }
 
-async function credentialSource(period: ReportPeriod, filters: CredentialFilters): Promise<PopulationSource> {
+/** The period's live credentials matching `filters`, as a population query (the pages, the CSV, samples). */
+export async function credentialSource(period: ReportPeriod, filters: CredentialFilters): Promise<PopulationSource> {
   const thresholds = await thresholdsInForce(await openAppStore())
   return {
     with: sql`${withCtes(credentialCtes(thresholds.default_token_lifetime_seconds), [ratedCredentialsCte(period, thresholds)])},

@@ -101,6 +101,38 @@ async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment): Asyn
   for await (const row of rows) yield p.row.parse(row)
 }
 
+export type SampleRequest = { size: number; seed: string }
+export type PopulationSample<Row> = { rows: Row[]; total: number }
+
+/**
+ * `size` rows of the filtered population drawn by `seed`, and the population's size, in one
+ * query inside ClickHouse: the rows ordered by sipHash64(seed, key) — a seeded permutation that
+ * is the same on any machine — then by the key itself (ties), the first `size` kept. Key values
+ * are hashed as text, times as Unix milliseconds, so no time zone or locale moves a row. A
+ * size over the population gives all of it.
+ */
+export async function readSample<Row>(p: Population<Row>, source: PopulationSource, s: SampleRequest): Promise<PopulationSample<Row>> {
+  if (!Number.isInteger(s.size) || s.size < 1) throw new Error(`${p.name}: a sample size is a whole number from 1`)
+  await clickhouseReady()
+  const names = selected(p)
+  const keyText = p.key.map((k) => (k.type === 'time' ? `toString(toUnixTimestamp64Milli(${k.name}))` : `toString(${k.name})`))
+  columnList(p.key.map((k) => k.name)) // validates the key's names before they enter keyText
+  const rows = await query<Record<string, unknown> & { population_total: number }>(
+    sql`${source.with}
+      SELECT count() OVER () AS population_total, ${columnList(names)} FROM population WHERE ${where(source)}
+      ORDER BY sipHash64(${s.seed}, ${unsafeRawSql(keyText.join(', '))}), ${columnList(p.key.map((k) => k.name))}
+      LIMIT ${s.size}`,
+    { tag: `population:${p.name}:sample`, settings: REPORT_QUERY_SETTINGS },
+  )
+  const total = rows.length > 0 ? Number(rows[0].population_total) : 0
+  return { rows: rows.map(({ population_total: _, ...row }) => p.row.parse(row)), total }
+}
+
+/** A row's key values by name (times as ISO 8601), as recorded for a drawn sample. */
+export function keyOf(p: Population<unknown>, row: Record<string, unknown>): Record<string, string | number> {
+  return Object.fromEntries(p.key.map((k) => [k.name, cursorValue(k, row[k.name])]))
+}
+
 // The key first: tuples compare element by element, so groupArraySorted orders by the key.
 function selected(p: Population<unknown>): string[] {
   const keyNames = p.key.map((k) => k.name)

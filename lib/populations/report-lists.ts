@@ -3,6 +3,7 @@ import type { AttributionReport } from '@/lib/reports/attribution'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
 import { firstValues, type SearchParams } from '@/lib/reports/search-params'
+import { identitiesPopulation } from './identities'
 import { identityQuerySchema, selectIdentities } from './identity-query'
 
 /** A report's list as CSV rows: `/attribution`, `/off-gateway` and `/coverage` download these. */
@@ -15,10 +16,8 @@ export function isReportList(name: string): name is ReportListName {
   return (REPORT_LISTS as readonly string[]).includes(name)
 }
 
-export const IDENTITY_COLUMNS = [
-  'identity', 'kind', 'display_name', 'owner', 'actions', 'servers', 'tools', 'clients', 'first_action', 'last_action',
-  'by_credential', 'by_subject_claim', 'by_session', 'after_expiry', 'after_revocation', 'after_deprovision', 'conflict',
-] as const
+/** The identities list's CSV columns: the identities population's (lib/populations/identities.ts). */
+export const IDENTITY_COLUMNS = identitiesPopulation.columns
 
 /**
  * The rows of a report's own list, exactly as the report answers them (the lists are one row

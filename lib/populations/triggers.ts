@@ -75,7 +75,8 @@ export async function allTriggers(actor: Actor, period: ReportPeriod, filters: T
   return readAll(triggersPopulation, await triggerSource(period, filters, now))
 }
 
-async function triggerSource(period: ReportPeriod, filters: TriggerFilters, now: Date): Promise<PopulationSource> {
+/** The period's triggers matching `filters`, judged at `now`, as a population query (the pages, the CSV, samples). */
+export async function triggerSource(period: ReportPeriod, filters: TriggerFilters, now: Date): Promise<PopulationSource> {
   const t = await thresholdsInForce(await openAppStore())
   // as the report: post-trigger actions run to generated_at, so attribution reaches it
   const scope = { from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true }

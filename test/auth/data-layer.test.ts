@@ -23,6 +23,8 @@ import { ingestedFilesOutside } from '@/lib/ingest/runs'
 import { createIngestToken, listIngestTokens, revokeIngestToken, rotateIngestToken } from '@/lib/intake/tokens'
 import { dataAccessFunctions, guardsItself } from './lib-scan'
 import { custodyChain } from '@/lib/custody-chain'
+import { drawSample, drawSampleWithKeys } from '@/lib/samples/draw'
+import { recordedSample, recordedSamples, recordSample } from '@/lib/samples/record'
 import { actionsPage, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
 import { allGrants, grantsPage } from '@/lib/populations/grants'
@@ -119,6 +121,11 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   createIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => createIngestToken(a, { name: `matrix-${who}` }) },
   rotateIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => rotateIngestToken(a, { id: tokenIds[`rotate-${who}`], graceSeconds: 60 }) },
   revokeIngestToken: { permission: 'ingest-tokens:manage', call: (a, who) => revokeIngestToken(a, tokenIds[`revoke-${who}`]) },
+  drawSample: { permission: 'reports:read', call: (a) => drawSample(a, { population: 'actions', ...october, size: 2, seed: 'matrix' }) },
+  drawSampleWithKeys: { permission: 'reports:read', call: (a) => drawSampleWithKeys(a, { population: 'identities', ...october, size: 2, seed: 'matrix' }) },
+  recordSample: { permission: 'evidence:export', call: (a) => recordSample(a, { population: 'triggers', ...october, size: 2, seed: 'matrix' }) },
+  recordedSamples: { permission: 'reports:read', call: (a) => recordedSamples(a, october) },
+  recordedSample: { permission: 'reports:read', call: (a) => recordedSample(a, '00000000-0000-4000-8000-000000000000') },
 }
 
 describe('role × data-access function matrix', () => {
