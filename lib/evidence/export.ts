@@ -57,9 +57,9 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
     silent: await silentDays(actor, period),
     watermarks,
     alerts: monitoring ? await alertsRaised(actor, period) : null,
-    samples: await samplesForPack(actor, period),
+    samples: await samplesForPack(actor, period, generatedAt),
     signer,
-    population: (name) => readPackPopulation(actor, name, period, generatedAt, reports),
+    population: (name) => readPackPopulation(actor, name, period, generatedAt),
   })
   const sha256 = sha256Hex(pdf)
   const fileName = packFileName(request.control, period, generatedAt)

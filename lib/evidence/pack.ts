@@ -27,7 +27,7 @@ export type PackInput = {
   silent: SilentDays[]
   watermarks: Watermark[]
   alerts: PackAlert[] | null
-  samples: PackSample[] | null
+  samples: PackSample[]
   signer: SigningKey & { privateKey: KeyObject }
   /** Reads one population as it is drawn (lib/evidence/populations.ts, guarded by the caller's export). */
   population: (name: PackPopulationName) => Promise<PackPopulationRows>

@@ -65,13 +65,13 @@ export function coverageSection(doc: PackDocument, coverage: { source: string; e
   table.end()
 }
 
-export function samplesSection(doc: PackDocument, samples: PackSample[] | null): void {
+export function samplesSection(doc: PackDocument, samples: PackSample[]): void {
   heading(doc, 'Samples drawn for the period')
-  if (samples === null) return paragraph(doc, 'Samples are not recorded by this installation.')
-  if (samples.length === 0) return paragraph(doc, 'No sample was drawn for this period.')
-  const table = new PackTable(doc, [{ header: 'population' }, { header: 'seed', weight: 2 }, { header: 'size', align: 'right' }, { header: 'population size', align: 'right' }, { header: 'drawn by', weight: 2 }, { header: 'drawn at', weight: 2 }], { size: 8 })
-  for (const s of samples) table.row([s.population, s.seed, exact(s.size), exact(s.populationSize), s.drawnBy, exact(s.drawnAt)])
+  if (samples.length === 0) return paragraph(doc, 'No sample was drawn for this period from the dashboard. custody sample draws one reproducibly from its seed.')
+  const table = new PackTable(doc, [{ header: 'population', weight: 1.5 }, { header: 'seed', weight: 2 }, { header: 'size', align: 'right' }, { header: 'population size', align: 'right' }, { header: 'period', weight: 3 }, { header: 'drawn by', weight: 2 }, { header: 'drawn at', weight: 2 }], { size: 8 })
+  for (const s of samples) table.row([s.population, s.seed, exact(s.size), exact(s.populationSize), `${s.from} to ${s.to}`, s.drawnBy, exact(s.drawnAt)])
   table.end()
+  for (const s of samples) paragraph(doc, `${s.population}, seed ${s.seed}: ${s.keys.join(', ') || 'no items'}`, { size: 7 })
 }
 
 export function alertsSection(doc: PackDocument, alerts: PackAlert[]): void {
