@@ -33,6 +33,12 @@ import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
 import { releaseDataDirLock } from '@/lib/store/lock'
+import { alertsRaised } from '@/lib/evidence/alerts'
+import { exportEvidencePack } from '@/lib/evidence/export'
+import { readPackPopulation } from '@/lib/evidence/populations'
+import { samplesForPack } from '@/lib/evidence/samples'
+import { activeSigner, activeSigningKey, rotateSigningKey, signingKeys } from '@/lib/evidence/signing-key'
+import { silentDays, sourceWatermarks } from '@/lib/evidence/watermarks'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -90,6 +96,16 @@ const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-
 
 // Each guarded data-access function, called as any actor would call it from a page.
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
+  exportEvidencePack: { permission: 'evidence:export', call: (a) => exportEvidencePack(a, { control: 'CC6.2', ...october, asOf: october.to }) },
+  readPackPopulation: { permission: 'evidence:export', call: (a) => readPackPopulation(a, 'triggers', october, october.to) },
+  samplesForPack: { permission: 'evidence:export', call: (a) => samplesForPack(a, october, october.to) },
+  activeSigner: { permission: 'evidence:export', call: async (a) => activeSigner(a, db) },
+  activeSigningKey: { permission: 'reports:read', call: (a) => activeSigningKey(a) },
+  signingKeys: { permission: 'reports:read', call: (a) => signingKeys(a) },
+  rotateSigningKey: { permission: 'signing-key:rotate', call: (a) => rotateSigningKey(a) },
+  sourceWatermarks: { permission: 'reports:read', call: (a) => sourceWatermarks(a) },
+  silentDays: { permission: 'reports:read', call: (a) => silentDays(a, october) },
+  alertsRaised: { permission: 'reports:read', call: (a) => alertsRaised(a, october) },
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
   actionTrend: { permission: 'reports:read', call: (a) => actionTrend(a, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }) },
   evidenceReport: {
