@@ -56,7 +56,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
     coverage,
     silent: await silentDays(actor, period),
     watermarks,
-    alerts: monitoring ? await alertsRaised(actor, period) : null,
+    alerts: monitoring ? await alertsRaised(actor, period, generatedAt) : null,
     samples: await samplesForPack(actor, period, generatedAt),
     signer,
     population: (name) => readPackPopulation(actor, name, period, generatedAt),

@@ -57,7 +57,7 @@ export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manif
     generatedAt,
     generatedBy: input.generatedBy,
     thresholds: input.coverage.thresholds,
-    thresholdsVersion: null,
+    thresholdsVersion: input.coverage.thresholds.version ?? null,
     watermarks: input.watermarks,
     keyFingerprint: input.signer.fingerprint,
     publicKey: input.signer.publicKey,

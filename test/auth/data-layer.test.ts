@@ -39,6 +39,9 @@ import { readPackPopulation } from '@/lib/evidence/populations'
 import { samplesForPack } from '@/lib/evidence/samples'
 import { activeSigner, activeSigningKey, rotateSigningKey, signingKeys } from '@/lib/evidence/signing-key'
 import { silentDays, sourceWatermarks } from '@/lib/evidence/watermarks'
+import { alerts } from '@/db/schema'
+import { acknowledgeAlert, alertList } from '@/lib/alerts/list'
+import { changeThresholds, thresholdChanges, thresholdSettings } from '@/lib/thresholds/change'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -49,6 +52,7 @@ const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
 let db: AppStore
 const actors = {} as Record<Role, UserActor>
 const tokenIds: Record<string, string> = {}
+const alertIds: Record<string, string> = {}
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
@@ -82,6 +86,11 @@ beforeAll(async () => {
   // made before the matrix counts audit rows: a refused rotation or revocation must add none
   for (const who of [...roles, 'cli']) {
     for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
+    const [alert] = await db
+      .insert(alerts)
+      .values({ rule: 'source_silent', subject: `source-${who}`, state: 'firing', value: 61, threshold: 60, since: new Date(), link: '/coverage' })
+      .returning({ id: alerts.id })
+    alertIds[who] = alert.id
   }
 })
 
@@ -105,7 +114,7 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   rotateSigningKey: { permission: 'signing-key:rotate', call: (a) => rotateSigningKey(a) },
   sourceWatermarks: { permission: 'reports:read', call: (a) => sourceWatermarks(a) },
   silentDays: { permission: 'reports:read', call: (a) => silentDays(a, october) },
-  alertsRaised: { permission: 'reports:read', call: (a) => alertsRaised(a, october) },
+  alertsRaised: { permission: 'reports:read', call: (a) => alertsRaised(a, october, october.to) },
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
   actionTrend: { permission: 'reports:read', call: (a) => actionTrend(a, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }) },
   evidenceReport: {
@@ -142,6 +151,14 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   recordSample: { permission: 'evidence:export', call: (a) => recordSample(a, { population: 'triggers', ...october, size: 2, seed: 'matrix' }) },
   recordedSamples: { permission: 'reports:read', call: (a) => recordedSamples(a, october) },
   recordedSample: { permission: 'reports:read', call: (a) => recordedSample(a, '00000000-0000-4000-8000-000000000000') },
+  thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
+  thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },
+  changeThresholds: {
+    permission: 'thresholds:write',
+    call: (a, who) => changeThresholds(a, { settings: { revocation_sla_seconds: 1000 + [...roles, 'cli'].indexOf(who) }, reason: `matrix ${who}` }),
+  },
+  alertList: { permission: 'overview:read', call: (a) => alertList(a, { state: 'firing' }) },
+  acknowledgeAlert: { permission: 'alerts:acknowledge', call: (a, who) => acknowledgeAlert(a, { id: alertIds[who], comment: `seen by ${who}` }) },
 }
 
 describe('role × data-access function matrix', () => {

@@ -16,7 +16,7 @@ export type Cover = {
   generatedAt: Date
   generatedBy: string
   thresholds: unknown
-  thresholdsVersion: string | null
+  thresholdsVersion: number | null
   watermarks: Watermark[]
   keyFingerprint: string
   publicKey: string
@@ -79,8 +79,10 @@ export function alertsSection(doc: PackDocument, alerts: PackAlert[]): void {
   const acknowledged = alerts.filter((a) => a.acknowledgedAt !== null).length
   paragraph(doc, `Alerts raised: ${alerts.length}. Acknowledged: ${acknowledged}.`)
   if (alerts.length === 0) return
-  const table = new PackTable(doc, [{ header: 'threshold', weight: 2 }, { header: 'value', align: 'right' }, { header: 'raised at', weight: 2 }, { header: 'acknowledged by', weight: 2 }, { header: 'acknowledged at', weight: 2 }], { size: 8 })
-  for (const a of alerts) table.row([a.thresholdKey, exact(a.value), exact(a.openedAt), a.acknowledgedBy ?? '', a.acknowledgedAt ? exact(a.acknowledgedAt) : 'not acknowledged'])
+  const table = new PackTable(doc, [{ header: 'rule', weight: 2 }, { header: 'subject', weight: 3 }, { header: 'value', align: 'right' }, { header: 'threshold', align: 'right' }, { header: 'raised at', weight: 2 }, { header: 'acknowledged by', weight: 2 }, { header: 'acknowledged at', weight: 2 }, { header: 'resolved at', weight: 2 }], { size: 7 })
+  for (const a of alerts) {
+    table.row([a.rule, a.subject, exact(a.value), exact(a.threshold), exact(a.openedAt), a.acknowledgedBy ?? '', a.acknowledgedAt ? exact(a.acknowledgedAt) : 'not acknowledged', a.resolvedAt ? exact(a.resolvedAt) : 'open'])
+  }
   table.end()
 }
 
