@@ -17,6 +17,8 @@ export const auditActions = [
   'ingest_token_change',
   'ingest_token_use',
   'notification_destination_change',
+  'sample_draw',
+  'signing_key_rotate',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 

@@ -12,6 +12,7 @@ export const permissions = [
   'service-accounts:write',
   'users:manage',
   'ingest-tokens:manage',
+  'signing-key:rotate',
 ] as const
 export type Permission = (typeof permissions)[number]
 
@@ -19,7 +20,7 @@ export type Permission = (typeof permissions)[number]
 const READ_EVERYTHING: readonly Permission[] = ['overview:read', 'reports:read', 'people:read', 'audit:read']
 const COMPLIANCE: readonly Permission[] = [...READ_EVERYTHING, 'evidence:export']
 const SECURITY: readonly Permission[] = [...COMPLIANCE, 'thresholds:write', 'alerts:acknowledge', 'service-accounts:write']
-const ADMIN: readonly Permission[] = [...SECURITY, 'users:manage', 'ingest-tokens:manage']
+const ADMIN: readonly Permission[] = [...SECURITY, 'users:manage', 'ingest-tokens:manage', 'signing-key:rotate']
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   auditor: new Set(READ_EVERYTHING),

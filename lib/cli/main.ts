@@ -10,6 +10,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   migrate: async (argv) => (await import('./migrate')).migrateCommand(argv),
   users: async (argv) => (await import('./users')).usersCommand(argv),
   tokens: async (argv) => (await import('./tokens')).tokensCommand(argv),
+  export: async (argv) => (await import('./evidence')).exportCommand(argv),
+  verify: async (argv) => (await import('./evidence')).verifyCommand(argv),
+  'signing-key': async (argv) => (await import('./signing-key')).signingKeyCommand(argv),
+  sample: async (argv) => (await import('./sample')).sampleCommand(argv),
   thresholds: async (argv) => (await import('./thresholds')).thresholdsCommand(argv),
   alerts: async (argv) => (await import('./alerts')).alertsCommand(argv),
 }

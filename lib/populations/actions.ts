@@ -4,11 +4,12 @@ import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { attributedActionCtes, withCtes } from '@/lib/attribution'
 import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { isoFromClickHouse } from '@/lib/reports/common'
+import { identityReachCte, periodTriggersCte } from '@/lib/reports/revocation-latency'
 import type { ReportPeriod } from '@/lib/reports/run'
 import { parseParams, type SearchParams } from '@/lib/reports/search-params'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { ACTION_FLAGS, chFlag, type ActionFlag } from './flags'
-import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
+import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 const METHODS = ['credential', 'subject_claim', 'session'] as const
 const REASONS = ['no_credential', 'unknown_credential', 'unmapped_subject'] as const
@@ -83,23 +84,45 @@ export async function actionsPage(actor: Actor, period: ReportPeriod, filters: A
 }
 
 /** Every matching action of the period, oldest first, streamed (the CSV). */
-export async function allActions(actor: Actor, period: ReportPeriod, filters: ActionFilters): Promise<AsyncIterable<ActionRow>> {
+export async function allActions(actor: Actor, period: ReportPeriod, filters: ActionFilters): Promise<PopulationRows<ActionRow>> {
   requirePermission(actor, 'reports:read')
   return readAll(actionsPopulation, await actionSource(period, filters))
 }
 
-async function actionSource(period: ReportPeriod, filters: ActionFilters): Promise<PopulationSource> {
+/** The period's agent actions matching `filters`, as a population query (the pages, the CSV, samples). */
+export async function actionSource(period: ReportPeriod, filters: ActionFilters): Promise<PopulationSource> {
   const thresholds = await thresholdsInForce(await openAppStore())
   return {
     with: sql`${withCtes(attributedActionCtes(period, thresholds.default_token_lifetime_seconds))},
-      population AS (
-        SELECT event_id, time, identity, method, reason, credential_id, credential_type, server, tool,
-          client_name AS client, session_id, after_expiry, after_revocation, after_deprovision, conflict
-        FROM actions
-      )`,
+      population AS (SELECT ${actionColumns} FROM actions AS a)`,
     where: actionConditions(filters),
   }
 }
+
+/**
+ * The actions `revocation-latency.post_trigger_actions` counts, as a population query: those
+ * attributed to an identity with a trigger in the period, after its first such trigger, up to
+ * `now` (the report's generated_at), so attribution runs from `from` to the later of `to` and `now`.
+ */
+export async function postTriggerActionSource(period: ReportPeriod, now: Date): Promise<PopulationSource> {
+  const thresholds = await thresholdsInForce(await openAppStore())
+  const scope = { from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true }
+  return {
+    with: sql`${withCtes(attributedActionCtes(scope, thresholds.default_token_lifetime_seconds), [periodTriggersCte(period), identityReachCte])},
+      population AS (
+        SELECT ${actionColumns} FROM actions AS a
+        INNER JOIN identity_reach AS r ON r.identity = a.identity
+        WHERE a.time > r.since AND a.time <= ${now}
+      )`,
+    where: [],
+  }
+}
+
+// The actions population's columns (and its key), from the attributed actions `a`.
+const actionColumns = sql`a.event_id AS event_id, a.time AS time, a.identity AS identity, a.method AS method, a.reason AS reason,
+  a.credential_id AS credential_id, a.credential_type AS credential_type, a.server AS server, a.tool AS tool,
+  a.client_name AS client, a.session_id AS session_id, a.after_expiry AS after_expiry, a.after_revocation AS after_revocation,
+  a.after_deprovision AS after_deprovision, a.conflict AS conflict`
 
 const FLAG_CONDITIONS: Record<ActionFlag | 'any', SqlFragment> = {
   after_expiry: sql`after_expiry = 1`,

@@ -9,7 +9,7 @@ import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/sear
 import { AGE_BUCKETS, ratedCredentialsCte } from '@/lib/reports/token-age'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { chFlag } from './flags'
-import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
+import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 const CREDENTIAL_TYPES = ['oauth_access', 'oauth_refresh', 'api_key', 'pat', 'service_token'] as const
 /** The credentials population's filters: each one's row count is a `token-age` number. */
@@ -66,12 +66,13 @@ export async function credentialsPage(actor: Actor, period: ReportPeriod, filter
 }
 
 /** Every matching credential, streamed in the same order (the CSV). */
-export async function allCredentials(actor: Actor, period: ReportPeriod, filters: CredentialFilters): Promise<AsyncIterable<CredentialRow>> {
+export async function allCredentials(actor: Actor, period: ReportPeriod, filters: CredentialFilters): Promise<PopulationRows<CredentialRow>> {
   requirePermission(actor, 'reports:read')
   return readAll(credentialsPopulation, await credentialSource(period, filters))
 }
 
-async function credentialSource(period: ReportPeriod, filters: CredentialFilters): Promise<PopulationSource> {
+/** The period's live credentials matching `filters`, as a population query (the pages, the CSV, samples). */
+export async function credentialSource(period: ReportPeriod, filters: CredentialFilters): Promise<PopulationSource> {
   const thresholds = await thresholdsInForce(await openAppStore())
   return {
     with: sql`${withCtes(credentialCtes(thresholds.default_token_lifetime_seconds), [ratedCredentialsCte(period, thresholds)])},

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { stringify } from 'csv-stringify'
+import { stringify, type Stringifier } from 'csv-stringify'
 
 /**
  * A population as CSV (dashboard.md): RFC 4180 (CRLF, quoted where needed), a header row of
@@ -9,7 +9,16 @@ import { stringify } from 'csv-stringify'
  * when the reader wants more, so no population is ever held in memory.
  */
 export function csvStream<Row extends object>(columns: readonly string[], rows: AsyncIterable<Row>): ReadableStream<Uint8Array> {
-  const csv = stringify({
+  const csv = csvStringifier(columns)
+  const source = Readable.from(rows)
+  source.on('error', (err) => csv.destroy(err))
+  source.pipe(csv)
+  return Readable.toWeb(csv) as ReadableStream<Uint8Array>
+}
+
+/** The one CSV form of a population: the download writes it, an evidence pack hashes it (so the two can be compared). */
+export function csvStringifier(columns: readonly string[]): Stringifier {
+  return stringify({
     header: true,
     columns: [...columns],
     record_delimiter: 'windows',
@@ -17,8 +26,4 @@ export function csvStream<Row extends object>(columns: readonly string[], rows: 
     quoted_match: /[\r\n]/, // RFC 4180: a line break inside a cell is quoted too (csv-stringify quotes only the delimiter by itself)
     cast: { boolean: (v) => (v ? 'true' : 'false'), date: (d) => d.toISOString() },
   })
-  const source = Readable.from(rows)
-  source.on('error', (err) => csv.destroy(err))
-  source.pipe(csv)
-  return Readable.toWeb(csv) as ReadableStream<Uint8Array>
 }

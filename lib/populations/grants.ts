@@ -6,7 +6,7 @@ import { isoFromClickHouse } from '@/lib/reports/common'
 import { offGatewayGrantCtes } from '@/lib/reports/off-gateway'
 import type { ReportPeriod } from '@/lib/reports/run'
 import { parseParams, type SearchParams } from '@/lib/reports/search-params'
-import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
+import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 /** The off-gateway grants' filter: `client=<id>` counts that client's `grants` in the report. */
 export const grantFiltersSchema = z.object({ client: z.string().max(512, 'client is longer than 512 characters').optional() })
@@ -47,7 +47,7 @@ export async function grantsPage(actor: Actor, period: ReportPeriod, filters: Gr
 }
 
 /** Every matching grant, streamed in the same order (the CSV). */
-export async function allGrants(actor: Actor, period: ReportPeriod, filters: GrantFilters): Promise<AsyncIterable<GrantRow>> {
+export async function allGrants(actor: Actor, period: ReportPeriod, filters: GrantFilters): Promise<PopulationRows<GrantRow>> {
   requirePermission(actor, 'reports:read')
   return readAll(grantsPopulation, grantSource(period, filters))
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { joinSql, query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { render, type SqlQuery } from '@/lib/clickhouse/sql'
 import { REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
 
@@ -82,17 +83,54 @@ function nextCursor(p: Population<unknown>, shown: Record<string, unknown>[]): s
   return last ? encodeCursor(p.key.map((k) => cursorValue(k, last[k.name]))) : null
 }
 
+/** A population's rows as they stream, and the query that reads them (the evidence pack's method section prints it). */
+export type PopulationRows<Row> = AsyncIterable<Row> & { query: SqlQuery }
+
 /** Every row of the filtered population in key order, streamed from ClickHouse (no row limit). */
-export async function* readAll<Row>(p: Population<Row>, source: PopulationSource): AsyncGenerator<Row> {
+export function readAll<Row>(p: Population<Row>, source: PopulationSource): PopulationRows<Row> {
+  const names = selected(p)
+  const fragment = sql`${source.with}
+      SELECT ${columnList(names)} FROM population WHERE ${where(source)}
+      ORDER BY ${columnList(p.key.map((k) => k.name))}`
+  return Object.assign(streamRows(p, fragment), { query: render(fragment) })
+}
+
+async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment): AsyncGenerator<Row> {
+  await clickhouseReady()
+  const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS })
+  for await (const row of rows) yield p.row.parse(row)
+}
+
+export type SampleRequest = { size: number; seed: string }
+export type PopulationSample<Row> = { rows: Row[]; total: number }
+
+/**
+ * `size` rows of the filtered population drawn by `seed`, and the population's size, in one
+ * query inside ClickHouse: the rows ordered by sipHash64(seed, key) — a seeded permutation that
+ * is the same on any machine — then by the key itself (ties), the first `size` kept. Key values
+ * are hashed as text, times as Unix milliseconds, so no time zone or locale moves a row. A
+ * size over the population gives all of it.
+ */
+export async function readSample<Row>(p: Population<Row>, source: PopulationSource, s: SampleRequest): Promise<PopulationSample<Row>> {
+  if (!Number.isInteger(s.size) || s.size < 1) throw new Error(`${p.name}: a sample size is a whole number from 1`)
   await clickhouseReady()
   const names = selected(p)
-  const rows = stream<Record<string, unknown>>(
+  const keyText = p.key.map((k) => (k.type === 'time' ? `toString(toUnixTimestamp64Milli(${k.name}))` : `toString(${k.name})`))
+  columnList(p.key.map((k) => k.name)) // validates the key's names before they enter keyText
+  const rows = await query<Record<string, unknown> & { population_total: number }>(
     sql`${source.with}
-      SELECT ${columnList(names)} FROM population WHERE ${where(source)}
-      ORDER BY ${columnList(p.key.map((k) => k.name))}`,
-    { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS },
+      SELECT count() OVER () AS population_total, ${columnList(names)} FROM population WHERE ${where(source)}
+      ORDER BY sipHash64(${s.seed}, ${unsafeRawSql(keyText.join(', '))}), ${columnList(p.key.map((k) => k.name))}
+      LIMIT ${s.size}`,
+    { tag: `population:${p.name}:sample`, settings: REPORT_QUERY_SETTINGS },
   )
-  for await (const row of rows) yield p.row.parse(row)
+  const total = rows.length > 0 ? Number(rows[0].population_total) : 0
+  return { rows: rows.map(({ population_total: _, ...row }) => p.row.parse(row)), total }
+}
+
+/** A row's key values by name (times as ISO 8601), as recorded for a drawn sample. */
+export function keyOf(p: Population<unknown>, row: Record<string, unknown>): Record<string, string | number> {
+  return Object.fromEntries(p.key.map((k) => [k.name, cursorValue(k, row[k.name])]))
 }
 
 // The key first: tuples compare element by element, so groupArraySorted orders by the key.

@@ -1,7 +1,9 @@
 import { requirePermission, type Actor } from '@/lib/auth/actor'
+import type { AttributionReport } from '@/lib/reports/attribution'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
 import { firstValues, type SearchParams } from '@/lib/reports/search-params'
+import { identitiesPopulation } from './identities'
 import { identityQuerySchema, selectIdentities } from './identity-query'
 
 /** A report's list as CSV rows: `/attribution`, `/off-gateway` and `/coverage` download these. */
@@ -14,10 +16,8 @@ export function isReportList(name: string): name is ReportListName {
   return (REPORT_LISTS as readonly string[]).includes(name)
 }
 
-const IDENTITY_COLUMNS = [
-  'identity', 'kind', 'display_name', 'owner', 'actions', 'servers', 'tools', 'clients', 'first_action', 'last_action',
-  'by_credential', 'by_subject_claim', 'by_session', 'after_expiry', 'after_revocation', 'after_deprovision', 'conflict',
-] as const
+/** The identities list's CSV columns: the identities population's (lib/populations/identities.ts). */
+export const IDENTITY_COLUMNS = identitiesPopulation.columns
 
 /**
  * The rows of a report's own list, exactly as the report answers them (the lists are one row
@@ -31,14 +31,7 @@ export async function reportList(actor: Actor, name: ReportListName, period: Rep
   switch (name) {
     case 'identities': {
       const report = await attributionViewed(actor, period)
-      const rows = selectIdentities(report.identities, identityQuerySchema.parse(firstValues(params))).map(({ by_method, flagged, ...identity }) => ({
-        ...identity,
-        by_credential: by_method.credential,
-        by_subject_claim: by_method.subject_claim,
-        by_session: by_method.session,
-        ...flagged,
-      }))
-      return { columns: IDENTITY_COLUMNS, rows }
+      return { columns: IDENTITY_COLUMNS, rows: identityListRows(selectIdentities(report.identities, identityQuerySchema.parse(firstValues(params)))) }
     }
     case 'clients':
       return { columns: ['client', 'grants', 'last_grant'], rows: (await evidenceReport(actor, 'off-gateway', period)).clients }
@@ -48,4 +41,15 @@ export async function reportList(actor: Actor, name: ReportListName, period: Rep
         rows: (await evidenceReport(actor, 'coverage', period)).sources,
       }
   }
+}
+
+/** The attribution report's identities as list rows: by_method and flagged flattened into columns. */
+export function identityListRows(identities: AttributionReport['identities']): Record<string, unknown>[] {
+  return identities.map(({ by_method, flagged, ...identity }) => ({
+    ...identity,
+    by_credential: by_method.credential,
+    by_subject_claim: by_method.subject_claim,
+    by_session: by_method.session,
+    ...flagged,
+  }))
 }

@@ -9,7 +9,7 @@ import type { ReportPeriod } from '@/lib/reports/run'
 import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/search-params'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { chFlag } from './flags'
-import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationSource } from './population'
+import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 /** The triggers population's filters: each one's row count is a `revocation-latency` number. */
 export const triggerFiltersSchema = z.object({
@@ -70,12 +70,13 @@ export async function triggersPage(actor: Actor, period: ReportPeriod, filters: 
 }
 
 /** Every matching trigger, streamed in the same order (the CSV). */
-export async function allTriggers(actor: Actor, period: ReportPeriod, filters: TriggerFilters, now: Date = new Date()): Promise<AsyncIterable<TriggerRow>> {
+export async function allTriggers(actor: Actor, period: ReportPeriod, filters: TriggerFilters, now: Date = new Date()): Promise<PopulationRows<TriggerRow>> {
   requirePermission(actor, 'reports:read')
   return readAll(triggersPopulation, await triggerSource(period, filters, now))
 }
 
-async function triggerSource(period: ReportPeriod, filters: TriggerFilters, now: Date): Promise<PopulationSource> {
+/** The period's triggers matching `filters`, judged at `now`, as a population query (the pages, the CSV, samples). */
+export async function triggerSource(period: ReportPeriod, filters: TriggerFilters, now: Date): Promise<PopulationSource> {
   const t = await thresholdsInForce(await openAppStore())
   // as the report: post-trigger actions run to generated_at, so attribution reaches it
   const scope = { from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true }

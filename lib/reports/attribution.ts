@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { sql } from '@/lib/clickhouse'
-import { attributedActionCtes, identitiesCte, withCtes } from '@/lib/attribution'
+import { sql, type SqlFragment } from '@/lib/clickhouse'
+import { attributedActionCtes, cte, identitiesCte, withCtes, type Cte } from '@/lib/attribution'
 import { count, isoFromClickHouse, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 import { actionTallies } from './unattributed'
 
@@ -39,17 +39,10 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
   const generatedAt = opts.now ?? new Date()
   const period = { from: opts.from, to: opts.to }
   const row = await reportRow(
-    sql`${withCtes(attributedActionCtes(period, opts.thresholds.default_token_lifetime_seconds), [identitiesCte])},
-      per_identity AS (
-        SELECT identity, ${actionTallies},
-          uniqExactIf(server, server != '') AS servers, uniqExactIf(tool, tool != '') AS tools,
-          uniqExactIf(client_name, client_name != '') AS clients, min(time) AS first_action, max(time) AS last_action
-        FROM actions
-        GROUP BY identity
-      )
+    sql`${withCtes(attributedActionCtes(period, opts.thresholds.default_token_lifetime_seconds), [identitiesCte, perIdentityCte])}
       SELECT
         CAST(arraySort(x -> (-x.5, x.1), groupArrayIf((
-          p.identity, if(startsWith(p.identity, 'client:') OR startsWith(p.identity, 'svc:'), 'service', 'person'),
+          p.identity, ${identityKind(sql`p.identity`)},
           i.display_name, i.owner, p.total, p.servers, p.tools, p.clients, p.first_action, p.last_action,
           (p.credential, p.subject_claim, p.session),
           (p.after_expiry, p.after_revocation, p.after_deprovision, p.conflict)), p.identity != '')),
@@ -65,4 +58,23 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
     'attribution',
   )
   return attributionReportSchema.parse({ ...reportHeader('attribution', opts, generatedAt), ...row })
+}
+
+/**
+ * The period's actions grouped by the identity they are attributed to ('' for the
+ * unattributed): the tallies, distinct non-empty servers, tools and clients, first and last
+ * action. The report folds it into its list; the identities population lists it. Needs actions.
+ */
+export const perIdentityCte: Cte = cte(
+  'per_identity',
+  sql`SELECT identity, ${actionTallies},
+      uniqExactIf(server, server != '') AS servers, uniqExactIf(tool, tool != '') AS tools,
+      uniqExactIf(client_name, client_name != '') AS clients, min(time) AS first_action, max(time) AS last_action
+    FROM actions
+    GROUP BY identity`,
+)
+
+/** `service` for an OAuth client or a named service account, else `person` (metrics.md, identity keys). */
+export function identityKind(identity: SqlFragment): SqlFragment {
+  return sql`if(startsWith(${identity}, 'client:') OR startsWith(${identity}, 'svc:'), 'service', 'person')`
 }

@@ -35,17 +35,13 @@ export async function revocationLatencyReport(opts: ReportOptions): Promise<Revo
   const t = opts.thresholds
   const scope = { from: opts.from, to: new Date(Math.max(opts.to.getTime(), generatedAt.getTime())), through: true }
   const row = await reportRow(
-    sql`${withCtes(attributedActionCtes(scope, t.default_token_lifetime_seconds), triggerOutcomeCtes(opts, t, generatedAt))},
+    sql`${withCtes(attributedActionCtes(scope, t.default_token_lifetime_seconds), triggerOutcomeCtes(opts, t, generatedAt), [identityReachCte])},
       tallies AS (
         SELECT count() AS triggers, countIf(o.live > 0) AS with_live_credentials, countIf(o.unresolved) AS unresolved,
           arraySort(groupArrayIf(assumeNotNull(o.latency), o.live > 0 AND NOT o.unresolved)) AS sorted,
           countIf(o.within_sla) AS within_sla, sum(o.closed_by_expiry) AS closed_by_expiry
         FROM trigger_outcomes AS o
       ),
-      -- A live credential's subject is the trigger's identity, and rule 1 attributes every action
-      -- presenting it to that subject: "presents a live credential or is attributed to the
-      -- identity" is "attributed to the identity, after T".
-      identity_reach AS (SELECT identity, min(time) AS since FROM period_triggers GROUP BY identity),
       action_tallies AS (
         SELECT
           countIf(a.time <= ${generatedAt} AND r.identity != '' AND a.time > r.since) AS post_trigger_actions,
@@ -76,11 +72,7 @@ export async function revocationLatencyReport(opts: ReportOptions): Promise<Revo
  */
 export function triggerOutcomeCtes(period: ReportPeriod, t: Thresholds, generatedAt: Date): Cte[] {
   return [
-    cte(
-      'period_triggers',
-      sql`SELECT event_id, fact_index, time, identity, source, vendor_event_type FROM triggers
-        WHERE time >= ${period.from} AND time < ${period.to}`,
-    ),
+    periodTriggersCte(period),
     cte(
       'live_pairs',
       sql`SELECT p.event_id AS event_id, p.fact_index AS fact_index, c.credential_id AS credential_id, c.expires_at AS expires_at, c.revoked_at AS revoked_at,
@@ -106,3 +98,22 @@ export function triggerOutcomeCtes(period: ReportPeriod, t: Thresholds, generate
     ),
   ]
 }
+
+/** The deprovisioning triggers at T in the period. Needs triggers. */
+export function periodTriggersCte(period: ReportPeriod): Cte {
+  return cte(
+    'period_triggers',
+    sql`SELECT event_id, fact_index, time, identity, source, vendor_event_type FROM triggers
+      WHERE time >= ${period.from} AND time < ${period.to}`,
+  )
+}
+
+/**
+ * Each identity with a trigger in the period and its first trigger's time: its actions after
+ * `since` (up to generated_at) are the post-trigger actions, counted by the report and listed
+ * by the post-trigger-actions population. A live credential's subject is the trigger's
+ * identity, and rule 1 attributes every action presenting it to that subject: "presents a live
+ * credential or is attributed to the identity" is "attributed to the identity, after T".
+ * Needs period_triggers.
+ */
+export const identityReachCte: Cte = cte('identity_reach', sql`SELECT identity, min(time) AS since FROM period_triggers GROUP BY identity`)

@@ -23,6 +23,8 @@ import { ingestedFilesOutside } from '@/lib/ingest/runs'
 import { createIngestToken, listIngestTokens, revokeIngestToken, rotateIngestToken } from '@/lib/intake/tokens'
 import { dataAccessFunctions, guardsItself } from './lib-scan'
 import { custodyChain } from '@/lib/custody-chain'
+import { drawSample, drawSampleWithKeys } from '@/lib/samples/draw'
+import { recordedSample, recordedSamples, recordSample } from '@/lib/samples/record'
 import { actionsPage, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
 import { allGrants, grantsPage } from '@/lib/populations/grants'
@@ -32,6 +34,12 @@ import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
 import { releaseDataDirLock } from '@/lib/store/lock'
 import { addDestination, deleteDestination, deliveryLog, listDestinations, sendTestNotification, setDestinationEnabled } from '@/lib/notifications/destinations'
+import { alertsRaised } from '@/lib/evidence/alerts'
+import { exportEvidencePack } from '@/lib/evidence/export'
+import { readPackPopulation } from '@/lib/evidence/populations'
+import { samplesForPack } from '@/lib/evidence/samples'
+import { activeSigner, activeSigningKey, rotateSigningKey, signingKeys } from '@/lib/evidence/signing-key'
+import { silentDays, sourceWatermarks } from '@/lib/evidence/watermarks'
 import { alerts } from '@/db/schema'
 import { acknowledgeAlert, alertList } from '@/lib/alerts/list'
 import { changeThresholds, thresholdChanges, thresholdSettings } from '@/lib/thresholds/change'
@@ -102,6 +110,16 @@ const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-
 
 // Each guarded data-access function, called as any actor would call it from a page.
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
+  exportEvidencePack: { permission: 'evidence:export', call: (a) => exportEvidencePack(a, { control: 'CC6.2', ...october, asOf: october.to }) },
+  readPackPopulation: { permission: 'evidence:export', call: (a) => readPackPopulation(a, 'triggers', october, october.to) },
+  samplesForPack: { permission: 'evidence:export', call: (a) => samplesForPack(a, october, october.to) },
+  activeSigner: { permission: 'evidence:export', call: async (a) => activeSigner(a, db) },
+  activeSigningKey: { permission: 'reports:read', call: (a) => activeSigningKey(a) },
+  signingKeys: { permission: 'reports:read', call: (a) => signingKeys(a) },
+  rotateSigningKey: { permission: 'signing-key:rotate', call: (a) => rotateSigningKey(a) },
+  sourceWatermarks: { permission: 'reports:read', call: (a) => sourceWatermarks(a) },
+  silentDays: { permission: 'reports:read', call: (a) => silentDays(a, october) },
+  alertsRaised: { permission: 'reports:read', call: (a) => alertsRaised(a, october, october.to) },
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
   actionTrend: { permission: 'reports:read', call: (a) => actionTrend(a, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }) },
   evidenceReport: {
@@ -139,6 +157,11 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   deleteDestination: { permission: 'thresholds:write', call: (a, who) => deleteDestination(a, destinationIds[`delete-${who}`]) },
   sendTestNotification: { permission: 'thresholds:write', call: (a, who) => sendTestNotification(a, destinationIds[`test-${who}`], quickPolicy) },
   deliveryLog: { permission: 'thresholds:write', call: (a) => deliveryLog(a, {}) },
+  drawSample: { permission: 'reports:read', call: (a) => drawSample(a, { population: 'actions', ...october, size: 2, seed: 'matrix' }) },
+  drawSampleWithKeys: { permission: 'reports:read', call: (a) => drawSampleWithKeys(a, { population: 'identities', ...october, size: 2, seed: 'matrix' }) },
+  recordSample: { permission: 'evidence:export', call: (a) => recordSample(a, { population: 'triggers', ...october, size: 2, seed: 'matrix' }) },
+  recordedSamples: { permission: 'reports:read', call: (a) => recordedSamples(a, october) },
+  recordedSample: { permission: 'reports:read', call: (a) => recordedSample(a, '00000000-0000-4000-8000-000000000000') },
   thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
   thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },
   changeThresholds: {

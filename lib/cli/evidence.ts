@@ -1,0 +1,82 @@
+import fs from 'node:fs'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { z } from 'zod'
+import { cliActor } from '@/lib/auth/actor'
+import { CONTROL_IDS } from '@/lib/evidence/controls'
+import { UsageError } from './usage'
+
+const isoTime = (flag: string) =>
+  z.iso.datetime({ offset: true, message: `${flag} must be an ISO 8601 time, e.g. 2026-10-01T00:00:00Z` }).transform((s) => new Date(s))
+
+const exportSchema = z
+  .object({
+    control: z.enum(CONTROL_IDS, { message: `--control must be one of: ${CONTROL_IDS.join(', ')}` }),
+    from: isoTime('--from'),
+    to: isoTime('--to'),
+    out: z.string({ message: '--out <file.pdf> is required' }).min(1, '--out <file.pdf> is required'),
+    asOf: isoTime('--as-of').optional(),
+    json: z.boolean().default(false),
+  })
+  .refine((a) => a.from < a.to, { message: '--from must be before --to' })
+
+/** `custody export --control --from --to --out [--as-of] [--json]` (evidence.md): the PDF and `<out>.manifest.json` beside it. */
+export async function exportCommand(argv: string[]): Promise<number> {
+  const values = parsed(argv, { control: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } }, 0)
+  const args = valid(exportSchema, { ...values.values, asOf: values.values['as-of'], from: values.values.from ?? '', to: values.values.to ?? '' })
+  const { exportEvidencePack } = await import('@/lib/evidence/export')
+  const pack = await exportEvidencePack(cliActor, { control: args.control, from: args.from, to: args.to, asOf: args.asOf })
+  fs.writeFileSync(args.out, pack.pdf)
+  fs.writeFileSync(`${args.out}.manifest.json`, pack.manifestFile)
+  const summary = { ...pack.summary, out: args.out }
+  process.stdout.write(args.json ? JSON.stringify(summary) + '\n' : `wrote ${args.out} (SHA-256 ${pack.sha256}) and ${args.out}.manifest.json\n`)
+  return 0
+}
+
+const verifySchema = z.object({ file: z.string(), key: z.string().optional(), json: z.boolean().default(false) })
+
+/**
+ * `custody verify <file.pdf> [--key] [--json]`: exit 0 when the pack is as signed, 1 when
+ * anything was changed or another key signed it, 2 on a usage error. Opens no store: it
+ * needs neither a data directory nor a network.
+ */
+export async function verifyCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parsed(argv, { key: { type: 'string' }, json: { type: 'boolean' } }, 1)
+  const args = valid(verifySchema, { ...values, file: positionals[0] })
+  const { expectedSigner, verifyPack } = await import('@/lib/evidence/verify')
+  const signer = args.key === undefined ? undefined : expectedSigner(args.key)
+  if (signer === null) throw new UsageError('--key must be a public key (base64, as the dashboard shows it) or its fingerprint (sha256:<hex>)')
+  const pdf = readOrUsage(args.file)
+  const side = fs.existsSync(`${args.file}.manifest.json`) ? fs.readFileSync(`${args.file}.manifest.json`) : null
+  const result = verifyPack(pdf, side, signer)
+  if (args.json) process.stdout.write(JSON.stringify(result) + '\n')
+  else if (result.ok) process.stdout.write(`OK: ${args.file} is the pack ${result.key_fingerprint} signed (${result.control}, ${result.from} to ${result.to}, generated ${result.generated_at})\n`)
+  else process.stdout.write(`FAILED: ${args.file}\n${result.problems.map((p) => `  - ${p}\n`).join('')}`)
+  return result.ok ? 0 : 1
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+function parsed(argv: string[], options: Options, positionals: number) {
+  let result
+  try {
+    result = parseArgs({ args: argv, options, allowPositionals: positionals > 0 })
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  if (result.positionals.length !== positionals) throw new UsageError(positionals === 1 ? 'name exactly one file.pdf' : `unexpected argument: ${result.positionals[0]}`)
+  return result as { values: Record<string, string | boolean | undefined>; positionals: string[] }
+}
+
+function valid<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input)
+  if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join('; '))
+  return result.data
+}
+
+function readOrUsage(file: string): Buffer {
+  try {
+    return fs.readFileSync(file)
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+}

@@ -1,0 +1,105 @@
+import { openAppStore } from '@/db'
+import { evidenceExports } from '@/db/schema'
+import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
+import { recordAudit } from '@/lib/auth/audit-trail'
+import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
+import { alertsRaised } from './alerts'
+import { canonicalBytes } from './canonical'
+import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
+import { renderPack } from './pack'
+import { readPackPopulation } from './populations'
+import { sideFile, type Manifest } from './manifest'
+import { samplesForPack } from './samples'
+import { sha256Hex } from './signature'
+import { activeSigner } from './signing-key'
+import { silentDays, sourceWatermarks } from './watermarks'
+
+export type ExportRequest = { control: ControlId; from: Date; to: Date; asOf?: Date }
+
+/** What `custody export --json` prints (evidence.md); `out` is the file name until the caller writes it somewhere. */
+export type ExportSummary = {
+  control: ControlId
+  from: string
+  to: string
+  generated_at: string
+  out: string
+  sha256: string
+  populations: { name: string; rows: number; sha256: string }[]
+}
+
+export type EvidencePack = { pdf: Buffer; manifestFile: Buffer; sha256: string; fileName: string; summary: ExportSummary }
+
+/**
+ * One signed evidence pack for a control and period (evidence.md): every number from the
+ * reports and populations the dashboard shows, for `generated_at` = `asOf` (default now).
+ * The same data, parameters, thresholds, signing key and `asOf` give the same bytes. The
+ * export is recorded (who, when, what, the PDF's SHA-256) with its audit row.
+ */
+export async function exportEvidencePack(actor: Actor, request: ExportRequest): Promise<EvidencePack> {
+  requirePermission(actor, 'evidence:export')
+  if (!(request.from < request.to)) throw new Error('from must be before to')
+  const generatedAt = request.asOf ?? new Date()
+  const period: ReportPeriod = { from: request.from, to: request.to }
+  const db = await openAppStore()
+  const signer = await activeSigner(actor, db)
+  const reports: PackReports = {}
+  for (const name of reportsOf(request.control)) Object.assign(reports, { [name]: await evidenceReport(actor, name, period, generatedAt) })
+  const coverage = await evidenceReport(actor, 'coverage', period, generatedAt)
+  const watermarks = await sourceWatermarks(actor)
+  const monitoring = controlsOf(request.control).some((c) => c.id === 'CC7.2')
+  const { pdf, manifest } = await renderPack({
+    control: request.control,
+    period,
+    generatedAt,
+    generatedBy: actorLabel(actor),
+    reports,
+    coverage,
+    silent: await silentDays(actor, period),
+    watermarks,
+    alerts: monitoring ? await alertsRaised(actor, period, generatedAt) : null,
+    samples: await samplesForPack(actor, period, generatedAt),
+    signer,
+    population: (name) => readPackPopulation(actor, name, period, generatedAt),
+  })
+  const sha256 = sha256Hex(pdf)
+  const fileName = packFileName(request.control, period, generatedAt)
+  const manifestFile = sideFile(manifest, pdf, signer.publicKey, signer.privateKey)
+  await db.transaction(async (tx) => {
+    await tx.insert(evidenceExports).values({
+      control: request.control,
+      periodFrom: period.from,
+      periodTo: period.to,
+      generatedAt,
+      fileSha256: sha256,
+      fileName,
+      keyFingerprint: signer.fingerprint,
+      manifest: JSON.parse(canonicalBytes(manifest).toString('utf8')),
+      createdBy: actorLabel(actor),
+    })
+    await recordAudit(tx, actor, {
+      action: 'export',
+      target: 'evidence_pack',
+      detail: { control: request.control, from: manifest.from, to: manifest.to, generated_at: manifest.generated_at, sha256, key_fingerprint: signer.fingerprint },
+    })
+  })
+  return { pdf, manifestFile, sha256, fileName, summary: summaryOf(manifest, fileName, sha256) }
+}
+
+function summaryOf(manifest: Manifest, out: string, sha256: string): ExportSummary {
+  return {
+    control: manifest.control as ControlId,
+    from: manifest.from,
+    to: manifest.to,
+    generated_at: manifest.generated_at,
+    out,
+    sha256,
+    populations: manifest.populations.map((p) => ({ name: p.name, rows: p.rows, sha256: p.sha256 })),
+  }
+}
+
+/** `custody-CC6.1-20261001-20261101-20261201T000000Z.pdf`: control, period and generated_at, safe in any file system. */
+export function packFileName(control: ControlId, period: ReportPeriod, generatedAt: Date): string {
+  const compact = (t: Date) => t.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+  const dayOrTime = (t: Date) => (compact(t).endsWith('T000000Z') ? compact(t).slice(0, 8) : compact(t))
+  return `custody-${control}-${dayOrTime(period.from)}-${dayOrTime(period.to)}-${compact(generatedAt)}.pdf`
+}

@@ -1,0 +1,95 @@
+import type { KeyObject } from 'node:crypto'
+import packageJson from '@/package.json'
+import type { CoverageReport } from '@/lib/reports/coverage'
+import type { ReportPeriod } from '@/lib/reports/run'
+import type { PackAlert } from './alerts'
+import { canonicalBytes } from './canonical'
+import { controlsOf, controlSummary, type ControlId, type PackPopulationName, type PackReports } from './controls'
+import { querySha256, type Manifest, type ManifestPopulation } from './manifest'
+import { packDocument } from './pdf/document'
+import { populationTable } from './pdf/population-table'
+import { alertsSection, coverageSection, coverPage, methodSection, metricsSection, samplesSection, type MethodPopulation } from './pdf/sections'
+import type { PackPopulationRows } from './populations'
+import type { PackSample } from './samples'
+import { signCanonical } from './signature'
+import type { SigningKey } from './signing-key'
+import type { SilentDays, Watermark } from './watermarks'
+
+export const GENERATOR = { name: 'custody', version: packageJson.version }
+
+export type PackInput = {
+  control: ControlId
+  period: ReportPeriod
+  generatedAt: Date
+  generatedBy: string
+  reports: PackReports
+  coverage: CoverageReport
+  silent: SilentDays[]
+  watermarks: Watermark[]
+  alerts: PackAlert[] | null
+  samples: PackSample[]
+  signer: SigningKey & { privateKey: KeyObject }
+  /** Reads one population as it is drawn (lib/evidence/populations.ts, guarded by the caller's export). */
+  population: (name: PackPopulationName) => Promise<PackPopulationRows>
+}
+
+/**
+ * Draws the pack and builds its manifest in one pass: cover, each control's metrics against
+ * their thresholds and its charts, coverage, samples, alerts, then every population in full
+ * (appendix A, streamed and hashed as it is drawn) and the method (appendix B, which needs
+ * those hashes). The signed manifest is attached last, with fixed dates.
+ */
+export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manifest: Manifest }> {
+  const { control, period, generatedAt } = input
+  const controls = controlsOf(control)
+  const summary = controlSummary(control)
+  const { doc, bytes } = packDocument({
+    title: `Custody evidence pack ${control} ${period.from.toISOString()} to ${period.to.toISOString()}`,
+    subject: `SOC 2 ${control}: ${summary.criterion}`,
+    generatedAt,
+    footer: `Custody evidence pack · ${control} · ${period.from.toISOString()} to ${period.to.toISOString()} · generated ${generatedAt.toISOString()}`,
+  })
+  coverPage(doc, {
+    control,
+    criteria: controls.map((c) => `${c.id} ${c.criterion}: ${c.holds}`).join('\n'),
+    from: period.from,
+    to: period.to,
+    generatedAt,
+    generatedBy: input.generatedBy,
+    thresholds: input.coverage.thresholds,
+    thresholdsVersion: input.coverage.thresholds.version ?? null,
+    watermarks: input.watermarks,
+    keyFingerprint: input.signer.fingerprint,
+    publicKey: input.signer.publicKey,
+  })
+  for (const c of controls) metricsSection(doc, c, c.metrics(input.reports), c.charts(input.reports))
+  coverageSection(doc, input.coverage.sources, input.silent)
+  samplesSection(doc, input.samples)
+  if (input.alerts) alertsSection(doc, input.alerts)
+  const method: MethodPopulation[] = []
+  for (const c of controls) {
+    for (const p of c.populations) {
+      const rows = await input.population(p.name)
+      const listed = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
+      const entry: ManifestPopulation = { name: p.name, rows: listed.rows, sha256: listed.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
+      method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
+    }
+  }
+  methodSection(doc, method)
+  const manifest: Manifest = {
+    control,
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    generated_at: generatedAt.toISOString(),
+    thresholds: input.coverage.thresholds,
+    generator: GENERATOR,
+    watermarks: input.watermarks,
+    // `all` lists a population shared by two controls once per control; the manifest names it once
+    populations: [...new Map(method.map(({ title: _t, query: _q, reportCount: _r, ...entry }) => [entry.name, entry])).values()],
+  }
+  const attached = { creationDate: generatedAt, modifiedDate: generatedAt }
+  doc.file(canonicalBytes(manifest), { ...attached, name: 'manifest.json', type: 'application/json', description: 'the signed manifest (canonical JSON)' })
+  doc.file(Buffer.from(signCanonical(manifest, input.signer.privateKey), 'utf8'), { ...attached, name: 'manifest.sig', type: 'text/plain', description: 'Ed25519 signature of manifest.json, base64' })
+  doc.end()
+  return { pdf: await bytes, manifest }
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeAppStore, openAppStore } from '@/db'
+import { alerts, auditEvents, evidenceExports } from '@/db/schema'
+import { AccessDenied, cliActor, type UserActor } from '@/lib/auth/actor'
+import { CONTROL_IDS, reportsOf, type ControlId } from '@/lib/evidence/controls'
+import { exportEvidencePack, type EvidencePack } from '@/lib/evidence/export'
+import { manifestSchema } from '@/lib/evidence/manifest'
+import { allActions } from '@/lib/populations/actions'
+import { allCredentials } from '@/lib/populations/credentials'
+import { csvStream } from '@/lib/populations/csv'
+import { allGrants } from '@/lib/populations/grants'
+import { allTriggers } from '@/lib/populations/triggers'
+import { evidenceReport } from '@/lib/reports/run'
+import { drawSample, recordSample } from '@/lib/samples'
+import { REPORT_NAMES, type ReportName } from '@/lib/reports'
+import { at, store } from '../reports/builders'
+import { mixedDay } from '../reports/scenario'
+import { useReportStore } from '../reports/setup'
+import { readPdf } from './pdf-read'
+
+useReportStore('evidence-pack')
+afterAll(closeAppStore) // registered after the store's own afterAll, so it runs first: PGlite closes before the dir goes
+
+const period = { from: new Date(at('09-29 00:00')), to: new Date(at('10-04 00:00')) }
+const asOf = new Date('2026-12-01T00:00:00.000Z')
+const packs = new Map<ControlId, EvidencePack>()
+const reports = new Map<ReportName, Record<string, unknown>>()
+
+beforeAll(async () => {
+  await store(mixedDay())
+  const db = await openAppStore()
+  const alert = { rule: 'unattributed_ratio', subject: '*', threshold: 0.01, link: '/unattributed', state: 'firing' as const }
+  await db.insert(alerts).values([
+    { ...alert, value: 0.5, since: new Date(at('10-01 12:00')), openedAt: new Date(at('10-01 13:00')), state: 'acknowledged', acknowledgedBy: 'security@custody.local', acknowledgedAt: new Date(at('10-01 14:00')) },
+    { ...alert, rule: 'unresolved_trigger', subject: 'lee@example.com', value: 1, threshold: 0, since: new Date(at('10-01 15:30')), openedAt: new Date(at('10-01 18:00')) },
+    // acknowledged only after the as-of: the pack shows it as not acknowledged
+    { ...alert, rule: 'use_after_revocation', subject: 'dana@example.com', value: 1, threshold: 0, since: new Date(at('10-01 12:40')), openedAt: new Date(at('10-02 09:00')), state: 'acknowledged', acknowledgedBy: 'late@custody.local', acknowledgedAt: new Date('2026-12-03T00:00:00.000Z') },
+    { ...alert, subject: 'outside', value: 0.9, since: new Date(at('11-15 00:00')), openedAt: new Date(at('11-15 00:00')) }, // outside the period
+  ])
+  // one drawn before the as-of goes into the packs; one drawn after it does not
+  await recordSample(cliActor, { population: 'unattributed-actions', ...period, size: 3, seed: 'auditor-seed-1' }, new Date('2026-11-20T00:00:00.000Z'))
+  await recordSample(cliActor, { population: 'triggers', ...period, size: 1, seed: 'drawn-later' }, new Date('2026-12-05T00:00:00.000Z'))
+  for (const control of CONTROL_IDS) packs.set(control, await exportEvidencePack(cliActor, { control, ...period, asOf }))
+  // what `custody report <name> --json` answers for the same period, thresholds and generated_at
+  for (const name of REPORT_NAMES) reports.set(name, (await evidenceReport(cliActor, name, period, asOf)) as unknown as Record<string, unknown>)
+}, 240_000)
+
+/** `<report>.<path>` as the dashboard addresses it: array entries by their key field (`[billing]`). */
+function reportValue(key: string): unknown {
+  const [name, ...rest] = key.split('.')
+  let value: unknown = reports.get(name as ReportName)
+  for (const m of rest.join('.').matchAll(/([^.[\]]+)|\[([^\]]+)\]/g)) {
+    if (m[2] !== undefined) value = (value as Record<string, unknown>[]).find((e) => [e.server, e.client, e.identity].includes(m[2]))
+    else value = (value as Record<string, unknown>)[m[1]]
+  }
+  return value
+}
+
+// What each control's pack must show, written from evidence.md's table rather than read from controls.ts.
+const EXPECTED_METRICS: Record<Exclude<ControlId, 'all'>, string[]> = {
+  'CC6.1': [
+    'unattributed.total_actions', 'unattributed.attributed_actions', 'unattributed.by_method.credential', 'unattributed.by_method.subject_claim',
+    'unattributed.by_method.session', 'unattributed.unattributed_ratio', 'token-age.credentials', 'token-age.age_days.p50', 'token-age.age_days.p95',
+    'token-age.age_days.max', 'token-age.over_max_age', 'off-gateway.clients[0oaBOT].grants',
+  ],
+  'CC6.2': [
+    'revocation-latency.triggers', 'revocation-latency.with_live_credentials', 'revocation-latency.unresolved', 'revocation-latency.latency_seconds.p50',
+    'revocation-latency.latency_seconds.p95', 'revocation-latency.latency_seconds.max', 'revocation-latency.within_sla', 'revocation-latency.closed_by_expiry',
+    'revocation-latency.post_trigger_actions', 'revocation-latency.post_revocation_actions',
+  ],
+  'CC6.3': ['token-age.credentials', 'token-age.over_max_age', 'token-age.no_expiry', 'token-age.by_type.oauth_access', 'token-age.by_type.pat', 'token-age.by_type.api_key'],
+  'CC7.2': [
+    'unattributed.unattributed_actions', 'unattributed.unattributed_ratio', 'unattributed.by_reason.no_credential', 'unattributed.by_reason.unknown_credential',
+    'unattributed.by_reason.unmapped_subject', 'unattributed.flagged.after_expiry', 'unattributed.flagged.after_revocation',
+    'unattributed.flagged.after_deprovision', 'unattributed.flagged.conflict', 'unattributed.denied_requests', 'revocation-latency.post_revocation_actions',
+  ],
+}
+
+// Each population's row count against the report number that counts it.
+const POPULATION_COUNTS: Record<string, string | ((r: typeof reportValue) => number)> = {
+  identities: (r) => (r('attribution.identities') as unknown[]).length,
+  credentials: 'token-age.credentials',
+  'off-gateway-grants': (r) => (r('off-gateway.clients') as { grants: number }[]).reduce((n, c) => n + c.grants, 0),
+  triggers: 'revocation-latency.triggers',
+  'credentials-over-max-age': 'token-age.over_max_age',
+  'credentials-without-expiry': 'token-age.no_expiry',
+  'service-accounts': (r) => (r('attribution.identities') as { kind: string }[]).filter((i) => i.kind === 'service').length,
+  'unattributed-actions': 'unattributed.unattributed_actions',
+  'post-trigger-actions': 'revocation-latency.post_trigger_actions',
+}
+
+const REPORT_KEY = /^(unattributed|token-age|revocation-latency|attribution|off-gateway|coverage)\.\S+$/
+
+describe('an evidence pack read back with pdfjs', () => {
+  it.each(CONTROL_IDS)('%s: every metric printed equals the report JSON, and none is missing', async (control) => {
+    const { lines } = await readPdf(packs.get(control)!.pdf)
+    const printed = new Map<string, string>()
+    for (const cells of lines) {
+      const i = cells.findIndex((c) => REPORT_KEY.test(c))
+      if (i >= 0 && cells.length >= i + 2) printed.set(cells[i], cells[i + 1])
+    }
+    const expected = control === 'all' ? Object.values(EXPECTED_METRICS).flat() : EXPECTED_METRICS[control]
+    for (const key of expected) expect(printed.has(key), `${control} shows ${key}`).toBe(true)
+    expect(printed.size).toBeGreaterThanOrEqual(new Set(expected).size)
+    for (const [key, value] of printed) expect(value, key).toBe(JSON.stringify(reportValue(key)))
+  })
+
+  it.each(CONTROL_IDS)("%s: each population's row count equals the report's count, in the attached manifest and on the page", async (control) => {
+    const pack = packs.get(control)!
+    const { attachments, text } = await readPdf(pack.pdf)
+    const manifest = manifestSchema.parse(JSON.parse(attachments['manifest.json'].toString('utf8')))
+    expect(manifest.populations.map((p) => p.name)).toEqual(pack.summary.populations.map((p) => p.name))
+    expect(manifest.populations.length).toBeGreaterThan(0)
+    for (const p of manifest.populations) {
+      const count = POPULATION_COUNTS[p.name]
+      if (count !== undefined) expect(p.rows, p.name).toBe(typeof count === 'string' ? reportValue(count) : count(reportValue))
+      expect(text, p.name).toContain(`${p.name}: `)
+      expect(text).toContain(p.rows === 0 ? 'No rows: the population is empty for this period.' : `${p.rows} rows.`)
+    }
+    expect(manifest).toMatchObject({ control, from: period.from.toISOString(), to: period.to.toISOString(), generated_at: asOf.toISOString() })
+  })
+
+  it("hashes each population as the dashboard's CSV download of the same filter", async () => {
+    const downloads: Record<string, () => Promise<AsyncIterable<object>>> = {
+      credentials: () => allCredentials(cliActor, period, {}),
+      'credentials-over-max-age': () => allCredentials(cliActor, period, { over_max_age: true }),
+      'off-gateway-grants': () => allGrants(cliActor, period, {}),
+      triggers: () => allTriggers(cliActor, period, {}, asOf),
+      'unattributed-actions': () => allActions(cliActor, period, { reason: 'unattributed' }),
+      'flagged-actions': () => allActions(cliActor, period, { flag: 'any' }),
+    }
+    const columns: Record<string, string[]> = {}
+    const { credentialsPopulation } = await import('@/lib/populations/credentials')
+    const { grantsPopulation } = await import('@/lib/populations/grants')
+    const { triggersPopulation } = await import('@/lib/populations/triggers')
+    const { actionsPopulation } = await import('@/lib/populations/actions')
+    Object.assign(columns, { credentials: credentialsPopulation.columns, 'credentials-over-max-age': credentialsPopulation.columns, 'off-gateway-grants': grantsPopulation.columns, triggers: triggersPopulation.columns, 'unattributed-actions': actionsPopulation.columns, 'flagged-actions': actionsPopulation.columns })
+    const all = packs.get('all')!.summary.populations
+    for (const [name, download] of Object.entries(downloads)) {
+      const body = Buffer.from(await new Response(csvStream(columns[name], await download())).arrayBuffer())
+      expect(all.find((p) => p.name === name)?.sha256, name).toBe(createHash('sha256').update(body).digest('hex'))
+    }
+  })
+
+  it('lists, per source, the very days without events the coverage report counts', async () => {
+    const read = await readPdf(packs.get('CC6.1')!.pdf)
+    const lines = read.lines.slice(read.lines.findIndex((l) => l[0] === 'Coverage: days without events in the period'))
+    const coverage = reports.get('coverage') as { sources: { source: string; days_without_events: number }[] }
+    expect(coverage.sources.length).toBeGreaterThan(0)
+    expect(coverage.sources.some((s) => s.days_without_events > 0)).toBe(true)
+    for (const s of coverage.sources) {
+      const row = lines.find((l) => l[0] === s.source && l.length === 4)
+      expect(row, s.source).toBeDefined()
+      expect(row![2]).toBe(String(s.days_without_events))
+      const listed = row![3] === 'none' ? 0 : row![3].split(', ').reduce((n, r) => n + (r.includes(' – ') ? (Date.parse(r.split(' – ')[1]) - Date.parse(r.split(' – ')[0])) / 86_400_000 + 1 : 1), 0)
+      expect(listed, s.source).toBe(s.days_without_events)
+    }
+  })
+
+  it('lists the samples drawn for the period by the as-of time, with their seed and items', async () => {
+    const { text } = await readPdf(packs.get('CC6.3')!.pdf)
+    const drawn = await drawSample(cliActor, { population: 'unattributed-actions', ...period, size: 3, seed: 'auditor-seed-1', asOf })
+    expect(text).toContain('auditor-seed-1')
+    expect(text).not.toContain('drawn-later')
+    for (const item of drawn.items) expect(text).toContain(String(item.event_id))
+  })
+
+  it('CC7.2 lists the alerts raised in the period and who acknowledged them', async () => {
+    const { text } = await readPdf(packs.get('CC7.2')!.pdf)
+    expect(text).toContain('Alerts raised: 3. Acknowledged: 1.')
+    expect(text).toContain('security@custody.local')
+    expect(text).not.toContain('late@custody.local')
+    expect(text).toContain('unresolved_trigger')
+    expect(text).toContain('not acknowledged')
+  })
+
+  it('prints the cover: period, generated_at, who, thresholds and the signing key fingerprint', async () => {
+    const pack = packs.get('CC6.2')!
+    const { text } = await readPdf(pack.pdf)
+    const fingerprint = JSON.parse(pack.manifestFile.toString('utf8')).public_key
+    expect(text).toContain(`${period.from.toISOString()} to ${period.to.toISOString()}`)
+    expect(text).toContain(`Generated at ${asOf.toISOString()}`)
+    expect(text).toContain('Generated by system:cli')
+    expect(text).toContain('"revocation_sla_seconds":3600')
+    expect(text).toContain(fingerprint)
+    expect(text).toMatch(/Signing key fingerprint sha256:[0-9a-f]{64}/)
+    expect(text).toMatch(/page 3\b/)
+  })
+})
+
+describe('reproducible and recorded', () => {
+  it('two exports with the same --as-of are byte-identical; a different as-of is not', async () => {
+    const again = await exportEvidencePack(cliActor, { control: 'CC6.2', ...period, asOf })
+    expect(again.pdf.equals(packs.get('CC6.2')!.pdf)).toBe(true)
+    expect(again.manifestFile.equals(packs.get('CC6.2')!.manifestFile)).toBe(true)
+    const later = await exportEvidencePack(cliActor, { control: 'CC6.2', ...period, asOf: new Date('2026-12-02T00:00:00.000Z') })
+    expect(later.pdf.equals(again.pdf)).toBe(false)
+  })
+
+  it('records every export with its SHA-256 and an audit row', async () => {
+    const db = await openAppStore()
+    const recorded = await db.select().from(evidenceExports).where(eq(evidenceExports.fileSha256, packs.get('CC7.2')!.sha256))
+    expect(recorded[0]).toMatchObject({ control: 'CC7.2', createdBy: 'system:cli', generatedAt: asOf, periodFrom: period.from, periodTo: period.to })
+    const audit = await db.select().from(auditEvents).where(eq(auditEvents.action, 'export'))
+    expect(audit.some((a) => a.target === 'evidence_pack' && a.detail?.sha256 === packs.get('CC7.2')!.sha256)).toBe(true)
+  })
+
+  it('an auditor may not export', async () => {
+    const auditor: UserActor = { kind: 'user', id: 'u', email: 'auditor@custody.local', role: 'auditor', sessionId: 's', origin: { ip: null, userAgent: null } }
+    await expect(exportEvidencePack(auditor, { control: 'CC6.1', ...period, asOf })).rejects.toBeInstanceOf(AccessDenied)
+  })
+
+  it('a pack for `all` holds the populations of every control', () => {
+    const names = packs.get('all')!.summary.populations.map((p) => p.name)
+    for (const control of ['CC6.1', 'CC6.2', 'CC6.3', 'CC7.2'] as const) {
+      for (const p of packs.get(control)!.summary.populations) expect(names).toContain(p.name)
+    }
+    expect(reportsOf('all').sort()).toEqual(['attribution', 'off-gateway', 'revocation-latency', 'token-age', 'unattributed'])
+  })
+})
