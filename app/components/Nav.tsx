@@ -21,6 +21,7 @@ export function Nav({ actor, path }: { actor: UserActor; path: string }) {
         {EVIDENCE.map((l) => <li key={l.href}><a href={l.href} aria-current={current(l.href)}>{l.label}</a></li>)}
       </ul>
       <ul className="secondary">
+        <li><a href="/evidence" aria-current={current('/evidence')}>Evidence</a></li>
         <li><a href="/audit" aria-current={current('/audit')}>Audit trail</a></li>
         {mayDo(actor, 'users:manage') && <li><a href="/users" aria-current={current('/users')}>Users</a></li>}
         {mayDo(actor, 'ingest-tokens:manage') && <li><a href="/tokens" aria-current={current('/tokens')}>Ingest tokens</a></li>}

@@ -58,6 +58,10 @@ export const ROUTES: RouteEntry[] = [
     authority: 'local-handoff',
   },
   { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
+  { file: 'app/evidence/page.tsx', url: '/evidence', kind: 'page', permission: 'reports:read' },
+  // A POST: exporting is recorded (and the guard refuses it cross-site).
+  { file: 'app/evidence/export/route.ts', url: '/evidence/export', kind: 'api', permission: 'evidence:export', method: 'POST' },
+  { file: 'app/evidence/samples/[id]/route.ts', url: '/evidence/samples/00000000-0000-4000-8000-000000000000', kind: 'api', permission: 'reports:read' },
 ]
 
 /** Every exported server action, by file and name. */
@@ -70,6 +74,7 @@ export const ACTIONS: ActionEntry[] = [
   { file: 'app/tokens/actions.ts', name: 'createTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/tokens/actions.ts', name: 'rotateTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/tokens/actions.ts', name: 'revokeTokenAction', permission: 'ingest-tokens:manage' },
+  { file: 'app/evidence/actions.ts', name: 'drawSampleAction', permission: 'evidence:export' },
   // An invitee has no session yet: the one-time token in the link is the authority.
   { file: 'app/signin/actions.ts', name: 'acceptInvitation', permission: 'public' },
 ]
