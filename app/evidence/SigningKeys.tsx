@@ -16,7 +16,7 @@ export async function SigningKeys({ actor }: { actor: Actor }) {
           <tr key={k.fingerprint} data-testid={k.retiredAt ? 'retired-key' : 'active-key'}>
             <td>{k.retiredAt ? `retired ${formatTime(k.retiredAt.toISOString())}` : 'active'}</td>
             <td><code data-testid="key-fingerprint">{k.fingerprint}</code></td>
-            <td><code className="wrap">{k.publicKey}</code></td>
+            <td><code className="wrap" data-testid="public-key">{k.publicKey}</code></td>
             <td>{formatTime(k.createdAt.toISOString())}</td>
           </tr>
         ))}
