@@ -3,12 +3,12 @@ import { openAppStore } from '@/db'
 import { evidenceSamples } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
-import { drawSampleWithKeys, type Sample, type SampleRequest } from './draw'
+import { drawSampleWithKeys, type DrawnSample, type SampleRequest } from './draw'
 import { SAMPLE_POPULATIONS, type SamplePopulation } from './names'
 import { SAMPLED } from './populations'
 
 /** A sample drawn from the dashboard: the drawn sample, its items' keys and CSV columns, who drew it and when (its generated_at). */
-export type RecordedSample = { id: string; drawnBy: string; drawnAt: Date; sample: Sample; keys: Record<string, string | number>[]; columns: readonly string[] }
+export type RecordedSample = DrawnSample & { id: string; drawnBy: string; drawnAt: Date }
 
 /**
  * Draws a sample at `now` and records it with the audit row in one transaction (evidence.md:
@@ -40,7 +40,7 @@ export async function recordSample(actor: Actor, request: Omit<SampleRequest, 'a
     await recordAudit(tx, actor, { action: 'sample_draw', target: population, detail: { sample: row.id, from, to, seed, size, population_size, drawn: drawn.keys.length } })
     return row.id
   })
-  return { id, drawnBy, drawnAt: now, ...drawn, columns: SAMPLED[request.population].population.columns }
+  return { id, drawnBy, drawnAt: now, ...drawn }
 }
 
 export type RecordedSampleQuery = {

@@ -58,10 +58,15 @@ export const ROUTES: RouteEntry[] = [
     authority: 'local-handoff',
   },
   { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
-  { file: 'app/evidence/page.tsx', url: '/evidence', kind: 'page', permission: 'reports:read' },
+  { file: 'app/evidence/page.tsx', url: '/evidence?control=CC6.2', kind: 'page', permission: 'reports:read' },
   // A POST: exporting is recorded (and the guard refuses it cross-site).
-  { file: 'app/evidence/export/route.ts', url: '/evidence/export', kind: 'api', permission: 'evidence:export', method: 'POST' },
-  { file: 'app/evidence/samples/[id]/route.ts', url: '/evidence/samples/00000000-0000-4000-8000-000000000000', kind: 'api', permission: 'reports:read' },
+  { file: 'app/evidence/export/route.ts', url: '/evidence/export?control=CC6.2&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'evidence:export', method: 'POST' },
+  {
+    file: 'app/evidence/sample/route.ts',
+    url: '/evidence/sample?population=actions&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z&size=2&seed=matrix',
+    kind: 'api',
+    permission: 'reports:read',
+  },
 ]
 
 /** Every exported server action, by file and name. */

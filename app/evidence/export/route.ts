@@ -28,7 +28,9 @@ const exportForm = z
 export async function POST(request: Request) {
   const actor = await currentActor('evidence:export', request)
   const form = await request.formData().catch(() => new FormData())
-  const parsed = exportForm.safeParse(Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')))
+  // the form's fields, or the same names in the query string (a script's POST)
+  const fields = [...new URL(request.url).searchParams, ...[...form].filter(([, v]) => typeof v === 'string')]
+  const parsed = exportForm.safeParse(Object.fromEntries(fields))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     return Response.json({ error: issue.message, field: String(issue.path[0] ?? '') }, { status: 400 })
