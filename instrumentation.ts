@@ -15,6 +15,9 @@ export async function register() {
       publishLocalHandoff(config.dataDir, process.env.PORT)
     } catch (err) {
       console.error(`custody: ${(err as Error).message}`)
+      return // another process holds the data: it evaluates the alerts
     }
   }
+  const { scheduleAlertEvaluation } = await import('./lib/alerts/schedule')
+  scheduleAlertEvaluation()
 }

@@ -22,6 +22,8 @@ export function Nav({ actor, path }: { actor: UserActor; path: string }) {
       </ul>
       <ul className="secondary">
         <li><a href="/evidence" aria-current={current('/evidence')}>Evidence</a></li>
+        <li><a href="/alerts" aria-current={current('/alerts')}>Alerts</a></li>
+        <li><a href="/thresholds" aria-current={current('/thresholds')}>Thresholds</a></li>
         <li><a href="/audit" aria-current={current('/audit')}>Audit trail</a></li>
         {mayDo(actor, 'users:manage') && <li><a href="/users" aria-current={current('/users')}>Users</a></li>}
         {mayDo(actor, 'ingest-tokens:manage') && <li><a href="/tokens" aria-current={current('/tokens')}>Ingest tokens</a></li>}

@@ -8,6 +8,7 @@ export const auditActions = [
   'view_person',
   'export',
   'threshold_change',
+  'alert_acknowledge',
   'role_change',
   'user_invite',
   'user_disable',

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { evaluateAlerts } from '@/lib/alerts/evaluate'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { loadConfig } from '@/lib/config'
 import { fileInput } from '@/lib/ingest/reader'
@@ -40,6 +41,8 @@ export async function ingestCommand(argv: string[]): Promise<number> {
     total = total ? merge(total, summary) : summary
   }
   const summary = total as IngestSummary
+  // a dashboard that took the records evaluates them itself
+  if (!dashboard) await evaluateAfterIngest()
   process.stdout.write(args.json ? JSON.stringify(summaryJson(summary)) + '\n' : humanSummary(summary))
   return summary.rejected > 0 ? 1 : 0
 }
@@ -56,6 +59,15 @@ async function ownStoresOrDashboard(): Promise<Handoff | null> {
     const dashboard = err instanceof DataDirBusyError ? runningDashboard(loadConfig().dataDir) : null
     if (!dashboard) throw err
     return dashboard
+  }
+}
+
+/** The alert rules on what this run stored; a failure is reported and leaves the ingest's exit code alone. */
+async function evaluateAfterIngest(): Promise<void> {
+  try {
+    await evaluateAlerts()
+  } catch (err) {
+    process.stderr.write(`custody: the records are stored, but evaluating the alert rules failed: ${(err as Error).message}\n`)
   }
 }
 

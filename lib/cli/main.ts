@@ -14,6 +14,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   verify: async (argv) => (await import('./evidence')).verifyCommand(argv),
   'signing-key': async (argv) => (await import('./signing-key')).signingKeyCommand(argv),
   sample: async (argv) => (await import('./sample')).sampleCommand(argv),
+  thresholds: async (argv) => (await import('./thresholds')).thresholdsCommand(argv),
+  alerts: async (argv) => (await import('./alerts')).alertsCommand(argv),
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -21,6 +21,8 @@ export const USAGE = `Usage:
   npm run -s custody -- verify <file.pdf> [--key <public key or fingerprint>] [--json]
   npm run -s custody -- signing-key show|rotate [--json]
   npm run -s custody -- sample --population <name> --from <iso> --to <iso> --size <n> --seed <text> [--as-of <iso>] [--json]
+  npm run -s custody -- thresholds show [--json] | thresholds set <file.json> --reason <text> [--json]
+  npm run -s custody -- alerts run [--json]
 
 Sources: ${INGESTIBLE_SOURCES.join(', ')}
 Roles: auditor, compliance, security, admin

@@ -20,7 +20,7 @@ export type PackChart = { title: string; bars: { label: string; value: number }[
 /** The populations packs list in full (lib/evidence/populations.ts reads them). */
 export const PACK_POPULATIONS = [
   'identities', 'credentials', 'off-gateway-grants', 'triggers', 'credentials-over-max-age',
-  'credentials-without-expiry', 'service-accounts', 'unattributed-actions', 'flagged-actions',
+  'credentials-without-expiry', 'service-accounts', 'unattributed-actions', 'flagged-actions', 'post-trigger-actions',
 ] as const
 export type PackPopulationName = (typeof PACK_POPULATIONS)[number]
 
@@ -112,7 +112,14 @@ const PROVISIONING: Control = {
     const v = need(r, 'revocation-latency')
     return [{ title: 'Deprovisioning triggers', bars: bars({ triggers: v.triggers, 'with live credentials': v.with_live_credentials, 'within SLA': v.within_sla, unresolved: v.unresolved }) }]
   },
-  populations: [{ name: 'triggers', title: 'Deprovisioning triggers', count: { key: 'revocation-latency.triggers', of: (r) => need(r, 'revocation-latency').triggers } }],
+  populations: [
+    { name: 'triggers', title: 'Deprovisioning triggers', count: { key: 'revocation-latency.triggers', of: (r) => need(r, 'revocation-latency').triggers } },
+    {
+      name: 'post-trigger-actions',
+      title: 'Actions after a deprovisioning trigger (up to generated_at)',
+      count: { key: 'revocation-latency.post_trigger_actions', of: (r) => need(r, 'revocation-latency').post_trigger_actions },
+    },
+  ],
 }
 
 const REMOVAL: Control = {

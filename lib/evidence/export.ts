@@ -56,10 +56,10 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
     coverage,
     silent: await silentDays(actor, period),
     watermarks,
-    alerts: monitoring ? await alertsRaised(actor, period) : null,
-    samples: await samplesForPack(actor, period),
+    alerts: monitoring ? await alertsRaised(actor, period, generatedAt) : null,
+    samples: await samplesForPack(actor, period, generatedAt),
     signer,
-    population: (name) => readPackPopulation(actor, name, period, generatedAt, reports),
+    population: (name) => readPackPopulation(actor, name, period, generatedAt),
   })
   const sha256 = sha256Hex(pdf)
   const fileName = packFileName(request.control, period, generatedAt)

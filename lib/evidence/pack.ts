@@ -27,7 +27,7 @@ export type PackInput = {
   silent: SilentDays[]
   watermarks: Watermark[]
   alerts: PackAlert[] | null
-  samples: PackSample[] | null
+  samples: PackSample[]
   signer: SigningKey & { privateKey: KeyObject }
   /** Reads one population as it is drawn (lib/evidence/populations.ts, guarded by the caller's export). */
   population: (name: PackPopulationName) => Promise<PackPopulationRows>
@@ -57,7 +57,7 @@ export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manif
     generatedAt,
     generatedBy: input.generatedBy,
     thresholds: input.coverage.thresholds,
-    thresholdsVersion: null,
+    thresholdsVersion: input.coverage.thresholds.version ?? null,
     watermarks: input.watermarks,
     keyFingerprint: input.signer.fingerprint,
     publicKey: input.signer.publicKey,

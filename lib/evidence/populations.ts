@@ -1,11 +1,13 @@
 import { requirePermission, type Actor } from '@/lib/auth/actor'
-import { actionsPopulation, allActions } from '@/lib/populations/actions'
+import { sql } from '@/lib/clickhouse'
+import { actionsPopulation, allActions, postTriggerActionSource } from '@/lib/populations/actions'
 import { allCredentials, credentialsPopulation } from '@/lib/populations/credentials'
 import { allGrants, grantsPopulation } from '@/lib/populations/grants'
-import { IDENTITY_COLUMNS, identityListRows } from '@/lib/populations/report-lists'
+import { identitiesPopulation, identitySource } from '@/lib/populations/identities'
+import { readAll } from '@/lib/populations/population'
 import { allTriggers, triggersPopulation } from '@/lib/populations/triggers'
 import type { ReportPeriod } from '@/lib/reports/run'
-import type { PackPopulationName, PackReports } from './controls'
+import type { PackPopulationName } from './controls'
 
 /** The query that read a population: its text and bound parameters (the manifest fingerprints both). */
 export type PackQuery = { text: string; params: Record<string, unknown> }
@@ -14,22 +16,18 @@ export type PackPopulationRows = { columns: readonly string[]; rows: AsyncIterab
 
 /**
  * The rows of one of a pack's populations, from the same functions the pages' lists and CSV
- * downloads use (lib/populations), so a pack's table is the download of the same filter.
- * `identities` and `service-accounts` are the attribution report's own list (one row per
- * identity, already in `reports`): their query is that report's, named by its parameters.
+ * downloads and samples use (lib/populations), so a pack's table is the download of the same
+ * filter, and its row count the report's number (`post-trigger-actions` and the identities are
+ * judged at `now`, the pack's generated_at, as the report is).
  */
-export async function readPackPopulation(actor: Actor, name: PackPopulationName, period: ReportPeriod, now: Date, reports: PackReports): Promise<PackPopulationRows> {
+export async function readPackPopulation(actor: Actor, name: PackPopulationName, period: ReportPeriod, now: Date): Promise<PackPopulationRows> {
   requirePermission(actor, 'evidence:export')
   switch (name) {
     case 'identities':
+      return listed(identitiesPopulation.columns, readAll(identitiesPopulation, await identitySource(period)))
     case 'service-accounts': {
-      const identities = reports.attribution?.identities ?? []
-      const kept = name === 'identities' ? identities : identities.filter((i) => i.kind === 'service')
-      return {
-        columns: IDENTITY_COLUMNS,
-        rows: asStream(identityListRows(kept)),
-        query: { text: `custody report attribution: identities${name === 'service-accounts' ? " where kind = 'service'" : ''}`, params: periodParams(period) },
-      }
+      const source = await identitySource(period)
+      return listed(identitiesPopulation.columns, readAll(identitiesPopulation, { ...source, where: [...source.where, sql`kind = 'service'`] }))
     }
     case 'credentials':
       return listed(credentialsPopulation.columns, await allCredentials(actor, period, {}))
@@ -43,6 +41,8 @@ export async function readPackPopulation(actor: Actor, name: PackPopulationName,
       return listed(triggersPopulation.columns, await allTriggers(actor, period, {}, now))
     case 'unattributed-actions':
       return listed(actionsPopulation.columns, await allActions(actor, period, { reason: 'unattributed' }))
+    case 'post-trigger-actions':
+      return listed(actionsPopulation.columns, readAll(actionsPopulation, await postTriggerActionSource(period, now)))
     case 'flagged-actions':
       return listed(actionsPopulation.columns, await allActions(actor, period, { flag: 'any' }))
   }
@@ -52,10 +52,3 @@ function listed(columns: readonly string[], rows: AsyncIterable<object> & { quer
   return { columns, rows, query: rows.query }
 }
 
-async function* asStream<T>(rows: T[]): AsyncGenerator<T> {
-  yield* rows
-}
-
-function periodParams(period: ReportPeriod): Record<string, unknown> {
-  return { from: period.from.toISOString(), to: period.to.toISOString() }
-}

@@ -1,13 +1,27 @@
-import type { Actor } from '@/lib/auth/actor'
+import { requirePermission, type Actor } from '@/lib/auth/actor'
 import type { ReportPeriod } from '@/lib/reports/run'
+import { recordedSamples } from '@/lib/samples'
 
-/** A sample drawn for the period, as a pack lists it. */
-export type PackSample = { population: string; seed: string; size: number; populationSize: number; drawnBy: string; drawnAt: Date }
+/** A sample drawn for the period, as a pack lists it: what was drawn, by whom and when, and the keys of its items. */
+export type PackSample = { population: string; seed: string; size: number; populationSize: number; drawnBy: string; drawnAt: Date; from: string; to: string; keys: string[] }
 
 /**
- * The samples recorded for the period. Null until the samples module (lib/samples, issue 12's
- * `custody sample`) records them: the pack then says that no record exists, rather than "none".
+ * The samples recorded for the period (drawn from the dashboard, lib/samples) that existed at
+ * `through`, the pack's generated_at: a pack made `--as-of` a time lists what was drawn by then,
+ * so the same as-of gives the same pack.
  */
-export async function samplesForPack(_actor: Actor, _period: ReportPeriod): Promise<PackSample[] | null> {
-  return null
+export async function samplesForPack(actor: Actor, period: ReportPeriod, through: Date): Promise<PackSample[]> {
+  requirePermission(actor, 'evidence:export')
+  const samples = await recordedSamples(actor, { from: period.from, to: period.to, through })
+  return samples.map((s) => ({
+    population: s.sample.population,
+    seed: s.sample.seed,
+    size: s.sample.size,
+    populationSize: s.sample.population_size,
+    drawnBy: s.drawnBy,
+    drawnAt: s.drawnAt,
+    from: s.sample.from,
+    to: s.sample.to,
+    keys: s.keys.map((k) => Object.values(k).join(' / ')),
+  }))
 }

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { evaluateAlertsSoon } from '@/lib/alerts/evaluate'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
 import { loadConfig } from '@/lib/config'
 import { ingest, type IngestSummary } from '@/lib/ingest/pipeline'
@@ -76,6 +77,8 @@ async function receive(request: Request, form: IntakeForm): Promise<Response> {
       return refusal(503, 'the store could not take this post; nothing of it is lost by retrying', STORE_RETRY_SECONDS)
     }
     crashPoint('before-answer')
+    // the batch is stored: evaluate the alert rules on it without holding the sender's answer
+    void evaluateAlertsSoon()
     return form.answer(summary, request)
   } finally {
     state.__custodyIntakeInFlight = (state.__custodyIntakeInFlight ?? 1) - 1

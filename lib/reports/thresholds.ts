@@ -12,6 +12,8 @@ export const thresholdsSchema = z.object({
   revocation_sla_seconds: z.number().nonnegative(),
   unattributed_ratio: z.number().min(0).max(1),
   default_token_lifetime_seconds: z.number().int().positive(),
+  /** The version of the thresholds in force (lib/thresholds/in-force.ts; 0 = the defaults), when they came from the app store. */
+  version: z.number().int().nonnegative().optional(),
 })
 
 export type Thresholds = z.infer<typeof thresholdsSchema>

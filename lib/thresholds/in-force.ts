@@ -1,17 +1,37 @@
+import { desc } from 'drizzle-orm'
 import type { AppStore } from '@/db'
-import { thresholds } from '@/db/schema'
-import { DEFAULT_THRESHOLDS, thresholdsSchema, type Thresholds } from '@/lib/reports/thresholds'
+import { thresholdHistory, thresholds } from '@/db/schema'
+import type { AppTx } from '@/lib/auth/audit-trail'
+import type { Thresholds } from '@/lib/reports/thresholds'
+import { DEFAULT_SETTINGS, overlay, reportThresholds, thresholdSettingsSchema, type ThresholdSettings } from './settings'
 
-/** The thresholds reports are judged against: the defaults, overridden by what security staff set. */
-export async function thresholdsInForce(db: AppStore): Promise<Thresholds> {
+/** The settings in force and the change that put them there (version 0: the defaults, never changed). */
+export type ThresholdVersion = {
+  version: number
+  changedAt: Date | null
+  changedBy: string | null
+  reason: string | null
+  settings: ThresholdSettings
+}
+
+/**
+ * The settings in force: the defaults, overlaid with what security staff set (a key absent
+ * from the store, or a rule added since, stays at its default), and the latest change's version.
+ */
+export async function settingsInForce(db: AppStore | AppTx): Promise<ThresholdVersion> {
   const rows = await db.select({ key: thresholds.key, value: thresholds.value }).from(thresholds)
-  const merged: Record<string, unknown> = structuredClone(DEFAULT_THRESHOLDS)
-  for (const row of rows) {
-    const current = merged[row.key]
-    merged[row.key] =
-      current && typeof current === 'object' && row.value && typeof row.value === 'object'
-        ? { ...current, ...(row.value as object) }
-        : row.value
-  }
-  return thresholdsSchema.parse(merged)
+  const stored = Object.fromEntries(rows.map((r) => [r.key, r.value]))
+  const settings = thresholdSettingsSchema.parse(overlay(DEFAULT_SETTINGS, stored))
+  const [latest] = await db
+    .select({ version: thresholdHistory.version, changedAt: thresholdHistory.changedAt, changedBy: thresholdHistory.changedBy, reason: thresholdHistory.reason })
+    .from(thresholdHistory)
+    .orderBy(desc(thresholdHistory.version))
+    .limit(1)
+  return latest ? { ...latest, settings } : { version: 0, changedAt: null, changedBy: null, reason: null, settings }
+}
+
+/** The thresholds reports are judged against, with the version in force (reports echo both). */
+export async function thresholdsInForce(db: AppStore | AppTx): Promise<Thresholds> {
+  const inForce = await settingsInForce(db)
+  return reportThresholds(inForce.settings, inForce.version)
 }

@@ -34,6 +34,15 @@ import { allTriggers, triggersPage } from '@/lib/populations/triggers'
 import { attributionViewed } from '@/lib/reports/attribution-view'
 import { pagePeriod } from '@/lib/reports/period'
 import { releaseDataDirLock } from '@/lib/store/lock'
+import { alertsRaised } from '@/lib/evidence/alerts'
+import { exportEvidencePack } from '@/lib/evidence/export'
+import { readPackPopulation } from '@/lib/evidence/populations'
+import { samplesForPack } from '@/lib/evidence/samples'
+import { activeSigner, activeSigningKey, rotateSigningKey, signingKeys } from '@/lib/evidence/signing-key'
+import { silentDays, sourceWatermarks } from '@/lib/evidence/watermarks'
+import { alerts } from '@/db/schema'
+import { acknowledgeAlert, alertList } from '@/lib/alerts/list'
+import { changeThresholds, thresholdChanges, thresholdSettings } from '@/lib/thresholds/change'
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-auth-data-'))
 process.env.CUSTODY_DATA_DIR = dataDir
@@ -44,6 +53,7 @@ const origin = { ip: '203.0.113.9', userAgent: 'vitest' }
 let db: AppStore
 const actors = {} as Record<Role, UserActor>
 const tokenIds: Record<string, string> = {}
+const alertIds: Record<string, string> = {}
 
 async function signIn(email: string, provider = 'credentials', idpRole?: Role): Promise<UserActor> {
   const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.email, email))
@@ -77,6 +87,11 @@ beforeAll(async () => {
   // made before the matrix counts audit rows: a refused rotation or revocation must add none
   for (const who of [...roles, 'cli']) {
     for (const change of ['rotate', 'revoke']) tokenIds[`${change}-${who}`] = (await createIngestToken(cliActor, { name: `${change}-${who}` })).id
+    const [alert] = await db
+      .insert(alerts)
+      .values({ rule: 'source_silent', subject: `source-${who}`, state: 'firing', value: 61, threshold: 60, since: new Date(), link: '/coverage' })
+      .returning({ id: alerts.id })
+    alertIds[who] = alert.id
   }
 })
 
@@ -91,6 +106,16 @@ const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-
 
 // Each guarded data-access function, called as any actor would call it from a page.
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
+  exportEvidencePack: { permission: 'evidence:export', call: (a) => exportEvidencePack(a, { control: 'CC6.2', ...october, asOf: october.to }) },
+  readPackPopulation: { permission: 'evidence:export', call: (a) => readPackPopulation(a, 'triggers', october, october.to) },
+  samplesForPack: { permission: 'evidence:export', call: (a) => samplesForPack(a, october, october.to) },
+  activeSigner: { permission: 'evidence:export', call: async (a) => activeSigner(a, db) },
+  activeSigningKey: { permission: 'reports:read', call: (a) => activeSigningKey(a) },
+  signingKeys: { permission: 'reports:read', call: (a) => signingKeys(a) },
+  rotateSigningKey: { permission: 'signing-key:rotate', call: (a) => rotateSigningKey(a) },
+  sourceWatermarks: { permission: 'reports:read', call: (a) => sourceWatermarks(a) },
+  silentDays: { permission: 'reports:read', call: (a) => silentDays(a, october) },
+  alertsRaised: { permission: 'reports:read', call: (a) => alertsRaised(a, october, october.to) },
   recentIngestRuns: { permission: 'overview:read', call: (a) => recentIngestRuns(a, 5) },
   actionTrend: { permission: 'reports:read', call: (a) => actionTrend(a, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }) },
   evidenceReport: {
@@ -128,6 +153,14 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   recordedSamples: { permission: 'reports:read', call: (a) => recordedSamples(a, october) },
   exportHistoryPage: { permission: 'audit:read', call: (a) => exportHistoryPage(a, 1) },
   recordedSample: { permission: 'reports:read', call: (a) => recordedSample(a, '00000000-0000-4000-8000-000000000000') },
+  thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
+  thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },
+  changeThresholds: {
+    permission: 'thresholds:write',
+    call: (a, who) => changeThresholds(a, { settings: { revocation_sla_seconds: 1000 + [...roles, 'cli'].indexOf(who) }, reason: `matrix ${who}` }),
+  },
+  alertList: { permission: 'overview:read', call: (a) => alertList(a, { state: 'firing' }) },
+  acknowledgeAlert: { permission: 'alerts:acknowledge', call: (a, who) => acknowledgeAlert(a, { id: alertIds[who], comment: `seen by ${who}` }) },
 }
 
 describe('role × data-access function matrix', () => {

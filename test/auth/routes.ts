@@ -67,6 +67,10 @@ export const ROUTES: RouteEntry[] = [
     kind: 'api',
     permission: 'reports:read',
   },
+  // Everyone reads the thresholds, their change history and the alerts; changing and acknowledging are the actions below.
+  { file: 'app/thresholds/page.tsx', url: '/thresholds', kind: 'page', permission: 'reports:read' },
+  { file: 'app/thresholds/history/route.ts', url: '/thresholds/history', kind: 'api', permission: 'reports:read' },
+  { file: 'app/alerts/page.tsx', url: '/alerts', kind: 'page', permission: 'overview:read' },
 ]
 
 /** Every exported server action, by file and name. */
@@ -80,6 +84,8 @@ export const ACTIONS: ActionEntry[] = [
   { file: 'app/tokens/actions.ts', name: 'rotateTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/tokens/actions.ts', name: 'revokeTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/evidence/actions.ts', name: 'drawSampleAction', permission: 'evidence:export' },
+  { file: 'app/thresholds/actions.ts', name: 'changeThresholdsAction', permission: 'thresholds:write' },
+  { file: 'app/alerts/actions.ts', name: 'acknowledgeAlertAction', permission: 'alerts:acknowledge' },
   // An invitee has no session yet: the one-time token in the link is the authority.
   { file: 'app/signin/actions.ts', name: 'acceptInvitation', permission: 'public' },
 ]

@@ -24,6 +24,7 @@ if (!only || only === 'reports') publish('reports', await benchReports())
 if (!only || only === 'pages') publish('pages', await benchPages())
 if (!only || only === 'pages-10m') publish('pages-10m', await benchPagesAtScale())
 if (!only || only === 'intake') publish('intake', await benchIntake())
+if (!only || only === 'evidence') publish('evidence', await (await import('./evidence-bench')).benchEvidence())
 
 function publish(name: string, section: string) {
   writeSection(name, section)

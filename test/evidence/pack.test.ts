@@ -13,6 +13,7 @@ import { csvStream } from '@/lib/populations/csv'
 import { allGrants } from '@/lib/populations/grants'
 import { allTriggers } from '@/lib/populations/triggers'
 import { evidenceReport } from '@/lib/reports/run'
+import { drawSample, recordSample } from '@/lib/samples'
 import { REPORT_NAMES, type ReportName } from '@/lib/reports'
 import { at, store } from '../reports/builders'
 import { mixedDay } from '../reports/scenario'
@@ -30,11 +31,17 @@ const reports = new Map<ReportName, Record<string, unknown>>()
 beforeAll(async () => {
   await store(mixedDay())
   const db = await openAppStore()
+  const alert = { rule: 'unattributed_ratio', subject: '*', threshold: 0.01, link: '/unattributed', state: 'firing' as const }
   await db.insert(alerts).values([
-    { thresholdKey: 'unattributed_ratio', value: 0.5, openedAt: new Date(at('10-01 13:00')), acknowledgedBy: 'security@custody.local', acknowledgedAt: new Date(at('10-01 14:00')) },
-    { thresholdKey: 'revocation_sla_seconds', value: 7200, openedAt: new Date(at('10-01 18:00')) },
-    { thresholdKey: 'unattributed_ratio', value: 0.9, openedAt: new Date(at('11-15 00:00')) }, // outside the period
+    { ...alert, value: 0.5, since: new Date(at('10-01 12:00')), openedAt: new Date(at('10-01 13:00')), state: 'acknowledged', acknowledgedBy: 'security@custody.local', acknowledgedAt: new Date(at('10-01 14:00')) },
+    { ...alert, rule: 'unresolved_trigger', subject: 'lee@example.com', value: 1, threshold: 0, since: new Date(at('10-01 15:30')), openedAt: new Date(at('10-01 18:00')) },
+    // acknowledged only after the as-of: the pack shows it as not acknowledged
+    { ...alert, rule: 'use_after_revocation', subject: 'dana@example.com', value: 1, threshold: 0, since: new Date(at('10-01 12:40')), openedAt: new Date(at('10-02 09:00')), state: 'acknowledged', acknowledgedBy: 'late@custody.local', acknowledgedAt: new Date('2026-12-03T00:00:00.000Z') },
+    { ...alert, subject: 'outside', value: 0.9, since: new Date(at('11-15 00:00')), openedAt: new Date(at('11-15 00:00')) }, // outside the period
   ])
+  // one drawn before the as-of goes into the packs; one drawn after it does not
+  await recordSample(cliActor, { population: 'unattributed-actions', ...period, size: 3, seed: 'auditor-seed-1' }, new Date('2026-11-20T00:00:00.000Z'))
+  await recordSample(cliActor, { population: 'triggers', ...period, size: 1, seed: 'drawn-later' }, new Date('2026-12-05T00:00:00.000Z'))
   for (const control of CONTROL_IDS) packs.set(control, await exportEvidencePack(cliActor, { control, ...period, asOf }))
   // what `custody report <name> --json` answers for the same period, thresholds and generated_at
   for (const name of REPORT_NAMES) reports.set(name, (await evidenceReport(cliActor, name, period, asOf)) as unknown as Record<string, unknown>)
@@ -81,6 +88,7 @@ const POPULATION_COUNTS: Record<string, string | ((r: typeof reportValue) => num
   'credentials-without-expiry': 'token-age.no_expiry',
   'service-accounts': (r) => (r('attribution.identities') as { kind: string }[]).filter((i) => i.kind === 'service').length,
   'unattributed-actions': 'unattributed.unattributed_actions',
+  'post-trigger-actions': 'revocation-latency.post_trigger_actions',
 }
 
 const REPORT_KEY = /^(unattributed|token-age|revocation-latency|attribution|off-gateway|coverage)\.\S+$/
@@ -151,10 +159,20 @@ describe('an evidence pack read back with pdfjs', () => {
     }
   })
 
+  it('lists the samples drawn for the period by the as-of time, with their seed and items', async () => {
+    const { text } = await readPdf(packs.get('CC6.3')!.pdf)
+    const drawn = await drawSample(cliActor, { population: 'unattributed-actions', ...period, size: 3, seed: 'auditor-seed-1', asOf })
+    expect(text).toContain('auditor-seed-1')
+    expect(text).not.toContain('drawn-later')
+    for (const item of drawn.items) expect(text).toContain(String(item.event_id))
+  })
+
   it('CC7.2 lists the alerts raised in the period and who acknowledged them', async () => {
     const { text } = await readPdf(packs.get('CC7.2')!.pdf)
-    expect(text).toContain('Alerts raised: 2. Acknowledged: 1.')
+    expect(text).toContain('Alerts raised: 3. Acknowledged: 1.')
     expect(text).toContain('security@custody.local')
+    expect(text).not.toContain('late@custody.local')
+    expect(text).toContain('unresolved_trigger')
     expect(text).toContain('not acknowledged')
   })
 

@@ -21,7 +21,7 @@ const journal = JSON.parse(fs.readFileSync(path.join(APP_MIGRATIONS_DIR, 'meta',
   entries: { tag: string }[]
 }
 const APP_TABLES = [
-  'accounts', 'alerts', 'audit_events', 'evidence_exports', 'ingest_tokens', 'service_accounts',
+  'accounts', 'alert_events', 'alerts', 'audit_events', 'evidence_exports', 'ingest_tokens', 'service_accounts',
   'sessions', 'sign_in_limits', 'threshold_history', 'thresholds', 'users', 'verification_tokens',
 ]
 const DEMO_USERS = [

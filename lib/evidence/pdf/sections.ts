@@ -16,7 +16,7 @@ export type Cover = {
   generatedAt: Date
   generatedBy: string
   thresholds: unknown
-  thresholdsVersion: string | null
+  thresholdsVersion: number | null
   watermarks: Watermark[]
   keyFingerprint: string
   publicKey: string
@@ -65,13 +65,13 @@ export function coverageSection(doc: PackDocument, coverage: { source: string; e
   table.end()
 }
 
-export function samplesSection(doc: PackDocument, samples: PackSample[] | null): void {
+export function samplesSection(doc: PackDocument, samples: PackSample[]): void {
   heading(doc, 'Samples drawn for the period')
-  if (samples === null) return paragraph(doc, 'Samples are not recorded by this installation.')
-  if (samples.length === 0) return paragraph(doc, 'No sample was drawn for this period.')
-  const table = new PackTable(doc, [{ header: 'population' }, { header: 'seed', weight: 2 }, { header: 'size', align: 'right' }, { header: 'population size', align: 'right' }, { header: 'drawn by', weight: 2 }, { header: 'drawn at', weight: 2 }], { size: 8 })
-  for (const s of samples) table.row([s.population, s.seed, exact(s.size), exact(s.populationSize), s.drawnBy, exact(s.drawnAt)])
+  if (samples.length === 0) return paragraph(doc, 'No sample was drawn for this period from the dashboard. custody sample draws one reproducibly from its seed.')
+  const table = new PackTable(doc, [{ header: 'population', weight: 1.5 }, { header: 'seed', weight: 2 }, { header: 'size', align: 'right' }, { header: 'population size', align: 'right' }, { header: 'period', weight: 3 }, { header: 'drawn by', weight: 2 }, { header: 'drawn at', weight: 2 }], { size: 8 })
+  for (const s of samples) table.row([s.population, s.seed, exact(s.size), exact(s.populationSize), `${s.from} to ${s.to}`, s.drawnBy, exact(s.drawnAt)])
   table.end()
+  for (const s of samples) paragraph(doc, `${s.population}, seed ${s.seed}: ${s.keys.join(', ') || 'no items'}`, { size: 7 })
 }
 
 export function alertsSection(doc: PackDocument, alerts: PackAlert[]): void {
@@ -79,8 +79,10 @@ export function alertsSection(doc: PackDocument, alerts: PackAlert[]): void {
   const acknowledged = alerts.filter((a) => a.acknowledgedAt !== null).length
   paragraph(doc, `Alerts raised: ${alerts.length}. Acknowledged: ${acknowledged}.`)
   if (alerts.length === 0) return
-  const table = new PackTable(doc, [{ header: 'threshold', weight: 2 }, { header: 'value', align: 'right' }, { header: 'raised at', weight: 2 }, { header: 'acknowledged by', weight: 2 }, { header: 'acknowledged at', weight: 2 }], { size: 8 })
-  for (const a of alerts) table.row([a.thresholdKey, exact(a.value), exact(a.openedAt), a.acknowledgedBy ?? '', a.acknowledgedAt ? exact(a.acknowledgedAt) : 'not acknowledged'])
+  const table = new PackTable(doc, [{ header: 'rule', weight: 2 }, { header: 'subject', weight: 3 }, { header: 'value', align: 'right' }, { header: 'threshold', align: 'right' }, { header: 'raised at', weight: 2 }, { header: 'acknowledged by', weight: 2 }, { header: 'acknowledged at', weight: 2 }, { header: 'resolved at', weight: 2 }], { size: 7 })
+  for (const a of alerts) {
+    table.row([a.rule, a.subject, exact(a.value), exact(a.threshold), exact(a.openedAt), a.acknowledgedBy ?? '', a.acknowledgedAt ? exact(a.acknowledgedAt) : 'not acknowledged', a.resolvedAt ? exact(a.resolvedAt) : 'open'])
+  }
   table.end()
 }
 

@@ -1,0 +1,63 @@
+import { openAppStore } from '@/db'
+import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { notifyAlertChanges } from '@/lib/notifications'
+import { settingsInForce } from '@/lib/thresholds/in-force'
+import type { AlertRun } from './alert'
+import { RULE_QUERIES, type Breach } from './breaches'
+import { newestEventTime } from './newest-event'
+import { RULE_IDS, type RuleId } from './rules'
+import { recordEvaluation, unresolvedAlerts } from './state'
+
+const state = globalThis as unknown as { __custodyAlertEvaluation?: Promise<unknown>; __custodyAlertQueued?: Promise<AlertRun> }
+
+/**
+ * Evaluates every alert rule against the data stored now (one ClickHouse query per enabled
+ * rule, windows ending at the newest event), stores the alerts' new states, notifies what
+ * fired or resolved, and answers every alert not resolved. Evaluations in one process run one
+ * after another, never overlapping (an ingest batch and the schedule may ask at once).
+ */
+export function evaluateAlerts(): Promise<AlertRun> {
+  const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
+  const run = previous.catch(() => undefined).then(evaluateOnce)
+  state.__custodyAlertEvaluation = run
+  return run
+}
+
+/**
+ * Asks for an evaluation after data arrived (an intake post, the schedule) without waiting for
+ * it: one already waiting to start covers this request too, so a burst of posts queues one
+ * evaluation, not one each. Failures are logged; the next request tries again.
+ */
+export function evaluateAlertsSoon(): Promise<AlertRun | null> {
+  if (!state.__custodyAlertQueued) {
+    const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
+    const run = previous.catch(() => undefined).then(() => {
+      state.__custodyAlertQueued = undefined
+      return evaluateOnce()
+    })
+    state.__custodyAlertQueued = run
+    state.__custodyAlertEvaluation = run
+  }
+  return state.__custodyAlertQueued.catch((err: unknown) => {
+    console.error(`custody: alert evaluation failed: ${(err as Error).message}`)
+    return null
+  })
+}
+
+async function evaluateOnce(): Promise<AlertRun> {
+  await clickhouseReady()
+  const db = await openAppStore()
+  const evaluatedAt = new Date()
+  const newest = await newestEventTime()
+  if (newest) {
+    const { settings } = await settingsInForce(db)
+    const breaches = {} as Record<RuleId, Breach[]>
+    for (const rule of RULE_IDS) breaches[rule] = settings.alert_rules[rule].enabled ? await RULE_QUERIES[rule]({ newest, settings }) : []
+    const changes = await recordEvaluation(db, breaches, evaluatedAt)
+    // the new states are stored: a notification that fails is the notifier's to retry, not the evaluation's
+    if (changes.fired.length > 0 || changes.resolved.length > 0) {
+      await notifyAlertChanges(changes).catch((err: unknown) => console.error(`custody: alert notification failed: ${(err as Error).message}`))
+    }
+  }
+  return { evaluated_at: evaluatedAt.toISOString(), alerts: await unresolvedAlerts(db) }
+}
