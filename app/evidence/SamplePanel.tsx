@@ -77,7 +77,10 @@ function SampleItems({ recorded }: { recorded: RecordedSample }) {
       <p>
         Drawn by {recorded.drawnBy} at {formatTime(recorded.drawnAt.toISOString())}. Again with{' '}
         <code>custody sample --population {sample.population} --from {sample.from} --to {sample.to} --size {sample.size} --seed {JSON.stringify(sample.seed)} --as-of {recorded.drawnAt.toISOString()}</code>{' '}
-        <a className="download" href={`/evidence/sample?id=${recorded.id}`} download>⤓ Download as CSV</a>
+        <a className="download" href={`/evidence/sample?id=${recorded.id}`} download>⤓ Download as CSV</a>{' '}
+        <a className="download" href={hrefTo('/evidence/sample', { population: sample.population, from: sample.from, to: sample.to, size: String(sample.size), seed: sample.seed, as_of: recorded.drawnAt.toISOString() })} download>
+          ⤓ Draw it again (CSV)
+        </a>
       </p>
       {sample.items.length === 0 ? <p className="empty">The population is empty for this period: nothing to draw.</p> : (
         <div className="scroll">

@@ -62,10 +62,16 @@ test('a compliance user draws a sample from the keyboard: it is recorded, shown,
   await expect(sample).toContainText(`3 of 10 actions, seed ${seed}`)
   await expect(sample.getByTestId('sample-item')).toHaveCount(3)
   await expect(page.getByTestId('recorded-sample').filter({ hasText: seed })).toHaveCount(1)
-  const [csv] = await Promise.all([page.waitForEvent('download'), sample.getByRole('link', { name: /Download as CSV/ }).click()])
-  const lines = fs.readFileSync((await csv.path())!, 'utf8').split('\r\n').filter(Boolean)
+  const csvOf = async (link: RegExp) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), sample.getByRole('link', { name: link }).click()])
+    return fs.readFileSync((await file.path())!, 'utf8')
+  }
+  const recorded = await csvOf(/Download as CSV/)
+  const lines = recorded.split('\r\n').filter(Boolean)
   expect(lines[0]).toBe('event_id,time,identity,method,reason,credential_id,credential_type,server,tool,client,session_id,after_expiry,after_revocation,after_deprovision,conflict')
   expect(lines).toHaveLength(4)
+  // drawn again from its arguments (what custody sample takes), it is the same sample
+  expect(await csvOf(/Draw it again/)).toBe(recorded)
 })
 
 test('an auditor sees the evidence but no export control, and the export endpoint answers 403', async ({ browser }) => {
