@@ -25,7 +25,13 @@ export async function drawSampleAction(_prev: ActionResult, form: FormData): Pro
   const parsed = drawForm.safeParse(Object.fromEntries(form))
   if (!parsed.success) return { error: parsed.error.issues[0].message }
   const { population, size, seed, from, to, control } = parsed.data
-  const recorded = await recordSample(actor, { population, from, to, size, seed })
+  let recorded
+  try {
+    recorded = await recordSample(actor, { population, from, to, size, seed })
+  } catch (err) {
+    console.error(err)
+    return { error: `Could not draw the sample: ${err instanceof Error ? err.message.split('\n')[0].slice(0, 300) : String(err)}` }
+  }
   const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), ...(control ? { control } : {}), sample: recorded.id })
   redirect(`/evidence?${query}#sample`)
 }
