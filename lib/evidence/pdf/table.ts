@@ -26,13 +26,14 @@ export class PackTable {
   row(cells: string[], opts: { bold?: boolean; color?: string } = {}): void {
     const doc = this.doc
     doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(this.size)
-    const height = this.height(cells)
+    const lines = this.lines(cells)
+    const height = this.height(lines)
     if (doc.y + height > pageBottom(doc)) {
       doc.addPage()
       this.header()
       doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(this.size)
     }
-    this.draw(cells, height, opts.color ?? '#000000')
+    this.draw(lines, height, opts.color ?? '#000000')
   }
 
   end(): void {
@@ -43,31 +44,49 @@ export class PackTable {
   private header(): void {
     const doc = this.doc
     doc.font(FONT.bold).fontSize(this.size)
-    const cells = this.columns.map((c) => c.header)
-    const height = this.height(cells)
+    const lines = this.lines(this.columns.map((c) => c.header))
+    const height = this.height(lines)
     if (doc.y + height * 2 > pageBottom(doc)) doc.addPage()
     doc.rect(MARGIN, doc.y, contentWidth(doc), height).fill('#e8e8e8')
-    this.draw(cells, height, '#000000')
+    this.draw(lines, height, '#000000')
   }
 
-  private height(cells: string[]): number {
-    const doc = this.doc
-    const line = doc.currentLineHeight(true)
-    let lines = line
-    cells.forEach((text, i) => {
-      const width = this.widths[i] - 2 * PAD
-      if (text && doc.widthOfString(text) > width) lines = Math.max(lines, doc.heightOfString(text, { width }))
-    })
-    return lines + 2 * PAD
+  // Cells are broken into lines here and each line drawn without pdfkit's line wrapper: a
+  // quarter's populations are tens of thousands of rows, and the wrapper is most of the cost.
+  private lines(cells: string[]): string[][] {
+    const measure = (text: string) => this.measure(text)
+    return cells.map((text, i) => (text ? wrap(measure, text, this.widths[i] - 2 * PAD) : []))
   }
 
-  private draw(cells: string[], height: number, color: string): void {
+  // Widths by font and text: a population repeats most of its values, and measuring is pdfkit's cost.
+  private readonly measured = new Map<string, number>()
+  private measure(text: string): number {
+    const key = `${(this.doc as unknown as { _font: { name: string } })._font.name}\0${text}`
+    let width = this.measured.get(key)
+    if (width === undefined) {
+      if (this.measured.size > 50_000) this.measured.clear()
+      width = this.doc.widthOfString(text)
+      this.measured.set(key, width)
+    }
+    return width
+  }
+
+  private height(cells: string[][]): number {
+    return Math.max(1, ...cells.map((l) => l.length)) * this.doc.currentLineHeight(true) + 2 * PAD
+  }
+
+  private draw(cells: string[][], height: number, color: string): void {
     const doc = this.doc
     const top = doc.y
+    const line = doc.currentLineHeight(true)
     let x = MARGIN
     doc.fillColor(color)
-    cells.forEach((text, i) => {
-      doc.text(text, x + PAD, top + PAD, { width: this.widths[i] - 2 * PAD, align: this.columns[i].align ?? 'left' })
+    cells.forEach((lines, i) => {
+      const right = this.columns[i].align === 'right'
+      lines.forEach((text, n) => {
+        const left = right ? x + this.widths[i] - PAD - this.measure(text) : x + PAD
+        doc.text(text, left, top + PAD + n * line, { lineBreak: false })
+      })
       x += this.widths[i]
     })
     doc.moveTo(MARGIN, top + height).lineTo(MARGIN + contentWidth(doc), top + height).lineWidth(0.25).stroke('#bbbbbb')
@@ -75,4 +94,35 @@ export class PackTable {
     doc.x = MARGIN
     doc.y = top + height
   }
+}
+
+/**
+ * `text` in lines no wider than `width`: broken after a space, comma or slash where one fits,
+ * else between characters (ids and hashes have no break), never dropping a character.
+ */
+export function wrap(measure: (text: string) => number, text: string, width: number): string[] {
+  const lines: string[] = []
+  for (const paragraph of text.split('\n')) {
+    let rest = paragraph
+    while (measure(rest) > width && rest.length > 1) {
+      let fit = fittingLength(measure, rest, width)
+      const lastBreak = Math.max(rest.lastIndexOf(' ', fit - 1), rest.lastIndexOf(',', fit - 1), rest.lastIndexOf('/', fit - 1))
+      if (lastBreak > 0) fit = lastBreak + 1
+      lines.push(rest.slice(0, fit).trimEnd())
+      rest = rest.slice(fit).trimStart()
+    }
+    lines.push(rest)
+  }
+  return lines
+}
+
+// The longest prefix that fits, by bisection on widthOfString (at least one character).
+function fittingLength(measure: (text: string) => number, text: string, width: number): number {
+  let low = 1, high = text.length
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2)
+    if (measure(text.slice(0, mid)) <= width) low = mid
+    else high = mid - 1
+  }
+  return low
 }
