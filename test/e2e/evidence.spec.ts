@@ -85,4 +85,11 @@ test('an auditor sees the evidence but no export control, and the export endpoin
   const refused = await page.request.post('/evidence/export', { form: { control: 'all', ...PERIOD, file: 'pdf' } })
   expect(refused.status()).toBe(403)
   expect((await refused.body()).subarray(0, 5).toString('latin1')).not.toBe('%PDF-')
+  // reading samples is theirs: any sample drawn again from its arguments, or a clear 400 naming the field
+  const again = await page.request.get(`/evidence/sample?${new URLSearchParams({ population: 'credentials', ...PERIOD, size: '2', seed: 'auditor' })}`)
+  expect(again.status()).toBe(200)
+  expect((await again.text()).split('\r\n')[0]).toBe('credential_id,type,identity,issued_at,expires_at,revoked_at,age_days,over_max_age,last_used_at,source')
+  const bad = await page.request.get(`/evidence/sample?${new URLSearchParams({ population: 'people', ...PERIOD, size: '2', seed: 'x' })}`)
+  expect([bad.status(), (await bad.json()).field]).toEqual([400, 'population'])
+  expect((await page.request.get('/evidence/sample?id=00000000-0000-4000-8000-000000000000')).status()).toBe(404)
 })
