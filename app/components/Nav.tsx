@@ -21,6 +21,7 @@ export function Nav({ actor, path }: { actor: UserActor; path: string }) {
         {EVIDENCE.map((l) => <li key={l.href}><a href={l.href} aria-current={current(l.href)}>{l.label}</a></li>)}
       </ul>
       <ul className="secondary">
+        <li><a href="/evidence" aria-current={current('/evidence')}>Evidence</a></li>
         <li><a href="/alerts" aria-current={current('/alerts')}>Alerts</a></li>
         <li><a href="/thresholds" aria-current={current('/thresholds')}>Thresholds</a></li>
         <li><a href="/audit" aria-current={current('/audit')}>Audit trail</a></li>

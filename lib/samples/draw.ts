@@ -15,8 +15,8 @@ export type Sample = {
   items: Record<string, unknown>[]
 }
 
-/** A sample and the key of each item (what a recorded sample keeps to name its items). */
-export type DrawnSample = { sample: Sample; keys: Record<string, string | number>[] }
+/** A sample, the key of each item (what a recorded sample keeps to name its items) and the population's CSV columns. */
+export type DrawnSample = { sample: Sample; keys: Record<string, string | number>[]; columns: readonly string[] }
 
 /**
  * Draws `size` items of the population of [from, to) by `seed`, inside ClickHouse (readSample):
@@ -38,5 +38,6 @@ export async function drawSampleWithKeys(actor: Actor, r: SampleRequest): Promis
   return {
     sample: { population: r.population, from: r.from.toISOString(), to: r.to.toISOString(), seed: r.seed, size: r.size, population_size: drawn.total, items },
     keys: drawn.rows.map((row) => keyOf(population, row)),
+    columns: population.columns,
   }
 }

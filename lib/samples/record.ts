@@ -3,11 +3,12 @@ import { openAppStore } from '@/db'
 import { evidenceSamples } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
-import { drawSampleWithKeys, type Sample, type SampleRequest } from './draw'
+import { drawSampleWithKeys, type DrawnSample, type SampleRequest } from './draw'
 import { SAMPLE_POPULATIONS, type SamplePopulation } from './names'
+import { SAMPLED } from './populations'
 
-/** A sample drawn from the dashboard: the drawn sample, its items' keys, who drew it and when (its generated_at). */
-export type RecordedSample = { id: string; drawnBy: string; drawnAt: Date; sample: Sample; keys: Record<string, string | number>[] }
+/** A sample drawn from the dashboard: the drawn sample, its items' keys and CSV columns, who drew it and when (its generated_at). */
+export type RecordedSample = DrawnSample & { id: string; drawnBy: string; drawnAt: Date }
 
 /**
  * Draws a sample at `now` and records it with the audit row in one transaction (evidence.md:
@@ -84,6 +85,7 @@ function asRecorded(row: typeof evidenceSamples.$inferSelect): RecordedSample {
     drawnBy: row.drawnBy,
     drawnAt: row.drawnAt,
     keys: row.keys,
+    columns: SAMPLED[population].population.columns,
     sample: {
       population,
       from: row.periodFrom.toISOString(),

@@ -24,6 +24,7 @@ import { createIngestToken, listIngestTokens, revokeIngestToken, rotateIngestTok
 import { dataAccessFunctions, guardsItself } from './lib-scan'
 import { custodyChain } from '@/lib/custody-chain'
 import { drawSample, drawSampleWithKeys } from '@/lib/samples/draw'
+import { exportHistoryPage } from '@/lib/evidence/history'
 import { recordedSample, recordedSamples, recordSample } from '@/lib/samples/record'
 import { actionsPage, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
@@ -161,6 +162,7 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   drawSampleWithKeys: { permission: 'reports:read', call: (a) => drawSampleWithKeys(a, { population: 'identities', ...october, size: 2, seed: 'matrix' }) },
   recordSample: { permission: 'evidence:export', call: (a) => recordSample(a, { population: 'triggers', ...october, size: 2, seed: 'matrix' }) },
   recordedSamples: { permission: 'reports:read', call: (a) => recordedSamples(a, october) },
+  exportHistoryPage: { permission: 'audit:read', call: (a) => exportHistoryPage(a, 1) },
   recordedSample: { permission: 'reports:read', call: (a) => recordedSample(a, '00000000-0000-4000-8000-000000000000') },
   thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
   thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },

@@ -59,6 +59,15 @@ export const ROUTES: RouteEntry[] = [
   },
   { file: 'app/tokens/page.tsx', url: '/tokens', kind: 'page', permission: 'ingest-tokens:manage' },
   { file: 'app/api/local/alerts/run/route.ts', url: '/api/local/alerts/run', kind: 'api', permission: 'public', method: 'POST', authority: 'local-handoff' },
+  { file: 'app/evidence/page.tsx', url: '/evidence?control=CC6.2', kind: 'page', permission: 'reports:read' },
+  // A POST: exporting is recorded (and the guard refuses it cross-site).
+  { file: 'app/evidence/export/route.ts', url: '/evidence/export?control=CC6.2&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z', kind: 'api', permission: 'evidence:export', method: 'POST' },
+  {
+    file: 'app/evidence/sample/route.ts',
+    url: '/evidence/sample?population=actions&from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z&size=2&seed=matrix',
+    kind: 'api',
+    permission: 'reports:read',
+  },
   // Everyone reads the thresholds, their change history and the alerts; changing and acknowledging are the actions below.
   { file: 'app/thresholds/page.tsx', url: '/thresholds', kind: 'page', permission: 'reports:read' },
   { file: 'app/thresholds/history/route.ts', url: '/thresholds/history', kind: 'api', permission: 'reports:read' },
@@ -76,6 +85,7 @@ export const ACTIONS: ActionEntry[] = [
   { file: 'app/tokens/actions.ts', name: 'createTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/tokens/actions.ts', name: 'rotateTokenAction', permission: 'ingest-tokens:manage' },
   { file: 'app/tokens/actions.ts', name: 'revokeTokenAction', permission: 'ingest-tokens:manage' },
+  { file: 'app/evidence/actions.ts', name: 'drawSampleAction', permission: 'evidence:export' },
   { file: 'app/thresholds/actions.ts', name: 'changeThresholdsAction', permission: 'thresholds:write' },
   { file: 'app/alerts/actions.ts', name: 'acknowledgeAlertAction', permission: 'alerts:acknowledge' },
   { file: 'app/alerts/destinations/actions.ts', name: 'addDestinationAction', permission: 'thresholds:write' },

@@ -103,6 +103,7 @@ test('anonymous visitors are sent to sign in and brought back; the API answers 4
 
 for (const role of ROLES) {
   test(`${role}: every route answers as the role matrix says, and the page shows only what the role may use`, async ({ browser }) => {
+    test.setTimeout(150_000) // roles that may export render an evidence pack among the routes
     const page = await asRole(browser, role)
     for (const route of ROUTES) {
       const allowed = route.permission === 'public' || MAY[route.permission].includes(role)
