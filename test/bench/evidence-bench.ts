@@ -66,7 +66,7 @@ function section(runs: PackRun[]): string {
   return [
     '## Evidence pack render time (issue 12)',
     '',
-    `Measured ${new Date().toISOString()} on ${os.cpus().length} cores, Node ${process.version}.`,
+    `Measured ${new Date().toISOString()} on ${os.cpus().length} cores, Node ${process.version}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min).`,
     '`npm run -s custody -- export --control all --from <quarter> --to <quarter> --out pack.pdf --as-of <to> --json` as a fresh process',
     '(process start, stores, every report the pack needs, every population streamed into its tables and hashed, the PDF, the',
     'Ed25519 signature, the export record). Peak RSS of the process tree. Goal: ≤ 5 s for a quarter over the demo data.',

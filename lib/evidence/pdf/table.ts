@@ -84,8 +84,10 @@ export class PackTable {
     cells.forEach((lines, i) => {
       const right = this.columns[i].align === 'right'
       lines.forEach((text, n) => {
-        const left = right ? x + this.widths[i] - PAD - this.measure(text) : x + PAD
-        doc.text(text, left, top + PAD + n * line, { lineBreak: false })
+        const width = this.measure(text)
+        // textWidth: pdfkit would measure the text again (measuring is most of its cost per cell)
+        const options = { lineBreak: false, textWidth: width, wordCount: 1 } as PDFKit.Mixins.TextOptions
+        doc.text(text, right ? x + this.widths[i] - PAD - width : x + PAD, top + PAD + n * line, options)
       })
       x += this.widths[i]
     })
