@@ -115,12 +115,12 @@ export async function readSample<Row>(p: Population<Row>, source: PopulationSour
   if (!Number.isInteger(s.size) || s.size < 1) throw new Error(`${p.name}: a sample size is a whole number from 1`)
   await clickhouseReady()
   const names = selected(p)
+  const keyColumns = columnList(p.key.map((k) => k.name)) // throws on a name that is not a plain column, before any enters keyText
   const keyText = p.key.map((k) => (k.type === 'time' ? `toString(toUnixTimestamp64Milli(${k.name}))` : `toString(${k.name})`))
-  columnList(p.key.map((k) => k.name)) // validates the key's names before they enter keyText
   const rows = await query<Record<string, unknown> & { population_total: number }>(
     sql`${source.with}
       SELECT count() OVER () AS population_total, ${columnList(names)} FROM population WHERE ${where(source)}
-      ORDER BY sipHash64(${s.seed}, ${unsafeRawSql(keyText.join(', '))}), ${columnList(p.key.map((k) => k.name))}
+      ORDER BY sipHash64(${s.seed}, ${unsafeRawSql(keyText.join(', '))}), ${keyColumns}
       LIMIT ${s.size}`,
     { tag: `population:${p.name}:sample`, settings: REPORT_QUERY_SETTINGS },
   )

@@ -44,7 +44,7 @@ describe('custody sample', () => {
 
     const report = JSON.parse(custody(['report', 'unattributed', ...PERIOD, '--json']).stdout)
     expect(sample('unattributed-actions', 1, 'x').json.population_size).toBe(report.unattributed_actions)
-  })
+  }, 400_000) // nine commands, each a fresh process opening the stores
 
   it('prints what it drew and the items as the population CSV without --json', () => {
     const run = custody(['sample', '--population', 'identities', ...PERIOD, '--size', '2', '--seed', 'people'])
@@ -53,7 +53,7 @@ describe('custody sample', () => {
     expect(said).toMatch(/^2 of \d+ identities, seed "people", 2026-01-01T00:00:00.000Z ≤ t < 2027-01-01T00:00:00.000Z$/)
     expect(header).toBe('identity,kind,display_name,owner,actions,servers,tools,clients,first_action,last_action,by_credential,by_subject_claim,by_session,after_expiry,after_revocation,after_deprovision,conflict')
     expect(rows).toHaveLength(2)
-  })
+  }, 120_000)
 
   it('refuses bad arguments as a usage error naming the flag', () => {
     const cases: [string[], string][] = [
@@ -71,5 +71,5 @@ describe('custody sample', () => {
       expect(run.stderr).toContain(message)
       expect(run.stdout).toBe('')
     }
-  })
+  }, 300_000)
 })
