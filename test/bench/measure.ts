@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 
 export type Measured = { seconds: number; peakRssMb: number; stdout: string; stderr: string; code: number }
 
@@ -40,5 +42,44 @@ function highWaterKb(pid: number): number {
     return m ? Number(m[1]) : 0
   } catch {
     return 0
+  }
+}
+
+/** A long-running process's peak resident memory since the last `resetPeakRss` (VmHWM), in MB. */
+export function peakRssMb(pid: number): number {
+  return Math.round(highWaterKb(pid) / 1024)
+}
+
+/** Starts a new peak for `peakRssMb` (Linux: writing 5 to clear_refs resets VmHWM to the current RSS). */
+export function resetPeakRss(pid: number): void {
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, '5')
+}
+
+/** `npm run -s custody -- <args>` in `cwd` (today's checkout or a baseline's), as a customer's script runs it. */
+export function custodyCli(args: string[], dataDir: string, cwd = process.cwd(), env: Record<string, string> = {}): Promise<Measured> {
+  return measure('npm', ['run', '-s', 'custody', '--', ...args], { CUSTODY_DATA_DIR: dataDir, CLICKHOUSE_URL: '', DATABASE_URL: '', ...env }, cwd)
+}
+
+/**
+ * Brings the checkout's compiled CLI up to date (a run with no command exits 2 after the launcher's check), so a
+ * timed run measures a start, not a build. A checkout from before the compiled CLI just prints its usage.
+ */
+export async function compileCli(cwd = process.cwd()): Promise<void> {
+  const run = await measure('npm', ['run', '-s', 'custody'], {}, cwd)
+  if (run.code !== 2) throw new Error(`custody (in ${cwd}) did not start: ${run.stderr}`)
+}
+
+/** Writes one of the customer benchmark's file sets (test/bench/customer/write-files.ts) with a scratch engine. */
+export async function writeCustomerFileSet(dir: string, actions: number, sources = 'gateway,okta,keys'): Promise<Measured> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-bench-scratch-'))
+  try {
+    const run = await measure(path.join('node_modules', '.bin', 'tsx'), ['test/bench/customer/write-files.ts', dir, String(actions), sources], {
+      CUSTODY_DATA_DIR: scratch,
+      CUSTODY_QUERY_TIMEOUT_SECONDS: '7200',
+    })
+    if (run.code !== 0) throw new Error(`writing the customer files failed: ${run.stderr}`)
+    return run
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true })
   }
 }

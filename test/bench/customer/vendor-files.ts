@@ -23,10 +23,17 @@ const epoch = (t: SqlFragment) => sql`toString(toUnixTimestamp(${t}))`
  * `<dir>/gateway/<gateway>-<day>.ndjson` (gateway-log.md lines), `<dir>/okta/<day>.ndjson`
  * (Okta System Log LogEvents as /api/v1/logs returns them, one per line), `<dir>/keys.ndjson`.
  */
-export async function writeCustomerFiles(shape: BenchShape, dir: string): Promise<void> {
-  await writeLines(`${dir}/gateway/{_partition_id}.ndjson`, gatewayLines(shape), sql`concat(extract(line, '"gateway":"([^"]+)"'), '-', extract(line, '"time":"([0-9-]{10})'))`)
-  await writeLines(`${dir}/okta/{_partition_id}.ndjson`, oktaEvents(shape), sql`extract(line, '"published":"([0-9-]{10})')`)
-  await command(sql`INSERT INTO FUNCTION file(${`${dir}/keys.ndjson`}, 'LineAsString') SELECT line FROM (${keyLines(shape)})`, opts)
+export type CustomerSource = 'gateway' | 'okta' | 'keys'
+
+export async function writeCustomerFiles(shape: BenchShape, dir: string, sources: CustomerSource[] = ['gateway', 'okta', 'keys']): Promise<void> {
+  if (sources.includes('gateway')) {
+    const part = sql`concat(extract(line, '"gateway":"([^"]+)"'), '-', extract(line, '"time":"([0-9-]{10})'))`
+    await writeLines(`${dir}/gateway/{_partition_id}.ndjson`, gatewayLines(shape), part)
+  }
+  if (sources.includes('okta')) await writeLines(`${dir}/okta/{_partition_id}.ndjson`, oktaEvents(shape), sql`extract(line, '"published":"([0-9-]{10})')`)
+  if (sources.includes('keys')) {
+    await command(sql`INSERT INTO FUNCTION file(${`${dir}/keys.ndjson`}, 'LineAsString') SELECT line FROM (${keyLines(shape)})`, opts)
+  }
 }
 
 /** `select` yields lines; each value of `part` (an expression of the line) becomes one file. */
