@@ -3,11 +3,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-export type Measured = { seconds: number; peakRssMb: number; stdout: string; stderr: string; code: number }
+/** `cpuSeconds`: user + system time of the command's whole process tree, which the machine's other load does not inflate as it does wall time. */
+export type Measured = { seconds: number; cpuSeconds: number; peakRssMb: number; stdout: string; stderr: string; code: number }
 
-/** Runs a command, timing it and sampling its process tree's peak resident memory (VmHWM). */
+/** Runs a command, timing it and sampling its process tree's peak resident memory (VmHWM). Run one at a time (see childrenCpuSeconds). */
 export async function measure(cmd: string, args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Measured> {
   const started = process.hrtime.bigint()
+  const cpuBefore = childrenCpuSeconds()
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -20,7 +22,16 @@ export async function measure(cmd: string, args: string[], env: Record<string, s
   const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? -1)))
   clearInterval(sample)
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  return { seconds, peakRssMb: Math.round(peakKb / 1024), stdout, stderr, code }
+  return { seconds, cpuSeconds: childrenCpuSeconds() - cpuBefore, peakRssMb: Math.round(peakKb / 1024), stdout, stderr, code }
+}
+
+/**
+ * CPU time of every descendant this process has waited for (cutime + cstime of /proc/self/stat, in clock
+ * ticks of 1/100 s): the difference around one command is that command's tree, when nothing else runs beside it.
+ */
+function childrenCpuSeconds(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[13]) + Number(fields[14])) / 100
 }
 
 function treePids(root: number): number[] {
