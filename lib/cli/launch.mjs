@@ -3,6 +3,8 @@
 // does not compile TypeScript. Before each run it checks the build against every file it was compiled from
 // (size and mtime, then content when those moved) and rebuilds first when any changed: a source edit never runs
 // stale code, and a clean clone needs no build step. Packages stay external (chdb and PGlite are native/wasm).
+// package.json runs it with --liftoff-only: a command runs a few app-store queries, and V8's optimizing recompile
+// of PGlite's 9 MB of wasm cost more CPU (~0.35 s a start) than it ever saves in one.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
