@@ -19,4 +19,4 @@ export const USAGE = `Usage:
 Sources: ${INGESTIBLE_SOURCES.join(', ')}
 Roles: auditor, compliance, security, admin
 Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL,
-  CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone)`
+  CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone), CUSTODY_TRACE=1 (statements on stderr)`
