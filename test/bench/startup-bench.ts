@@ -1,6 +1,7 @@
 // Start-up (issue 11, point 2): `npm run -s custody -- report <name>` over an empty period on an empty data
 // dir, as a fresh process each time. BENCH_STARTUP_RUNS (default 5) timed starts per report; BENCH_BASELINE=<ref>
-// also times that commit's CLI in the same run, alternating with today's.
+// also times that commit's CLI in the same run, alternating with today's. BENCH_STARTUP_DATABASE_URL=postgres://… also times
+// today's starts with the app store on that PostgreSQL server instead of PGlite (e.g. test/ci/postgres.sh's database).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -35,6 +36,14 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
       for (let i = 0; i < runs; i++) for (const c of checkouts) timed.get(c.code)!.push(await run(['report', name, ...PERIOD], dirs.get(c.code)!, c.dir))
       for (const c of checkouts) rows.push(row(c.code, `report ${name}, empty period, schema current`, timed.get(c.code)!, true))
     }
+    const pg = process.env.BENCH_STARTUP_DATABASE_URL
+    if (pg) {
+      const onPostgres = () => run(['report', 'unattributed', ...PERIOD], path.join(work, 'pg'), process.cwd(), { DATABASE_URL: pg })
+      await onPostgres() // its schema, when the database is new
+      const timed: Measured[] = []
+      for (let i = 0; i < runs; i++) timed.push(await onPostgres())
+      rows.push(row('current', 'report unattributed, empty period, app store on PostgreSQL (DATABASE_URL)', timed, true))
+    }
     // a source edit: the next start compiles the CLI first (today's code only)
     fs.rmSync(COMPILED, { force: true })
     rows.push(row('current', 'first start after a source change (compiles the CLI)', [await run(['report', 'unattributed', ...PERIOD], dirs.get('current')!)], false))
@@ -46,8 +55,8 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
   return section(rows, runs, baseline?.ref)
 }
 
-async function run(args: string[], dataDir: string, cwd = process.cwd()): Promise<Measured> {
-  const measured = await custodyCli(args, dataDir, cwd)
+async function run(args: string[], dataDir: string, cwd = process.cwd(), env: Record<string, string> = {}): Promise<Measured> {
+  const measured = await custodyCli(args, dataDir, cwd, env)
   if (measured.code !== 0) throw new Error(`startup: custody ${args.join(' ')} failed (${measured.code}): ${measured.stderr}`)
   return measured
 }
