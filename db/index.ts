@@ -7,6 +7,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import { loadConfig, type CustodyConfig } from '@/lib/config'
 import { acquireDataDirLock } from '@/lib/store/lock'
+import { traceStatement } from '@/lib/trace'
+import { ledgerIsCurrent } from './ledger'
 import * as schema from './schema'
 
 /** The app-state database. PGlite's drizzle db is cast to the node-postgres type: one type for both backends. */
@@ -49,7 +51,10 @@ async function openPglite(dataDir: string): Promise<Opened> {
   const client = await PGlite.create(path.join(dataDir, 'postgres'))
   try {
     const db = drizzlePglite({ client, schema })
-    await migratePglite(db, { migrationsFolder: APP_MIGRATIONS_DIR })
+    if (!(await ledgerIsCurrent((text) => client.query(text), APP_MIGRATIONS_DIR))) {
+      traceStatement('app-store', 'migrate', APP_MIGRATIONS_DIR)
+      await migratePglite(db, { migrationsFolder: APP_MIGRATIONS_DIR })
+    }
     return { store: db as unknown as AppStore, close: () => client.close() }
   } catch (err) {
     await client.close()
@@ -66,6 +71,8 @@ async function openPostgres(url: string): Promise<Opened> {
   pool.on('error', (err) => console.error(`custody: PostgreSQL connection lost: ${err.message}`))
   try {
     const db = drizzlePostgres({ client: pool, schema })
+    if (await ledgerIsCurrent((text) => pool.query(text), APP_MIGRATIONS_DIR)) return { store: db, close: () => pool.end() }
+    traceStatement('app-store', 'migrate', APP_MIGRATIONS_DIR)
     const lock = await pool.connect()
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])

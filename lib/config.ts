@@ -14,6 +14,7 @@ const envSchema = z.object({
   CUSTODY_MAX_RECORD_BYTES: maxRecordBytesSchema.default(DEFAULT_MAX_RECORD_BYTES),
   CUSTODY_INTAKE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1 << 30).default(16 << 20),
   CUSTODY_INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  CUSTODY_TRACE: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0'),
 })
 
 export type CustodyConfig = {
@@ -25,6 +26,8 @@ export type CustodyConfig = {
   maxRecordBytes: number
   /** the HTTP intake: a larger body (after decompression) is 413; more posts at once are 429 */
   intake: { maxBodyBytes: number; concurrency: number }
+  /** each statement the stores run, by tag, on stderr (lib/trace.ts) */
+  trace: boolean
 }
 
 /** Reads the environment once per call; tests change process.env between stores. */
@@ -48,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CustodyConfig 
     databaseUrl: e.DATABASE_URL,
     maxRecordBytes: e.CUSTODY_MAX_RECORD_BYTES,
     intake: { maxBodyBytes: e.CUSTODY_INTAKE_MAX_BODY_BYTES, concurrency: e.CUSTODY_INTAKE_CONCURRENCY },
+    trace: e.CUSTODY_TRACE === '1',
   }
 }
 

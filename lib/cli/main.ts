@@ -1,10 +1,9 @@
 import { closeClickHouse } from '@/lib/clickhouse'
 import { DataDirBusyError } from '@/lib/store/lock'
-import { ingestCommand } from './ingest'
 import { USAGE, UsageError } from './usage'
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  ingest: ingestCommand,
+  ingest: async (argv) => (await import('./ingest')).ingestCommand(argv),
   report: async (argv) => (await import('./report')).reportCommand(argv),
   demo: async (argv) => (await import('./demo')).demoCommand(argv),
   migrate: async (argv) => (await import('./migrate')).migrateCommand(argv),

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { openAppStore } from '@/db'
+import { clickhouseReady } from '@/lib/clickhouse/ready'
 import { cliActor } from '@/lib/auth/actor'
 import { REPORT_NAMES, type ReportName } from '@/lib/reports'
 import { evidenceReport } from '@/lib/reports/run'
@@ -24,6 +26,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseReportArgs(argv)
   const period = { from: args.from, to: args.to }
   let report: unknown
+  // both stores open at once: PGlite's start waits on its wasm and files while chDB opens. The report awaits
+  // the same two promises, so a failure (the dashboard owns the data dir) surfaces there.
+  Promise.all([openAppStore(), clickhouseReady()]).catch(() => undefined)
   try {
     report = await evidenceReport(cliActor, args.name, period)
   } catch (err) {

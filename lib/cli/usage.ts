@@ -29,4 +29,4 @@ Roles: auditor, compliance, security, admin
 Controls: ${CONTROL_IDS.join(', ')}
 Sample populations: ${SAMPLE_POPULATIONS.join(', ')}
 Environment: CUSTODY_DATA_DIR (default ./.custody), CLICKHOUSE_URL, DATABASE_URL,
-  CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone)`
+  CUSTODY_MAX_RECORD_BYTES (default 1048576: a larger record is rejected alone), CUSTODY_TRACE=1 (statements on stderr)`

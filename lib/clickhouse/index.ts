@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream'
 import { loadConfig } from '@/lib/config'
 import { clickhouseClient } from './client'
+import { traceStatement } from '@/lib/trace'
 import { render, type SqlFragment } from './sql'
 
 export { sql, joinSql, typed, unsafeRawSql, toClickHouseTime, type SqlFragment } from './sql'
@@ -12,7 +13,8 @@ export { clickhouseClient, closeClickHouse, isEmbedded } from './client'
 
 type Options = { tag: string; timeoutSeconds?: number; settings?: Record<string, string | number> }
 
-function settings(opts: Options) {
+function settings(opts: Options, text: string) {
+  traceStatement('clickhouse', opts.tag, text)
   return {
     log_comment: `custody:${opts.tag}`,
     max_execution_time: opts.timeoutSeconds ?? loadConfig().queryTimeoutSeconds,
@@ -38,7 +40,7 @@ function select(fragment: SqlFragment, opts: Options) {
     query: q.text,
     query_params: q.params,
     format: 'JSONEachRow',
-    clickhouse_settings: settings(opts),
+    clickhouse_settings: settings(opts, q.text),
   })
 }
 
@@ -53,7 +55,7 @@ export async function insert<T extends object>(
     table,
     values: rows as T[],
     format: 'JSONEachRow',
-    clickhouse_settings: { ...settings(opts), date_time_input_format: 'best_effort' },
+    clickhouse_settings: { ...settings(opts, `INSERT INTO ${table}`), date_time_input_format: 'best_effort' },
   })
 }
 
@@ -69,7 +71,7 @@ export async function insertText(fragment: SqlFragment, rows: string | Buffer, o
     query: q.text,
     query_params: q.params,
     values: Readable.from([rows]),
-    clickhouse_settings: settings(opts),
+    clickhouse_settings: settings(opts, q.text),
   })
   for await (const _ of result.stream) void _ // over HTTP the socket is freed once the response is read
 }
@@ -80,6 +82,6 @@ export async function command(fragment: SqlFragment, opts: Options): Promise<voi
   await clickhouseClient().command({
     query: q.text,
     query_params: q.params,
-    clickhouse_settings: settings(opts),
+    clickhouse_settings: settings(opts, q.text),
   })
 }

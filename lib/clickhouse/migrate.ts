@@ -55,14 +55,10 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS {table:custody_migrations} {on_cluste
 ENGINE = {replicated}MergeTree ORDER BY version;
 {distributed:custody_migrations:version};`
 
-/** Applies every migration not yet recorded; returns the names it applied. */
+/** Applies every migration not yet recorded; returns the names it applied. A current ledger costs one SELECT and no DDL. */
 export async function migrateClickHouse(): Promise<string[]> {
   const cluster = loadConfig().clickhouse.cluster
-  for (const statement of splitStatements(renderTemplate(LEDGER, cluster))) {
-    await command(sql`${unsafeRawSql(statement)}`, { tag: 'migrate' })
-  }
-  const rows = await query<{ version: number }>(sql`SELECT DISTINCT version FROM custody_migrations`, { tag: 'migrate' })
-  const applied = new Set(rows.map((r) => Number(r.version)))
+  const applied = (await appliedVersions()) ?? (await createLedger(cluster))
   const done: string[] = []
   for (const m of loadMigrations(cluster)) {
     if (applied.has(m.version)) continue
@@ -74,4 +70,26 @@ export async function migrateClickHouse(): Promise<string[]> {
     done.push(m.name)
   }
   return done
+}
+
+/** The versions in the ledger; null when there is no ledger yet. */
+async function appliedVersions(): Promise<Set<number> | null> {
+  try {
+    const rows = await query<{ version: number }>(sql`SELECT DISTINCT version FROM custody_migrations`, { tag: 'migrate:ledger' })
+    return new Set(rows.map((r) => Number(r.version)))
+  } catch (err) {
+    const [{ ledgers }] = await query<{ ledgers: string }>(
+      sql`SELECT count() AS ledgers FROM system.tables WHERE database = currentDatabase() AND name = 'custody_migrations'`,
+      { tag: 'migrate:ledger' },
+    )
+    if (Number(ledgers) > 0) throw err
+    return null
+  }
+}
+
+async function createLedger(cluster: string | undefined): Promise<Set<number>> {
+  for (const statement of splitStatements(renderTemplate(LEDGER, cluster))) {
+    await command(sql`${unsafeRawSql(statement)}`, { tag: 'migrate' })
+  }
+  return new Set()
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { measure } from './measure'
+import { compileCli, custodyCli, measure } from './measure'
 
 export type IngestBenchRow = {
   source: string
@@ -29,9 +29,10 @@ export async function benchIngest(
   table: string,
   checkout = { dir: process.cwd(), version: 'current' },
 ): Promise<IngestBenchRow> {
+  await compileCli(checkout.dir)
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `custody-bench-${source}-`))
   const dataDir = path.join(work, 'cli')
-  const cli = await measure(tsx, ['lib/cli/main.ts', 'ingest', '--source', source, file, '--json'], { CUSTODY_DATA_DIR: dataDir }, checkout.dir)
+  const cli = await custodyCli(['ingest', '--source', source, file, '--json'], dataDir, checkout.dir)
   if (cli.code > 1) throw new Error(`ingest failed (${cli.code}): ${cli.stderr}`)
   const summary = JSON.parse(cli.stdout) as { read: number; accepted: number }
   const rows = path.join(work, 'rows.jsonl')

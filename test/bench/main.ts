@@ -1,7 +1,16 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m|intake runs one of them (pages and intake need a `next build`); BENCH_SCALE,
-// BENCH_PARSER_RECORDS, BENCH_REPORT_ACTIONS and BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's
-// ingest in the same run, interleaved with today's.
+// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m|intake|startup|ingest-scale|customer runs one of them (pages, intake and
+// customer need a `next build`, made when missing; BENCH_PAGES_REBUILD=1 rebuilds); BENCH_SCALE, BENCH_PARSER_RECORDS,
+// BENCH_REPORT_ACTIONS and BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's ingest (ingest,
+// ingest-scale) and start-up (startup) in the same run, interleaved with today's.
+// Issue 11:
+//   startup       `custody report` on an empty period and data dir, fresh process; BENCH_STARTUP_RUNS (default 5) starts per report
+//   ingest-scale  BENCH_INGEST_LINES gateway lines (default 1,000,000) and the Okta events of BENCH_INGEST_OKTA_ACTIONS actions
+//                 (default 10,000,000: ~600k events) through `custody ingest` beside the engine's raw insert; then peak RSS of
+//                 one BENCH_BIG_FILE_BYTES gateway file (default 2 GiB)
+//   customer      vendor files for BENCH_CUSTOMER_ACTIONS actions (default 10,000,000; ~25k people, ~600k Okta events, ~6k keys)
+//                 ingested day by day through `custody ingest`, then every report as a fresh CLI process and from the warm
+//                 server (BENCH_CUSTOMER_PORT, default 3194). Needs ~6 GB in $TMPDIR at 10M.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -16,6 +25,9 @@ import { sourceParser, type IngestibleSource } from '@/lib/sources'
 import { benchIntake } from './intake-bench'
 import { benchReports, runChdbSide } from './reports-bench'
 import { benchShape, requestedActions } from './reports/shape'
+import { benchStartup } from './startup-bench'
+import { benchIngestAtScale } from './ingest-scale-bench'
+import { benchCustomer } from './customer-bench'
 
 const only = process.env.BENCH_ONLY
 if (!only || only === 'ingest') publish('ingest', await ingestSection(Number(process.env.BENCH_SCALE ?? 1)))
@@ -25,6 +37,9 @@ if (!only || only === 'pages') publish('pages', await benchPages())
 if (!only || only === 'pages-10m') publish('pages-10m', await benchPagesAtScale())
 if (!only || only === 'intake') publish('intake', await benchIntake())
 if (!only || only === 'evidence') publish('evidence', await (await import('./evidence-bench')).benchEvidence())
+if (!only || only === 'startup') publish('startup', await benchStartup())
+if (!only || only === 'ingest-scale') publish('ingest-scale', await benchIngestAtScale())
+if (!only || only === 'customer') publish('customer', await benchCustomer())
 
 function publish(name: string, section: string) {
   writeSection(name, section)

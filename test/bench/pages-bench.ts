@@ -80,11 +80,11 @@ async function timePages(cookie: string, runs: number): Promise<PageTiming[]> {
 }
 
 /** Signs in through the real form (local auditor account) and returns the session cookie. */
-async function signInCookie(): Promise<string> {
+export async function signInCookie(base = BASE): Promise<string> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
   try {
     const page = await browser.newPage()
-    await page.goto(`${BASE}/signin`)
+    await page.goto(`${base}/signin`)
     await page.getByLabel('E-mail').fill('auditor@custody.local')
     await page.getByLabel('Password').fill('custody-demo')
     await page.getByLabel('Password').press('Enter')

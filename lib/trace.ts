@@ -1,0 +1,11 @@
+import { loadConfig } from '@/lib/config'
+
+/**
+ * CUSTODY_TRACE=1: each statement a store is asked to run, with its tag and the time since the process
+ * started, on stderr — what a start-up or a slow command spends its time on, and proof of what it ran.
+ */
+export function traceStatement(store: 'clickhouse' | 'app-store', tag: string, text: string): void {
+  if (!loadConfig().trace) return
+  const head = text.replace(/\s+/g, ' ').trim().slice(0, 100)
+  process.stderr.write(`custody: trace +${Math.round(performance.now())}ms ${store} ${tag}: ${head}\n`)
+}

@@ -1,0 +1,88 @@
+// Start-up (issue 11, point 2): `npm run -s custody -- report <name>` over an empty period on an empty data
+// dir, as a fresh process each time. BENCH_STARTUP_RUNS (default 5) timed starts per report; BENCH_BASELINE=<ref>
+// also times that commit's CLI in the same run, alternating with today's. BENCH_STARTUP_DATABASE_URL=postgres://… also times
+// today's starts with the app store on that PostgreSQL server instead of PGlite (e.g. test/ci/postgres.sh's database).
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { REPORT_NAMES } from '@/lib/reports'
+import { releaseDataDirLock } from '@/lib/store/lock'
+import { checkoutBaseline } from './baseline-checkout'
+import { compileCli, custodyCli, type Measured } from './measure'
+import { type Goal, goalCell, secs } from './goals'
+
+const PERIOD = ['--from', '2026-10-01T00:00:00Z', '--to', '2026-11-01T00:00:00Z', '--json']
+const GOAL: Goal = { text: '≤ 1 s', met: (s) => s <= 1 }
+const COMPILED = path.join('node_modules', '.cache', 'custody-cli', 'manifest.json')
+
+type Row = { code: string; what: string; median: number; min: number; max: number; cpu: number; peakRssMb: number; goal: boolean }
+
+export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS ?? 5)): Promise<string> {
+  const baseline = process.env.BENCH_BASELINE ? checkoutBaseline(process.env.BENCH_BASELINE) : null
+  const checkouts = [...(baseline ? [{ dir: baseline.dir, code: `baseline ${baseline.commit}` }] : []), { dir: process.cwd(), code: 'current' }]
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-bench-startup-'))
+  const rows: Row[] = []
+  try {
+    for (const c of checkouts) await compileCli(c.dir)
+    // the first start of a data dir creates both stores' schemas
+    for (const c of checkouts) {
+      const dataDir = path.join(work, `first-${rows.length}`)
+      rows.push(row(c.code, 'first start on a new data dir (creates the schema)', [await run(['report', 'unattributed', ...PERIOD], dataDir, c.dir)], false))
+    }
+    const dirs = new Map(checkouts.map((c, i) => [c.code, path.join(work, `first-${i}`)]))
+    for (const name of REPORT_NAMES) {
+      const timed = new Map<string, Measured[]>(checkouts.map((c) => [c.code, []]))
+      // alternating the checkouts, so a change in the machine's load reaches both alike
+      for (let i = 0; i < runs; i++) for (const c of checkouts) timed.get(c.code)!.push(await run(['report', name, ...PERIOD], dirs.get(c.code)!, c.dir))
+      for (const c of checkouts) rows.push(row(c.code, `report ${name}, empty period, schema current`, timed.get(c.code)!, true))
+    }
+    const pg = process.env.BENCH_STARTUP_DATABASE_URL
+    if (pg) {
+      const onPostgres = () => run(['report', 'unattributed', ...PERIOD], path.join(work, 'pg'), process.cwd(), { DATABASE_URL: pg })
+      await onPostgres() // its schema, when the database is new
+      const timed: Measured[] = []
+      for (let i = 0; i < runs; i++) timed.push(await onPostgres())
+      rows.push(row('current', 'report unattributed, empty period, app store on PostgreSQL (DATABASE_URL)', timed, true))
+    }
+    // a source edit: the next start compiles the CLI first (today's code only)
+    fs.rmSync(COMPILED, { force: true })
+    rows.push(row('current', 'first start after a source change (compiles the CLI)', [await run(['report', 'unattributed', ...PERIOD], dirs.get('current')!)], false))
+  } finally {
+    baseline?.dispose()
+    for (const dir of fs.readdirSync(work)) releaseDataDirLock(path.join(work, dir))
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+  return section(rows, runs, baseline?.ref)
+}
+
+async function run(args: string[], dataDir: string, cwd = process.cwd(), env: Record<string, string> = {}): Promise<Measured> {
+  const measured = await custodyCli(args, dataDir, cwd, env)
+  if (measured.code !== 0) throw new Error(`startup: custody ${args.join(' ')} failed (${measured.code}): ${measured.stderr}`)
+  return measured
+}
+
+function row(code: string, what: string, runs: Measured[], goal: boolean): Row {
+  const seconds = runs.map((r) => r.seconds).sort((a, b) => a - b)
+  const median = seconds[Math.floor(seconds.length / 2)]
+  const cpu = runs.map((r) => r.cpuSeconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)]
+  process.stderr.write(`startup: ${code} ${what}: ${median.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU\n`)
+  return { code, what, median, min: seconds[0], max: seconds.at(-1)!, cpu, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), goal }
+}
+
+function section(rows: Row[], runs: number, baselineRef: string | undefined): string {
+  return [
+    '## Start-up (issue 11)',
+    '',
+    `Measured ${new Date().toISOString()} on ${os.cpus().length} cores (load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${process.version}.`,
+    'Wall time of `npm run -s custody -- report <name> --from 2026-10-01T00:00:00Z --to 2026-11-01T00:00:00Z --json` as a fresh process',
+    `on an empty embedded data dir (npm's own start included), median/min/max of ${runs} starts; CPU = user + system seconds of the`,
+    'process tree (median), which other load on the machine does not inflate; peak RSS of the process tree.',
+    "Today's number before issue 11: ~4.5 s per start (tsx compiled the CLI at every start, and every start ran the migrations' DDL).",
+    ...(baselineRef ? [`Baseline = \`BENCH_BASELINE=${baselineRef}\`, timed in the same run, alternating with today's code.`] : []),
+    '',
+    '| code | start | median s | min s | max s | CPU s | peak RSS MB | goal (wall) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => `| ${r.code} | ${r.what} | ${secs(r.median)} | ${secs(r.min)} | ${secs(r.max)} | ${secs(r.cpu)} | ${r.peakRssMb} | ${r.goal ? goalCell(GOAL, r.median) : '—'} |`),
+    '',
+  ].join('\n')
+}
