@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { joinSql, query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
-import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { attributionReady } from '@/lib/attribution/maintain'
 import { REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
 
@@ -26,7 +26,7 @@ export type PopulationSource = { with: SqlFragment; where: SqlFragment[] }
 /** One page by keyset cursor or by number, with the size of the whole filtered population. */
 export async function readPage<Row>(p: Population<Row>, source: PopulationSource, page: PageRequest): Promise<PopulationPage<Row>> {
   if (!Number.isInteger(page.per) || page.per < 1 || page.per > 500) throw new Error(`${p.name}: per must be 1..500`)
-  await clickhouseReady()
+  await attributionReady()
   return page.page !== undefined && page.page > 1 && !page.after ? readNumberedPage(p, source, page.page, page.per) : readPageAfter(p, source, page)
 }
 
@@ -84,7 +84,7 @@ function nextCursor(p: Population<unknown>, shown: Record<string, unknown>[]): s
 
 /** Every row of the filtered population in key order, streamed from ClickHouse (no row limit). */
 export async function* readAll<Row>(p: Population<Row>, source: PopulationSource): AsyncGenerator<Row> {
-  await clickhouseReady()
+  await attributionReady()
   const names = selected(p)
   const rows = stream<Record<string, unknown>>(
     sql`${source.with}

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { query, sql, type SqlFragment } from '@/lib/clickhouse'
-import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { attributionReady } from '@/lib/attribution/maintain'
 import { thresholdsSchema, type Thresholds } from './thresholds'
 
 /** What every report is asked with: a half-open period `[from, to)` and the thresholds in force. */
@@ -33,7 +33,7 @@ export const REPORT_QUERY_SETTINGS = { output_format_json_quote_64bit_integers: 
 
 /** Runs a report's one query and returns its one row, validated. Counts come back as numbers. */
 export async function reportRow<T>(fragment: SqlFragment, schema: z.ZodType<T>, tag: string): Promise<T> {
-  await clickhouseReady()
+  await attributionReady()
   const rows = await query<unknown>(fragment, {
     tag: `report:${tag}`,
     settings: REPORT_QUERY_SETTINGS,
