@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS {table:attribution_credentials} {on_cluster}
     revoked_at        Nullable(DateTime64(3, 'UTC')),
     last_used_at      Nullable(DateTime64(3, 'UTC')),
     known             UInt8,
+    logged_by         LowCardinality(String),
     version           UInt64
 )
 ENGINE = {replicated}ReplacingMergeTree(version)

@@ -14,7 +14,8 @@ export const idpCredentialEvidenceCte: Cte = cte(
       argMaxIf(client_id, (time, client_id), client_id != '') AS client,
       minIf(if(source = 'keys', issued_at, coalesce(issued_at, time)), kind = 'credential') AS issued,
       argMaxIf(expires_at, (time, expires_at), kind = 'credential') AS expires,
-      groupArrayIf(time, kind = 'revocation') AS revocations
+      groupArrayIf(time, kind = 'revocation') AS revocations,
+      argMin(toString(source), (kind != 'credential', time, source)) AS logged_by
     FROM facts
     WHERE credential_id != '' AND kind IN ('credential', 'revocation')
     GROUP BY credential_id`,
@@ -55,7 +56,8 @@ export const gatewayCredentialEvidenceCte: Cte = gatewayCredentialEvidenceWhereC
  * only a gateway saw (or an IdP names without a subject). IdP values win over the gateway's;
  * `explicit_expires` is the expiry some source logged (null when none did). `revoked_at`: the
  * earliest explicit or inventory revocation, or subject-wide revocation by the issuing source
- * for the issuing subject, strictly after issue. This is what attribution_credentials stores
+ * for the issuing subject, strictly after issue. `logged_by`: the source of the grant (or,
+ * lacking one, the revocation) that names it first; '' for one only a gateway saw. This is what attribution_credentials stores
  * (lib/attribution/maintain). Needs facts, credential_subjects, subject_revocations and both
  * evidence CTEs. Materialized: a report that refers to it twice computes it once.
  */
@@ -65,12 +67,12 @@ export const credentialRowsCte: Cte = cte(
       r.issued AS issued_at, coalesce(r.idp_expires, r.gateway_expires) AS explicit_expires,
       arrayFilter(t -> issued_at IS NULL OR t > issued_at, arrayConcat(r.revocations, sr.times)) AS counted_revocations,
       if(empty(counted_revocations), NULL, arrayMin(counted_revocations)) AS revoked_at,
-      r.last_used_at AS last_used_at, r.known = 1 AS known
+      r.last_used_at AS last_used_at, r.known = 1 AS known, r.logged_by AS logged_by
     FROM (
       SELECT if(i.idp = 1, i.credential_id, g.credential_id) AS credential_id, i.idp AS known,
         if(i.type != '', i.type, g.type) AS credential_type, if(i.client != '', i.client, g.client) AS client,
         coalesce(i.issued, g.issued) AS issued, i.expires AS idp_expires, g.expires AS gateway_expires,
-        i.revocations AS revocations, g.last_used_at AS last_used_at
+        i.revocations AS revocations, g.last_used_at AS last_used_at, i.logged_by AS logged_by
       FROM idp_credential_evidence AS i
       FULL OUTER JOIN gateway_credential_evidence AS g ON g.credential_id = i.credential_id
     ) AS r
@@ -94,7 +96,7 @@ export function credentialsCte(lifetimeSeconds: number): Cte {
     'credentials',
     sql`SELECT credential_id, type, subject, client_id, issued_at,
         ${expiresAt(sql`explicit_expires`, sql`type`, sql`issued_at`, lifetimeSeconds)} AS expires_at,
-        revoked_at, last_used_at, known
+        revoked_at, last_used_at, known, logged_by
       FROM credential_rows`,
     { materialized: true },
   )

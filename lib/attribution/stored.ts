@@ -37,7 +37,7 @@ export function storedClaimsCtes(g: Generation): Cte[] {
 export function storedCredentialRowsCte(g: Generation): Cte {
   return cte(
     'credential_rows',
-    sql`SELECT credential_id, type, subject, client_id, issued_at, explicit_expires, revoked_at, last_used_at, known
+    sql`SELECT credential_id, type, subject, client_id, issued_at, explicit_expires, revoked_at, last_used_at, known, logged_by
       FROM attribution_credentials FINAL WHERE generation = ${g}`,
     { materialized: true },
   )
