@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS {table:attribution_credentials} {on_cluster}
 )
 ENGINE = {replicated}ReplacingMergeTree(version)
 PARTITION BY generation
-ORDER BY credential_id;
+-- generation leads the key: FINAL collapses rows of one generation only, whatever the reader's filter
+ORDER BY (generation, credential_id);
 
 {distributed:attribution_credentials:cityHash64(credential_id)};
 

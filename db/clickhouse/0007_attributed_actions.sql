@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS {table:attribution_state} {on_cluster}
     gateway_watermark  DateTime64(3, 'UTC'),
     idp_watermark      DateTime64(3, 'UTC'),
     gateway_rows       UInt64,
+    -- gateway rows ingested at exactly gateway_watermark (a later insert in the same ms adds more)
+    gateway_at_watermark UInt64,
     idp_rows           UInt64,
     completed_at       DateTime64(6, 'UTC') DEFAULT now64(6)
 )

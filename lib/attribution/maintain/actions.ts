@@ -9,11 +9,11 @@ import { firstTriggersCte } from '../triggers'
 import { ATTRIBUTION_COLUMNS, dirtyKeys, localTable, newVersion, run } from './tables'
 
 /**
- * The requests a run must re-attribute: those stored after `since`, and those presenting a
- * changed credential or claim or belonging to a changed session.
+ * The requests a run must re-attribute: those stored since the last run (`since`, a condition
+ * on ingested_at), and those presenting a changed credential or claim or in a changed session.
  */
 function reachedRequests(runId: string, since: SqlFragment): SqlFragment {
-  return sql`(ingested_at > ${since} OR credential_id IN ${dirtyKeys(runId, 'credential')}
+  return sql`(${since} OR credential_id IN ${dirtyKeys(runId, 'credential')}
     OR jwt_sub IN ${dirtyKeys(runId, 'sub')} OR lower(user_claim) IN ${dirtyKeys(runId, 'user')}
     OR session_id IN ${dirtyKeys(runId, 'session')})`
 }

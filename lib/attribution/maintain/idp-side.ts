@@ -113,13 +113,13 @@ export async function markIdpChanges(runId: string, before: number, after: numbe
 }
 
 /**
- * After a gateway batch (requests ingested after `since`): recomputes the credential rows of the
+ * After a gateway batch (the requests matching `since`, a condition on ingested_at): recomputes the credential rows of the
  * credentials it presented, in generation `g` (their gateway evidence may have moved: an earlier
  * iat, a later exp, a type) and marks those whose attribution key changed.
  */
 export async function refreshPresentedCredentials(runId: string, id: number, since: SqlFragment): Promise<void> {
   const g = generation(id)
-  const presented = sql`(SELECT DISTINCT credential_id FROM gateway_requests WHERE ingested_at > ${since} AND credential_id != '')`
+  const presented = sql`(SELECT DISTINCT credential_id FROM gateway_requests WHERE ${since} AND credential_id != '')`
   const inputs = [
     factsWhereCte(sql`credential_id IN ${presented} OR kind = 'subject_revocation'`),
     storedCredentialSubjectsCte(g),

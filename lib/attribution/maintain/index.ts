@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import type { SqlFragment } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
 import type { TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
-import { atMillis, inputMarks, readState, writeState, type AttributionState } from './state'
+import { inputsNow, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
 import { clearDirty } from './tables'
 
 export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number }
@@ -30,30 +31,30 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
  * - then the sessions those requests belong to, and every agent action stored since, presenting
  *   a marked credential or claim, or in a marked session, is re-attributed by INSERT … SELECT;
  *   a moved first trigger rewrites its identity's `after_deprovision` flags.
- * Rows removed from an input (count went down) or no state yet: rebuilt from scratch.
+ * Rows the last run covered removed from an input (fewer rows up to its watermark), or no
+ * state yet: rebuilt from scratch.
  * Cheap when nothing arrived: two counts and two max() over ingested_at.
  */
 export function maintainAttribution(): Promise<MaintenanceOutcome> {
   return serialized(async () => {
     const started = Date.now()
     const before = await readState()
-    const marks = await inputMarks()
+    const now = await inputsNow(before)
     const outcome = (kind: MaintenanceOutcome['kind'], gateway: boolean, idp: boolean) => ({ kind, gateway, idp, seconds: (Date.now() - started) / 1000 })
-    if (before === null || marks.gateway_rows < before.gateway_rows || marks.idp_rows < before.idp_rows) {
+    if (before === null || now.gateway_kept < before.gateway_rows || now.idp_kept < before.idp_rows) {
       await rebuild(null)
       return outcome('rebuilt', true, true)
     }
-    const gateway = marks.gateway_latest > before.gateway_latest || marks.gateway_rows > before.gateway_rows
-    const idp = marks.idp_latest > before.idp_latest || marks.idp_rows > before.idp_rows
+    const gateway = now.gateway_rows !== before.gateway_rows || now.gateway_latest !== before.gateway_latest
+    const idp = now.idp_rows !== before.idp_rows || now.idp_latest !== before.idp_latest
     if (!gateway && !idp) return outcome('current', false, false)
-    await incremental(before, { ...before, ...marks }, idp)
+    await incremental(before, { ...before, ...marksOf(now) }, idp, storedSince(before, now))
     return outcome('incremental', gateway, idp)
   })
 }
 
-async function incremental(before: AttributionState, after: AttributionState, idp: boolean): Promise<void> {
+async function incremental(before: AttributionState, after: AttributionState, idp: boolean, since: SqlFragment): Promise<void> {
   const runId = randomUUID()
-  const since = atMillis(before.gateway_latest)
   try {
     if (idp) {
       after.idp_generation = nextGeneration(before.idp_generation)
@@ -87,7 +88,7 @@ export function reattribute(scope: TimeWindow | null): Promise<MaintenanceOutcom
 
 async function rebuild(scope: TimeWindow | null): Promise<void> {
   const before = await readState()
-  const marks = await inputMarks()
+  const marks = marksOf(await inputsNow(before))
   const id = nextGeneration(before?.idp_generation ?? 0)
   await buildIdpGeneration(id)
   await reattributeFromScratch(before === null ? null : scope)
