@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { maintainAttribution } from '@/lib/attribution/maintain'
 import { insert } from '@/lib/clickhouse'
 import { loadConfig } from '@/lib/config'
 import type { SourceParser } from '@/lib/sources/types'
@@ -110,10 +111,16 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       await run.onReject({ run_id: summary.run_id, source: parser.name, file, line, reason: error, raw: redactRejectedText(text) })
     },
 
+    /** After each stored batch, whichever path stored it: attribution catches up with it. */
+    async stored() {
+      await maintainAttribution()
+    },
+
     async store(batch: ParsedRecord[]) {
       opts.onStore?.('before')
       const outcome = await storeRecords(parser.name, batch)
       opts.onStore?.('after')
+      await run.stored()
       summary.accepted += outcome.accepted
       summary.duplicates += outcome.duplicates
       for (const f of outcome.failed) await run.reject(f.record.file, f.record.line, f.error, f.record.requests[0]?.raw ?? f.record.facts[0]?.raw ?? '')
@@ -126,6 +133,7 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
           // records the JS parser still holds are stored first, so each event id is stored once
           await records.flush()
           const outcome = await storeGatewayLinesInEngine({ runId: summary.run_id, file }, lines)
+          await run.stored()
           summary.read += outcome.accepted + outcome.duplicates
           summary.accepted += outcome.accepted
           summary.duplicates += outcome.duplicates

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { SqlFragment } from '@/lib/clickhouse'
+import { query, sql, type SqlFragment } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
-import type { TimeWindow } from '../inputs'
+import { inWindow, type TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
 import { inputsNow, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
@@ -78,23 +78,35 @@ async function incremental(before: AttributionState, after: AttributionState, id
  * (every one when null) attributed from scratch with the oracle. A scope leaves the watermarks
  * where they were, so actions outside it are still caught up by the next maintenance.
  */
-export function reattribute(scope: TimeWindow | null): Promise<MaintenanceOutcome> {
+export function reattribute(scope: TimeWindow | null, onStep: (step: string) => void = () => {}): Promise<MaintenanceOutcome> {
   return serialized(async () => {
     const started = Date.now()
-    await rebuild(scope)
+    await rebuild(scope, onStep)
     return { kind: 'rebuilt', gateway: true, idp: true, seconds: (Date.now() - started) / 1000 }
   })
 }
 
-async function rebuild(scope: TimeWindow | null): Promise<void> {
+async function rebuild(scope: TimeWindow | null, onStep: (step: string) => void = () => {}): Promise<void> {
   const before = await readState()
   const marks = marksOf(await inputsNow(before))
   const id = nextGeneration(before?.idp_generation ?? 0)
+  onStep('IdP side: subjects, credentials, claims, triggers, identities from every fact')
   await buildIdpGeneration(id)
+  onStep(scope === null || before === null ? 'every agent action, from scratch' : 'the agent actions of the period, from scratch')
   await reattributeFromScratch(before === null ? null : scope)
   const watermarks = scope === null || before === null ? marks : before
   await writeState({ ...watermarks, idp_generation: id })
   if (before !== null) await dropGenerationsBefore(before.idp_generation)
+  onStep('done')
+}
+
+/** How many agent actions the stored attribution holds in `scope` (all when null). */
+export async function storedActionCount(scope: TimeWindow | null): Promise<number> {
+  const rows = await query<{ actions: string | number }>(
+    sql`SELECT count() AS actions FROM attributed_actions FINAL WHERE ${inWindow(sql`time`, scope ?? ALL_TIME)}`,
+    { tag: 'attribution:count' },
+  )
+  return Number(rows[0].actions)
 }
 
 /** Generations are ms timestamps, always above the previous one (two runs in one ms still differ). */
