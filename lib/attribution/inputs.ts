@@ -50,11 +50,13 @@ export function requestsCte(window: TimeWindow): Cte {
 
 /** `requests`, of the requests that match `filter` (maintenance: those a batch can change). */
 export function requestsWhereCte(filter: SqlFragment): Cte {
-  return cte(
-    'requests',
-    sql`SELECT event_id, time, is_action = 1 AND gateway_requests.outcome != 'denied' AS is_agent_action,
-        server, tool, session_id, client_name, credential_id, jwt_sub, user_claim
-      FROM gateway_requests FINAL
-      WHERE ${filter}`,
-  )
+  return cte('requests', requestRows(filter))
+}
+
+/** The rows of `requests` matching `filter` (maintenance unions several such reads). */
+export function requestRows(filter: SqlFragment): SqlFragment {
+  return sql`SELECT event_id, time, is_action = 1 AND gateway_requests.outcome != 'denied' AS is_agent_action,
+      server, tool, session_id, client_name, credential_id, jwt_sub, user_claim
+    FROM gateway_requests FINAL
+    WHERE ${filter}`
 }

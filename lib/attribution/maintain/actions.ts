@@ -1,22 +1,33 @@
-import { sql, type SqlFragment } from '@/lib/clickhouse'
+import { joinSql, sql, type SqlFragment } from '@/lib/clickhouse'
 import { attributionCte, directCte, inheritedCte } from '../actions'
 import { cte, withCtes } from '../cte'
-import { requestsWhereCte, type TimeWindow } from '../inputs'
+import { requestRows, type TimeWindow } from '../inputs'
 import { attributionCtesFromScratch } from '../oracle'
 import { sessionClaimsWhereCte, sessionProfilesCte } from '../session'
 import { generation, storedClaimsCtes, storedCredentialRowsCte, storedCredentialSubjectsCte, storedTriggersCte } from '../stored'
 import { firstTriggersCte } from '../triggers'
-import { ATTRIBUTION_COLUMNS, dirtyKeys, localTable, newVersion, run } from './tables'
+import { ATTRIBUTION_COLUMNS, dirtyKeys, dirtyKinds, localTable, newVersion, run, type DirtyKind } from './tables'
 
 /**
- * The requests a run must re-attribute: those stored since the last run (`since`, a condition
- * on ingested_at), and those presenting a changed credential or claim or in a changed session.
+ * The requests a run must re-attribute, as one filter per way a request is reached: stored
+ * since the last run (`since`, a condition on ingested_at), presenting a changed credential or
+ * claim, in a changed session. Kinds with no changed key are left out. Each filter is read on
+ * its own (UNION), so each can use its skip index (minmax on ingested_at, bloom filters on
+ * credential and session) where an OR of them would read every request.
  */
-function reachedRequests(runId: string, since: SqlFragment): SqlFragment {
-  return sql`(${since} OR credential_id IN ${dirtyKeys(runId, 'credential')}
-    OR jwt_sub IN ${dirtyKeys(runId, 'sub')} OR lower(user_claim) IN ${dirtyKeys(runId, 'user')}
-    OR session_id IN ${dirtyKeys(runId, 'session')})`
+async function reachedRequests(runId: string, since: SqlFragment, withSessions: boolean): Promise<SqlFragment[]> {
+  const kinds = await dirtyKinds(runId)
+  const reached: Array<[DirtyKind, SqlFragment]> = [
+    ['credential', sql`credential_id IN ${dirtyKeys(runId, 'credential')}`],
+    ['sub', sql`jwt_sub IN ${dirtyKeys(runId, 'sub')}`],
+    ['user', sql`lower(user_claim) IN ${dirtyKeys(runId, 'user')}`],
+    ['session', sql`session_id IN ${dirtyKeys(runId, 'session')}`],
+  ]
+  return [since, ...reached.filter(([kind]) => kinds.has(kind) && (withSessions || kind !== 'session')).map(([, filter]) => filter)]
 }
+
+/** Skip indexes hold with FINAL here: every copy of a request has the same credential, claims and session. */
+const INDEXED_FINAL = { use_skip_indexes_if_final: 1 }
 
 /**
  * Marks every session a run can change: the sessions of new requests (a new seed, or a new
@@ -24,11 +35,12 @@ function reachedRequests(runId: string, since: SqlFragment): SqlFragment {
  * seed that names another identity). Rule 3 reaches no further: only seeds move inheritance.
  */
 export async function markSessions(runId: string, since: SqlFragment): Promise<void> {
+  const reads = (await reachedRequests(runId, since, false)).map(
+    (filter) => sql`SELECT DISTINCT session_id FROM gateway_requests WHERE session_id != '' AND ${filter}`,
+  )
   await run(
     sql`INSERT INTO attribution_dirty (run_id, kind, key)
-      SELECT ${runId}, 'session', session_id FROM gateway_requests
-      WHERE session_id != '' AND ${reachedRequests(runId, since)}
-      GROUP BY session_id`,
+      SELECT DISTINCT ${runId}, 'session', session_id FROM (${joinSql(reads, ' UNION ALL ')})`,
     'sessions',
   )
 }
@@ -46,7 +58,7 @@ export async function reattributeReached(runId: string, id: number, since: SqlFr
     storedCredentialRowsCte(g),
     storedTriggersCte(g),
     firstTriggersCte,
-    requestsWhereCte(reachedRequests(runId, since)),
+    cte('requests', joinSql((await reachedRequests(runId, since, true)).map(requestRows), ' UNION DISTINCT ')),
     sessionClaimsWhereCte(sql`session_id IN ${dirtyKeys(runId, 'session')}`),
     cte('pending_sessions', sql`SELECT key AS session_id FROM attribution_dirty WHERE run_id = ${runId} AND kind = 'session'`),
     sessionProfilesCte,
@@ -58,6 +70,7 @@ export async function reattributeReached(runId: string, id: number, since: SqlFr
     sql`INSERT INTO attributed_actions (${ATTRIBUTION_COLUMNS}, version)
       ${withCtes(ctes)} SELECT ${ATTRIBUTION_COLUMNS}, ${newVersion} FROM attribution`,
     'reattribute',
+    INDEXED_FINAL,
   )
 }
 

@@ -1,11 +1,11 @@
-import { command, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { command, query, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { loadConfig } from '@/lib/config'
 
 /** What every maintenance statement runs with: materialized CTEs (see cte.ts). */
 export const MAINTENANCE_SETTINGS = { enable_materialized_cte: 1, throw_on_max_partitions_per_insert_block: 0 }
 
-export async function run(statement: SqlFragment, step: string): Promise<void> {
-  await command(statement, { tag: `attribution:${step}`, settings: MAINTENANCE_SETTINGS })
+export async function run(statement: SqlFragment, step: string, settings: Record<string, number> = {}): Promise<void> {
+  await command(statement, { tag: `attribution:${step}`, settings: { ...MAINTENANCE_SETTINGS, ...settings } })
 }
 
 /**
@@ -38,6 +38,15 @@ export type DirtyKind = 'credential' | 'sub' | 'user' | 'session' | 'identity'
 /** The keys of `kind` a maintenance run found changed, as an IN set. */
 export function dirtyKeys(runId: string, kind: DirtyKind): SqlFragment {
   return sql`(SELECT key FROM attribution_dirty WHERE run_id = ${runId} AND kind = ${kind})`
+}
+
+/** The kinds of which a run found some changed key. */
+export async function dirtyKinds(runId: string): Promise<Set<DirtyKind>> {
+  const rows = await query<{ kind: DirtyKind }>(
+    sql`SELECT DISTINCT toString(kind) AS kind FROM attribution_dirty WHERE run_id = ${runId}`,
+    { tag: 'attribution:dirty-kinds' },
+  )
+  return new Set(rows.map((r) => r.kind))
 }
 
 /** Forgets a run's keys, and whatever a crashed run left an hour ago. */
