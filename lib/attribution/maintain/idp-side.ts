@@ -8,7 +8,7 @@ import { factsCte, factsWhereCte } from '../inputs'
 import { storedCredentialSubjectsCte, storedSubjectsCte, generation, type Generation } from '../stored'
 import { subjectsCte } from '../subjects'
 import { triggersCte } from '../triggers'
-import { CREDENTIAL_COLUMNS, credentialAttributionKey, dirtyKeys, localTable, newVersion, run } from './tables'
+import { CREDENTIAL_COLUMNS, credentialAttributionKey, localTable, newVersion, run } from './tables'
 
 const IDP_TABLES = [
   'attribution_subjects',
