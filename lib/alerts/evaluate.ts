@@ -1,5 +1,5 @@
 import { openAppStore } from '@/db'
-import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { attributionReady } from '@/lib/attribution/maintain'
 import { notifyAlertChanges } from '@/lib/notifications'
 import { settingsInForce } from '@/lib/thresholds/in-force'
 import type { AlertRun } from './alert'
@@ -45,7 +45,7 @@ export function evaluateAlertsSoon(): Promise<AlertRun | null> {
 }
 
 async function evaluateOnce(): Promise<AlertRun> {
-  await clickhouseReady()
+  await attributionReady() // the rules read the stored attribution: bring it up to date first
   const db = await openAppStore()
   const evaluatedAt = new Date()
   const newest = await newestEventTime()

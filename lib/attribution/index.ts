@@ -1,65 +1,53 @@
-import { actionsCte, directCte, inheritedCte } from './actions'
-import { subClaimsCte, userClaimsCte } from './claims'
-import { credentialSubjectsCte, subjectRevocationsCte } from './credential-subjects'
-import { credentialsCte, gatewayCredentialEvidenceCte, idpCredentialEvidenceCte } from './credentials'
+import { actionsCte } from './actions'
+import { credentialsCte } from './credentials'
 import type { Cte } from './cte'
-import { factsCte, requestsCte, type TimeWindow } from './inputs'
-import { pendingSessionsCte, sessionClaimsCte, sessionProfilesCte } from './session'
-import { subjectsCte } from './subjects'
-import { firstTriggersCte, triggersCte } from './triggers'
+import type { TimeWindow } from './inputs'
+import {
+  currentGeneration,
+  storedAttributionCte,
+  storedCredentialRowsCte,
+  storedCredentialSubjectsCte,
+  storedIdentitiesCte,
+  storedSubjectsCte,
+  storedTriggersCte,
+} from './stored'
+import { firstTriggersCte } from './triggers'
 
 export { withCtes, cte, type Cte } from './cte'
 export { factsCte, inWindow, type TimeWindow } from './inputs'
-export { identitiesCte } from './identities'
 export { claimIdentity, credentialIdentity, directJoins } from './rules'
+export {
+  attributedActionCtesFromScratch,
+  credentialCtesFromScratch,
+  directRuleCtesFromScratch,
+  identityCtesFromScratch,
+  subjectCtesFromScratch,
+} from './oracle'
+export { attributionReady, maintainAttribution, reattribute, type MaintenanceOutcome } from './maintain'
 
-/** Every subject a source names, resolved to its identity, as `subjects`. */
-export const subjectCtes: Cte[] = [factsCte, subjectsCte]
+/** Every subject a source names, resolved to its identity, as `subjects` (stored). */
+export const subjectCtes: Cte[] = [storedSubjectsCte(currentGeneration)]
 
-/** Subjects resolved to identities, and deprovisioning triggers. */
-export const identityCtes: Cte[] = [...subjectCtes, triggersCte, firstTriggersCte]
+/** One row per identity (kind, display name, owner), as `identities` (stored). */
+export const identitiesCte: Cte = storedIdentitiesCte(currentGeneration)
 
-/** What rules 1 and 2 join against (see rules.ts: directJoins('credential_subjects')). */
-export const directRuleCtes: Cte[] = [factsCte, subjectsCte, credentialSubjectsCte, subClaimsCte, userClaimsCte]
+/** Deprovisioning triggers and each identity's first, as `triggers` and `first_triggers` (stored). */
+export const triggerCtes: Cte[] = [storedTriggersCte(currentGeneration), firstTriggersCte]
 
-/** The credential set as `credentials`. */
+/** The credential set as `credentials` (stored, with the default token lifetime applied), and `credential_subjects`. */
 export function credentialCtes(lifetimeSeconds: number): Cte[] {
-  return [
-    factsCte,
-    subjectsCte,
-    credentialSubjectsCte,
-    subjectRevocationsCte,
-    idpCredentialEvidenceCte,
-    gatewayCredentialEvidenceCte,
-    credentialsCte(lifetimeSeconds),
-  ]
+  return [storedCredentialSubjectsCte(currentGeneration), storedCredentialRowsCte(currentGeneration), credentialsCte(lifetimeSeconds)]
 }
 
 /**
- * Every agent action with time in `scope`, attributed, as `actions` (see actions.ts), and
- * every request of the scope, deduplicated, as `requests`. Attribution is derived from all
- * data at query time, so a late IdP fact changes earlier answers and ingest order never does.
- *
- * Cost (npm run bench, BENCHMARKS.md: 10M agent actions, 2 cores): the IdP-side blocks are
- * materialized (computed once per query, ~2 s for 600k facts with the credential set), and the
- * gateway side of the credential set and of the session profiles comes from the aggregating
- * projections of db/clickhouse/0005, so neither grows with requests. What does is the
- * per-action part: the FINAL read of the scope (~0.1 s per million requests once merged), the
- * hash joins with the credential set, the claims, the session profiles and the first
- * triggers, and the identity and flag expressions: ~0.5 s per million actions, on both cores.
+ * Every agent action with time in `scope`, attributed, as `actions` (see actions.ts), with
+ * `credentials`, `triggers` and `first_triggers` beside it. Reads the stored attribution
+ * (lib/attribution/maintain keeps it current as data arrives; readers call attributionCurrent
+ * first), so a report aggregates stored rows instead of attributing every action: the FINAL
+ * read of the scope's attributed_actions and the after_expiry expression. The answer is the
+ * from-scratch one (attributedActionCtesFromScratch; the property test holds them equal), so
+ * a late IdP event still changes earlier answers and ingest order never does.
  */
 export function attributedActionCtes(scope: TimeWindow, lifetimeSeconds: number): Cte[] {
-  return [
-    ...identityCtes,
-    ...credentialCtes(lifetimeSeconds),
-    subClaimsCte,
-    userClaimsCte,
-    requestsCte(scope),
-    sessionClaimsCte,
-    pendingSessionsCte(scope),
-    sessionProfilesCte,
-    directCte,
-    inheritedCte,
-    actionsCte,
-  ]
+  return [...triggerCtes, ...credentialCtes(lifetimeSeconds), storedAttributionCte(scope), actionsCte(lifetimeSeconds)]
 }

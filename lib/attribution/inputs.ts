@@ -18,16 +18,22 @@ export function inWindow(column: SqlFragment, window: TimeWindow): SqlFragment {
  * query. Cost: a sort of the IdP side, small next to the gateway side (0.3 s of CPU for
  * 600k facts).
  */
-export const factsCte: Cte = cte(
+export const factsCte: Cte = factsWhereCte(sql`1`)
+
+/** `facts`, of the stored facts that match `filter` only (maintenance: a batch's credentials). */
+export function factsWhereCte(filter: SqlFragment): Cte {
+  return cte(
   'facts',
   sql`SELECT event_id, fact_index, source, time, CAST(kind, 'String') AS kind, vendor_event_type,
       CAST(subject_kind, 'String') AS subject_kind, subject_id, email, login, display_name, owner,
       client_id, credential_id, CAST(credential_type, 'String') AS credential_type, issued_at, expires_at
     FROM idp_events
+    WHERE ${filter}
     ORDER BY ingested_at DESC
     LIMIT 1 BY event_id, fact_index`,
   { materialized: true },
-)
+  )
+}
 
 /**
  * Gateway requests in a window, one row per request however often it was stored. FINAL
@@ -39,11 +45,18 @@ export const factsCte: Cte = cte(
  * of the single-threaded hash of every event id that LIMIT 1 BY event_id needed.
  */
 export function requestsCte(window: TimeWindow): Cte {
-  return cte(
-    'requests',
-    sql`SELECT event_id, time, is_action = 1 AND gateway_requests.outcome != 'denied' AS is_agent_action,
-        server, tool, session_id, client_name, credential_id, jwt_sub, user_claim
-      FROM gateway_requests FINAL
-      WHERE ${inWindow(sql`time`, window)}`,
-  )
+  return requestsWhereCte(inWindow(sql`time`, window))
+}
+
+/** `requests`, of the requests that match `filter` (maintenance: those a batch can change). */
+export function requestsWhereCte(filter: SqlFragment): Cte {
+  return cte('requests', requestRows(filter))
+}
+
+/** The rows of `requests` matching `filter` (maintenance unions several such reads). */
+export function requestRows(filter: SqlFragment): SqlFragment {
+  return sql`SELECT event_id, time, is_action = 1 AND gateway_requests.outcome != 'denied' AS is_agent_action,
+      server, tool, session_id, client_name, credential_id, jwt_sub, user_claim
+    FROM gateway_requests FINAL
+    WHERE ${filter}`
 }

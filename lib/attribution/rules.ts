@@ -5,12 +5,13 @@ import { sql, type SqlFragment } from '@/lib/clickhouse'
  * against small IdP-side sets that add `cs.identity` (rule 1: the subject of a known
  * credential) and `sc`/`uc` (rule 2: a `sub` or `user` claim that maps to an identity; a
  * validated `sub` is preferred). `credentialSet` is `credential_subjects` (IdP side only) or
- * `credentials` (which also brings type, expiry and revocation for the flags, in the same join).
+ * `credential_rows` (which also brings type, logged expiry, issue time and revocation for the
+ * flags, in the same join).
  */
-export function directJoins(credentialSet: 'credential_subjects' | 'credentials'): SqlFragment {
+export function directJoins(credentialSet: 'credential_subjects' | 'credential_rows'): SqlFragment {
   const credential =
-    credentialSet === 'credentials'
-      ? sql`LEFT JOIN (SELECT credential_id, subject AS identity, type, expires_at, revoked_at FROM credentials) AS cs`
+    credentialSet === 'credential_rows'
+      ? sql`LEFT JOIN (SELECT credential_id, subject AS identity, type, explicit_expires, issued_at, revoked_at FROM credential_rows) AS cs`
       : sql`LEFT JOIN credential_subjects AS cs`
   return sql`
     ${credential} ON cs.credential_id = r.credential_id

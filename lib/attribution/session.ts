@@ -1,4 +1,4 @@
-import { sql } from '@/lib/clickhouse'
+import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { cte, type Cte } from './cte'
 import type { TimeWindow } from './inputs'
 import { claimIdentity, credentialIdentity, directJoins } from './rules'
@@ -17,9 +17,11 @@ import { claimIdentity, credentialIdentity, directJoins } from './rules'
  * (credential, `sub`, `user`), with when its agent actions happened and the times of its
  * let-through requests. That GROUP BY is exactly the `per_session_claims` projection
  * (db/clickhouse/0005), so it reads a few rows per session and part instead of every
- * request; keep its expressions identical to the projection's.
+ * request; keep its expressions identical to the projection's. `sessionFilter` narrows it to
+ * some sessions (maintenance: the sessions a batch can change).
  */
-export const sessionClaimsCte: Cte = cte(
+export function sessionClaimsWhereCte(sessionFilter: SqlFragment): Cte {
+  return cte(
   'session_claims',
   sql`SELECT session_id, credential_id, jwt_sub, user_claim,
       countIf(is_action = 1 AND outcome != 'denied') AS actions,
@@ -27,9 +29,12 @@ export const sessionClaimsCte: Cte = cte(
       maxIf(time, is_action = 1 AND outcome != 'denied') AS last_action,
       groupArrayIf(time, outcome != 'denied') AS let_through_times
     FROM gateway_requests
-    WHERE session_id != ''
+    WHERE session_id != '' AND ${sessionFilter}
     GROUP BY session_id, credential_id, jwt_sub, user_claim`,
-)
+  )
+}
+
+export const sessionClaimsCte: Cte = sessionClaimsWhereCte(sql`1`)
 
 /**
  * Sessions that may hold an action of `scope` needing inheritance: some agent action that

@@ -7,6 +7,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   report: async (argv) => (await import('./report')).reportCommand(argv),
   demo: async (argv) => (await import('./demo')).demoCommand(argv),
   migrate: async (argv) => (await import('./migrate')).migrateCommand(argv),
+  reattribute: async (argv) => (await import('./reattribute')).reattributeCommand(argv),
   users: async (argv) => (await import('./users')).usersCommand(argv),
   tokens: async (argv) => (await import('./tokens')).tokensCommand(argv),
   export: async (argv) => (await import('./evidence')).exportCommand(argv),

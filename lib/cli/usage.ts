@@ -14,6 +14,7 @@ export const USAGE = `Usage:
   npm run -s custody -- report <name> --from <iso-time> --to <iso-time> --json
   npm run -s custody -- demo [--dir <folder>] [--scale <n>]
   npm run -s custody -- migrate
+  npm run -s custody -- reattribute [--from <iso-time> --to <iso-time>] [--json]
   npm run -s custody -- users add --role <role> <email>
   npm run -s custody -- tokens create --name <name> [--sources <a,b>] [--expires <iso>] [--json]
   npm run -s custody -- tokens list [--json] | tokens revoke <id> | tokens rotate <id> [--grace <seconds>]

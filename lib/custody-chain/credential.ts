@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { credentialCtes, withCtes } from '@/lib/attribution'
+import { credentialCtesFromScratch, withCtes } from '@/lib/attribution'
 import { query, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { chFlag } from '@/lib/populations/flags'
 import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
@@ -48,7 +48,7 @@ export function credentialFromRow(row: Record<string, unknown>, prefix: string):
 /** One credential, when no other query of the chain brought it. Cost: the credential set, built once per query. */
 export async function credentialFacts(credentialId: string, lifetimeSeconds: number): Promise<CredentialFacts | null> {
   const rows = await query<Record<string, unknown>>(
-    sql`${withCtes(credentialCtes(lifetimeSeconds))}
+    sql`${withCtes(credentialCtesFromScratch(lifetimeSeconds))}
       SELECT * FROM ${credentialFactsRelation} WHERE credential_id = ${credentialId} LIMIT 1`,
     { tag: 'custody-chain:credential', settings: REPORT_QUERY_SETTINGS },
   )

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { attributedActionCtes, identitiesCte, withCtes } from '@/lib/attribution'
+import { attributedActionCtesFromScratch, withCtes } from '@/lib/attribution'
 import { query, sql } from '@/lib/clickhouse'
 import { chFlag } from '@/lib/populations/flags'
 import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
@@ -37,7 +37,7 @@ export type Decision = z.infer<typeof decisionRow>
 export async function decisionFor(eventId: string, at: string, lifetimeSeconds: number): Promise<{ decision: Decision; presented: CredentialFacts | null } | null> {
   const instant = new Date(at)
   const rows = await query<Record<string, unknown>>(
-    sql`${withCtes(attributedActionCtes({ from: instant, to: instant, through: true }, lifetimeSeconds), [identitiesCte])}
+    sql`${withCtes(attributedActionCtesFromScratch({ from: instant, to: instant, through: true }, lifetimeSeconds))}
       SELECT a.identity AS identity, a.method AS method, a.reason AS reason, a.after_expiry AS after_expiry,
         a.after_revocation AS after_revocation, a.after_deprovision AS after_deprovision, a.conflict AS conflict,
         d.credential_identity AS credential_identity, sc.identity AS sub_identity, uc.identity AS user_identity,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { subjectCtes, withCtes } from '@/lib/attribution'
+import { subjectCtesFromScratch as subjectCtes, withCtes } from '@/lib/attribution'
 import { query, sql } from '@/lib/clickhouse'
 import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { claimIdentity, credentialIdentity, directJoins, directRuleCtes, withCtes } from '@/lib/attribution'
+import { claimIdentity, credentialIdentity, directJoins, directRuleCtesFromScratch as directRuleCtes, withCtes } from '@/lib/attribution'
 import { query, sql } from '@/lib/clickhouse'
 import { isoFromClickHouse, REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { maintainAttribution } from '@/lib/attribution/maintain'
 import { insert } from '@/lib/clickhouse'
 import { loadConfig } from '@/lib/config'
 import type { SourceParser } from '@/lib/sources/types'
@@ -58,6 +59,9 @@ function storedSize(record: ParsedRecord): number {
   return size
 }
 
+/** How often, at most, a run maintains attribution between batches (lib/attribution/MAINTAINED.md). */
+const MAINTAIN_EVERY_MS = 5000
+
 type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }
 
 /** Reads every input, validates each record with its source's parser, stores the good ones once. */
@@ -77,6 +81,7 @@ export async function ingest(parser: SourceParser, inputs: IngestInput[], opts: 
   run.onReject = (row) => rejects.add(row)
   for (const input of inputs) await run.readInput(input, records)
   await records.flush()
+  await run.stored({ final: true })
   await rejects.flush()
   await insert('ingest_runs', [ledgerRow(run.summary, inputs, startedAt)], { tag: 'ingest:ledger' })
   return run.summary
@@ -110,10 +115,23 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       await run.onReject({ run_id: summary.run_id, source: parser.name, file, line, reason: error, raw: redactRejectedText(text) })
     },
 
+    /**
+     * After each stored batch, whichever path stored it, and at the end of the run: attribution
+     * catches up with what was stored. Within a run at most every MAINTAIN_EVERY_MS: a backfill's
+     * IdP batches each rebuild the IdP side, and every reader catches up before it reads anyway.
+     */
+    lastMaintained: 0,
+    async stored({ final = false } = {}) {
+      if (!final && Date.now() - run.lastMaintained < MAINTAIN_EVERY_MS) return
+      await maintainAttribution()
+      run.lastMaintained = Date.now()
+    },
+
     async store(batch: ParsedRecord[]) {
       opts.onStore?.('before')
       const outcome = await storeRecords(parser.name, batch)
       opts.onStore?.('after')
+      await run.stored()
       summary.accepted += outcome.accepted
       summary.duplicates += outcome.duplicates
       for (const f of outcome.failed) await run.reject(f.record.file, f.record.line, f.error, f.record.requests[0]?.raw ?? f.record.facts[0]?.raw ?? '')
@@ -126,6 +144,7 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
           // records the JS parser still holds are stored first, so each event id is stored once
           await records.flush()
           const outcome = await storeGatewayLinesInEngine({ runId: summary.run_id, file }, lines)
+          await run.stored()
           summary.read += outcome.accepted + outcome.duplicates
           summary.accepted += outcome.accepted
           summary.duplicates += outcome.duplicates

@@ -3,7 +3,7 @@ import { openAppStore } from '@/db'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { attributedActionCtes, withCtes } from '@/lib/attribution'
 import { query, sql } from '@/lib/clickhouse'
-import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { attributionReady } from '@/lib/attribution/maintain'
 import { count } from '@/lib/reports/common'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 
@@ -43,7 +43,7 @@ export function trendBucket(period: { from: Date; to: Date }): TrendBucket {
 export async function actionTrend(actor: Actor, period: { from: Date; to: Date }, identity?: string): Promise<TrendPoint[]> {
   requirePermission(actor, 'reports:read')
   const thresholds = await thresholdsInForce(await openAppStore())
-  await clickhouseReady()
+  await attributionReady()
   const bucket = trendBucket(period)
   const start = bucket === 'day' ? sql`toStartOfDay(time)` : sql`toMonday(time)`
   const rows = await query<unknown>(

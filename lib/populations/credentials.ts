@@ -76,19 +76,12 @@ export async function credentialSource(period: ReportPeriod, filters: Credential
   const thresholds = await thresholdsInForce(await openAppStore())
   return {
     with: sql`${withCtes(credentialCtes(thresholds.default_token_lifetime_seconds), [ratedCredentialsCte(period, thresholds)])},
-      -- where the credential's issue was logged: the grant (or, lacking one, the revocation) that names it first
-      logged_by AS (
-        SELECT credential_id, argMin(toString(source), (kind != 'credential', time, source)) AS source
-        FROM facts WHERE credential_id != '' AND kind IN ('credential', 'revocation')
-        GROUP BY credential_id
-      ),
       population AS (
         SELECT r.credential_id AS credential_id, r.type AS type, ifNull(r.subject, '') AS identity,
           assumeNotNull(r.issued_at) AS issued_at, r.expires_at AS expires_at, r.revoked_at AS revoked_at,
           r.age AS age_days, r.over_max_age AS over_max_age, r.last_used_at AS last_used_at,
-          if(r.known, l.source, 'gateway') AS source, r.bucket AS bucket
+          if(r.known, r.logged_by, 'gateway') AS source, r.bucket AS bucket
         FROM rated AS r
-        LEFT JOIN logged_by AS l ON l.credential_id = r.credential_id
         WHERE r.live
       )`,
     where: credentialConditions(filters),

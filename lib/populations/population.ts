@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { joinSql, query, sql, stream, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
-import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { attributionReady } from '@/lib/attribution/maintain'
 import { render, type SqlQuery } from '@/lib/clickhouse/sql'
 import { REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
@@ -27,7 +27,7 @@ export type PopulationSource = { with: SqlFragment; where: SqlFragment[] }
 /** One page by keyset cursor or by number, with the size of the whole filtered population. */
 export async function readPage<Row>(p: Population<Row>, source: PopulationSource, page: PageRequest): Promise<PopulationPage<Row>> {
   if (!Number.isInteger(page.per) || page.per < 1 || page.per > 500) throw new Error(`${p.name}: per must be 1..500`)
-  await clickhouseReady()
+  await attributionReady()
   return page.page !== undefined && page.page > 1 && !page.after ? readNumberedPage(p, source, page.page, page.per) : readPageAfter(p, source, page)
 }
 
@@ -96,7 +96,7 @@ export function readAll<Row>(p: Population<Row>, source: PopulationSource): Popu
 }
 
 async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment): AsyncGenerator<Row> {
-  await clickhouseReady()
+  await attributionReady()
   const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS })
   for await (const row of rows) yield p.row.parse(row)
 }
@@ -113,7 +113,7 @@ export type PopulationSample<Row> = { rows: Row[]; total: number }
  */
 export async function readSample<Row>(p: Population<Row>, source: PopulationSource, s: SampleRequest): Promise<PopulationSample<Row>> {
   if (!Number.isInteger(s.size) || s.size < 1) throw new Error(`${p.name}: a sample size is a whole number from 1`)
-  await clickhouseReady()
+  await attributionReady()
   const names = selected(p)
   const keyColumns = columnList(p.key.map((k) => k.name)) // throws on a name that is not a plain column, before any enters keyText
   const keyText = p.key.map((k) => (k.type === 'time' ? `toString(toUnixTimestamp64Milli(${k.name}))` : `toString(${k.name})`))

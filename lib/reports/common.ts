@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { query, sql, type SqlFragment } from '@/lib/clickhouse'
-import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { attributionReady } from '@/lib/attribution/maintain'
 import { thresholdsSchema, type Thresholds } from './thresholds'
 
 /** What every report is asked with: a half-open period `[from, to)` and the thresholds in force. */
@@ -29,11 +29,17 @@ export function reportHeader<N extends string>(name: N, opts: ReportOptions, gen
 }
 
 /** How report queries run: counts as JSON numbers, named tuples as objects, materialized CTEs (see lib/attribution/cte.ts). */
-export const REPORT_QUERY_SETTINGS = { output_format_json_quote_64bit_integers: 0, output_format_json_named_tuples_as_objects: 1, enable_materialized_cte: 1 }
+export const REPORT_QUERY_SETTINGS = {
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_named_tuples_as_objects: 1,
+  enable_materialized_cte: 1,
+  // every copy of a request, and every version of an action, has the same time, so the same monthly partition
+  do_not_merge_across_partitions_select_final: 1,
+}
 
 /** Runs a report's one query and returns its one row, validated. Counts come back as numbers. */
 export async function reportRow<T>(fragment: SqlFragment, schema: z.ZodType<T>, tag: string): Promise<T> {
-  await clickhouseReady()
+  await attributionReady()
   const rows = await query<unknown>(fragment, {
     tag: `report:${tag}`,
     settings: REPORT_QUERY_SETTINGS,

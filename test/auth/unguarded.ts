@@ -15,6 +15,7 @@
 export const UNGUARDED: Record<string, string> = {
   'lib/cli/': 'the command line: runs as the OS user who owns the data dir (or holds the server credentials), with no dashboard session',
   'lib/ingest/': 'ingest runs from the command line as the data dir owner; an HTTP intake must guard its own entry in app/',
+  'lib/attribution/maintain/': 'keeps the stored attribution current after each stored ingest batch and before a guarded report or population reads it; writes only state derived from the evidence and returns none of it',
   'lib/auth/adapter.ts#custodyAdapter': "sign-in itself: next-auth's store of accounts and sessions, used before there is an actor",
   'lib/auth/credentials.ts#credentialsProvider': 'sign-in itself: checks a password before there is an actor',
   'lib/auth/options.ts#authOptions': "sign-in itself: next-auth's configuration, served by the public /api/auth route",

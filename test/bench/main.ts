@@ -151,7 +151,7 @@ async function benchPagesAtScale(): Promise<string> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-bench-pages-scale-'))
   const dataDir = path.join(work, 'custody')
   try {
-    await runChdbSide(work, 'generate', dataDir)
+    await runChdbSide(work, 'generate,reattribute', dataDir)
     execFileSync(path.join('node_modules', '.bin', 'tsx'), ['test/e2e/seed-users.ts'], { env: { ...process.env, CUSTODY_DATA_DIR: dataDir }, stdio: 'inherit' })
     const over = `the report benchmark's company (${shape.actions.toLocaleString('en-US')} agent actions over 30 days, test/bench/reports/)`
     const runs = Number(process.env.BENCH_PAGES_SCALE_RUNS ?? 1)

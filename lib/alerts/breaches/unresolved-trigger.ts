@@ -1,4 +1,4 @@
-import { credentialCtes, identityCtes, withCtes } from '@/lib/attribution'
+import { credentialCtes, triggerCtes, withCtes } from '@/lib/attribution'
 import { sql } from '@/lib/clickhouse'
 import { isoFromClickHouse } from '@/lib/reports/common'
 import { triggerOutcomeCtes } from '@/lib/reports/revocation-latency'
@@ -15,7 +15,7 @@ export async function unresolvedTriggerBreaches({ newest, settings }: RuleInput)
   const sla = settings.revocation_sla_seconds
   const everything = { from: new Date(0), to: through(newest) }
   const rows = await breachRows(
-    sql`${withCtes(identityCtes, credentialCtes(settings.default_token_lifetime_seconds), triggerOutcomeCtes(everything, reportThresholds(settings, 0), newest))}
+    sql`${withCtes(triggerCtes, credentialCtes(settings.default_token_lifetime_seconds), triggerOutcomeCtes(everything, reportThresholds(settings, 0), newest))}
       SELECT identity AS subject, max(dateDiff('millisecond', time, ${newest})) / 1000 AS value,
         addSeconds(min(time), ${sla}) AS since, min(time) AS first_trigger
       FROM trigger_outcomes

@@ -2,13 +2,17 @@
 // process) on $CUSTODY_DATA_DIR:
 //   tsx test/bench/reports/chdb-side.ts <steps> <out dir>
 // steps, comma-separated, in order: generate (the company, INSERT … SELECT FROM numbers),
-// stages (the attribution building blocks, timed alone), time (each report warm, then the median of 3), export (the rows as CSV for PostgreSQL).
+// reattribute (the stored attribution built from scratch, timed), stages (the attribution
+// building blocks, timed alone), time (each report warm, then the median of 3), late (a late
+// IdP batch until the reports reflect it), export (the rows as CSV for PostgreSQL).
 // Writes <out dir>/chdb.json (ChdbSide) and, for export, <out dir>/<table>.csv.
 import fs from 'node:fs'
 import path from 'node:path'
 import { closeClickHouse, command, query, sql, unsafeRawSql } from '@/lib/clickhouse'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { reattribute } from '@/lib/attribution'
 import { DEFAULT_THRESHOLDS, REPORT_NAMES, REPORTS, type ReportName } from '@/lib/reports'
+import { lateIdpBatch } from './late-batch'
 import { generateGatewayRequests } from './generate-gateway'
 import { generateIdpEvents } from './generate-idp'
 import { EXPORTED_COLUMNS, type ChdbSide, type TimedReport } from './results'
@@ -22,7 +26,8 @@ const log = (line: string) => process.stderr.write(`chdb: ${line}\n`)
 const seconds = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9
 
 await migrateClickHouse()
-const side: ChdbSide = { actions: shape.actions, generateSeconds: null, partsAfterMerges: null, exportSeconds: null, rows: {}, reports: {} }
+const days = Math.round((shape.to.getTime() - shape.from.getTime()) / 86_400_000)
+const side: ChdbSide = { actions: shape.actions, days, generateSeconds: null, partsAfterMerges: null, exportSeconds: null, rows: {}, reports: {} }
 
 if (steps.includes('generate')) {
   const started = process.hrtime.bigint()
@@ -39,10 +44,19 @@ for (const table of ['gateway_requests', 'idp_events'] as const) {
 }
 const [{ n: distinct }] = await query<{ n: string }>(sql`SELECT count() AS n FROM gateway_requests FINAL`, { tag: 'bench' })
 side.rows.gateway_requests_distinct = Number(distinct)
+if (steps.includes('reattribute')) {
+  const rebuilt = await reattribute(null, (step) => log(`reattribute: ${step}`))
+  side.reattributeSeconds = rebuilt.seconds
+  log(`stored attribution built from scratch in ${rebuilt.seconds.toFixed(1)} s`)
+}
 if (steps.includes('stages')) side.stages = await timeStages(shape, log)
 if (steps.includes('time')) {
   for (const name of REPORT_NAMES) side.reports[name] = await timeReport(name)
 }
+// this process's peak so far: only the reports ran in it when the steps start at stages/time
+side.peakRssBytes = process.resourceUsage().maxRSS * 1024
+log(`peak RSS ${(side.peakRssBytes / 2 ** 20).toFixed(0)} MiB`)
+if (steps.includes('late')) side.late = await lateIdpBatch(shape, log)
 if (steps.includes('export')) {
   const started = process.hrtime.bigint()
   for (const table of ['gateway_requests', 'idp_events'] as const) await exportTable(table)

@@ -1,3 +1,4 @@
+import type { LateBatch } from './late-batch'
 import type { Timed } from './timing'
 
 /** A report as the engine answered it (the whole JSON) with its timing. */
@@ -14,6 +15,14 @@ export type ChdbSide = {
   /** seconds per building block (stages.ts), when asked for */
   stages?: Record<string, number>
   reports: Record<string, TimedReport>
+  /** the period's length in days */
+  days?: number
+  /** `custody reattribute` over everything generated: the stored attribution built from scratch */
+  reattributeSeconds?: number
+  /** a late IdP batch: until the reports reflect it */
+  late?: LateBatch
+  /** the process's peak resident memory (chDB runs in it), bytes */
+  peakRssBytes?: number
 }
 
 /** The columns both engines hold (the raw vendor record stays behind: no report reads it). */

@@ -20,7 +20,8 @@ export type BenchShape = {
 
 export const ACTIONS_PER_SESSION = 32
 
-export function benchShape(requestedActions: number): BenchShape {
+/** `days`: the period's length (30, or 90 for the quarter row: BENCH_REPORT_DAYS). */
+export function benchShape(requestedActions: number, days = requestedDays()): BenchShape {
   const sessions = Math.max(10, Math.ceil(requestedActions / ACTIONS_PER_SESSION))
   const actions = sessions * ACTIONS_PER_SESSION
   return {
@@ -33,7 +34,7 @@ export function benchShape(requestedActions: number): BenchShape {
     deniedRequests: Math.max(10, Math.round(actions / 100)),
     offGatewayGrants: Math.max(10, Math.round(actions / 1000)),
     from: new Date('2026-10-01T00:00:00.000Z'),
-    to: new Date('2026-10-31T00:00:00.000Z'),
+    to: new Date(Date.parse('2026-10-01T00:00:00.000Z') + days * 86_400_000),
   }
 }
 
@@ -41,5 +42,19 @@ export function requestedActions(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.BENCH_REPORT_ACTIONS?.replaceAll('_', '')
   const n = raw ? Number(raw) : 10_000_000
   if (!Number.isInteger(n) || n < 1000) throw new Error(`BENCH_REPORT_ACTIONS must be an integer ≥ 1000, got ${raw}`)
+  return n
+}
+
+export function requestedDays(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.BENCH_REPORT_DAYS ?? 30)
+  if (!Number.isInteger(n) || n < 1 || n > 365) throw new Error(`BENCH_REPORT_DAYS must be an integer from 1 to 365, got ${env.BENCH_REPORT_DAYS}`)
+  return n
+}
+
+/** The quarter row's actions (BENCH_REPORT_QUARTER_ACTIONS, default 3× BENCH_REPORT_ACTIONS; 0 skips it). */
+export function requestedQuarterActions(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.BENCH_REPORT_QUARTER_ACTIONS?.replaceAll('_', '')
+  const n = raw ? Number(raw) : 3 * requestedActions(env)
+  if (!Number.isInteger(n) || (n !== 0 && n < 1000)) throw new Error(`BENCH_REPORT_QUARTER_ACTIONS must be 0 or an integer ≥ 1000, got ${raw}`)
   return n
 }

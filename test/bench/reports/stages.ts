@@ -1,5 +1,5 @@
 import { query, sql, type SqlFragment } from '@/lib/clickhouse'
-import { attributedActionCtes, credentialCtes, identityCtes, withCtes } from '@/lib/attribution'
+import { attributedActionCtesFromScratch as attributedActionCtes, credentialCtesFromScratch as credentialCtes, identityCtesFromScratch as identityCtes, withCtes } from '@/lib/attribution'
 import { DEFAULT_THRESHOLDS } from '@/lib/reports'
 import type { BenchShape } from './shape'
 import { medianOfRuns } from './timing'
@@ -23,7 +23,7 @@ function stageQueries(shape: BenchShape): Record<string, SqlFragment> {
       SELECT count(), sum(length(subject)), countIf(expires_at IS NULL), countIf(revoked_at IS NULL) FROM credentials`,
     'session profiles (per_session_claims projection)': sql`${actions} SELECT count(), sum(length(only_identity)) FROM session_profiles`,
     'rules 1–2 on every action (dedupe + credential set + claims)': sql`${actions}
-      SELECT count(), sum(length(credential_identity) + length(claim_identity)), countIf(credential_expires_at IS NULL) FROM direct`,
+      SELECT count(), sum(length(credential_identity) + length(claim_identity)), countIf(credential_explicit_expires IS NULL) FROM direct`,
     'rules 1–3 and flags on every action (all of attribution)': sql`${actions}
       SELECT count(), sum(length(identity)), countIf(method = 'session'), countIf(reason = 'no_credential'),
         countIf(after_expiry), countIf(after_revocation), countIf(after_deprovision), countIf(conflict) FROM actions`,

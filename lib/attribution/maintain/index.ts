@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto'
+import { query, sql, type SqlFragment } from '@/lib/clickhouse'
+import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { inWindow, type TimeWindow } from '../inputs'
+import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
+import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
+import { inputsNow, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
+import { clearDirty } from './tables'
+
+export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number }
+
+const state = globalThis as unknown as { __custodyAttribution?: Promise<unknown> }
+
+/** One maintenance at a time per process: each run starts from the state the previous one wrote. */
+function serialized<T>(work: () => Promise<T>): Promise<T> {
+  const next = (state.__custodyAttribution ?? Promise.resolve()).catch(() => undefined).then(work)
+  state.__custodyAttribution = next
+  return next
+}
+
+/**
+ * Brings the stored attribution up to what is stored now (lib/attribution/MAINTAINED.md). What
+ * was stored since the last run is found from the inputs' ingested_at watermarks, so the one
+ * call after each stored batch of the ingest pipeline, a reader's call before a report, a crash
+ * between storing and maintaining, and rows written by another path all come to the same state.
+ * - new IdP facts (any source, the key inventory): the next IdP generation is built whole and
+ *   compared with the current one; the credentials, claims and first triggers that changed mark
+ *   the actions to re-attribute;
+ * - new gateway requests alone: the credential rows of the credentials they presented are
+ *   recomputed (their gateway evidence may have moved); changed ones mark actions;
+ * - then the sessions those requests belong to, and every agent action stored since, presenting
+ *   a marked credential or claim, or in a marked session, is re-attributed by INSERT … SELECT;
+ *   a moved first trigger rewrites its identity's `after_deprovision` flags.
+ * Rows the last run covered removed from an input (fewer rows up to its watermark), or no
+ * state yet: rebuilt from scratch.
+ * Cheap when nothing arrived: two counts and two max() over ingested_at.
+ */
+export function maintainAttribution(): Promise<MaintenanceOutcome> {
+  return serialized(async () => {
+    const started = Date.now()
+    const before = await readState()
+    const now = await inputsNow(before)
+    const outcome = (kind: MaintenanceOutcome['kind'], gateway: boolean, idp: boolean) => ({ kind, gateway, idp, seconds: (Date.now() - started) / 1000 })
+    if (before === null || now.gateway_kept < before.gateway_rows || now.idp_kept < before.idp_rows) {
+      await rebuild(null)
+      return outcome('rebuilt', true, true)
+    }
+    const gateway = now.gateway_rows !== before.gateway_rows || now.gateway_latest !== before.gateway_latest
+    const idp = now.idp_rows !== before.idp_rows || now.idp_latest !== before.idp_latest
+    if (!gateway && !idp) return outcome('current', false, false)
+    await incremental(before, { ...before, ...marksOf(now) }, idp, storedSince(before, now))
+    return outcome('incremental', gateway, idp)
+  })
+}
+
+async function incremental(before: AttributionState, after: AttributionState, idp: boolean, since: SqlFragment): Promise<void> {
+  const runId = randomUUID()
+  try {
+    if (idp) {
+      after.idp_generation = nextGeneration(before.idp_generation)
+      await buildIdpGeneration(after.idp_generation)
+      await markIdpChanges(runId, before.idp_generation, after.idp_generation)
+    } else {
+      await refreshPresentedCredentials(runId, before.idp_generation, since)
+    }
+    await markSessions(runId, since)
+    await reattributeReached(runId, after.idp_generation, since)
+    if (idp) await refreshDeprovisionFlags(runId, after.idp_generation)
+    await writeState(after)
+  } finally {
+    await clearDirty(runId)
+  }
+  if (idp) await dropGenerationsBefore(before.idp_generation)
+}
+
+/**
+ * `custody reattribute`: the IdP side rebuilt from every fact, and the agent actions of `scope`
+ * (every one when null) attributed from scratch with the oracle. A scope leaves the watermarks
+ * where they were, so actions outside it are still caught up by the next maintenance.
+ */
+export function reattribute(scope: TimeWindow | null, onStep: (step: string) => void = () => {}): Promise<MaintenanceOutcome> {
+  return serialized(async () => {
+    const started = Date.now()
+    await rebuild(scope, onStep)
+    return { kind: 'rebuilt', gateway: true, idp: true, seconds: (Date.now() - started) / 1000 }
+  })
+}
+
+async function rebuild(scope: TimeWindow | null, onStep: (step: string) => void = () => {}): Promise<void> {
+  const before = await readState()
+  const marks = marksOf(await inputsNow(before))
+  const id = nextGeneration(before?.idp_generation ?? 0)
+  onStep('IdP side: subjects, credentials, claims, triggers, identities from every fact')
+  await buildIdpGeneration(id)
+  onStep(scope === null || before === null ? 'every agent action, from scratch' : 'the agent actions of the period, from scratch')
+  await reattributeFromScratch(before === null ? null : scope)
+  const watermarks = scope === null || before === null ? marks : before
+  await writeState({ ...watermarks, idp_generation: id })
+  if (before !== null) await dropGenerationsBefore(before.idp_generation)
+  onStep('done')
+}
+
+/** How many agent actions the stored attribution holds in `scope` (all when null). */
+export async function storedActionCount(scope: TimeWindow | null): Promise<number> {
+  const rows = await query<{ actions: string | number }>(
+    sql`SELECT count() AS actions FROM attributed_actions FINAL WHERE ${inWindow(sql`time`, scope ?? ALL_TIME)}`,
+    { tag: 'attribution:count' },
+  )
+  return Number(rows[0].actions)
+}
+
+/** Generations are ms timestamps, always above the previous one (two runs in one ms still differ). */
+function nextGeneration(previous: number): number {
+  return Math.max(Date.now(), previous + 1)
+}
+
+export { ALL_TIME }
+
+/** Before reading attribution: the schema migrated and the stored attribution caught up with what is stored. */
+export async function attributionReady(): Promise<void> {
+  await clickhouseReady()
+  await maintainAttribution()
+}
