@@ -1,5 +1,5 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m|intake runs one of them (pages and intake need a `next build`); BENCH_SCALE,
+// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m|intake|evidence|alerts runs one of them (pages and intake need a `next build`); BENCH_SCALE,
 // BENCH_PARSER_RECORDS, BENCH_REPORT_ACTIONS and BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's
 // ingest in the same run, interleaved with today's.
 import { execFileSync } from 'node:child_process'
@@ -25,6 +25,7 @@ if (!only || only === 'pages') publish('pages', await benchPages())
 if (!only || only === 'pages-10m') publish('pages-10m', await benchPagesAtScale())
 if (!only || only === 'intake') publish('intake', await benchIntake())
 if (!only || only === 'evidence') publish('evidence', await (await import('./evidence-bench')).benchEvidence())
+if (!only || only === 'alerts') publish('alerts', await (await import('./alerts-bench')).benchAlerts())
 
 function publish(name: string, section: string) {
   writeSection(name, section)

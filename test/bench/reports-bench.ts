@@ -24,11 +24,15 @@ export async function benchReports(): Promise<string> {
   }
 }
 
-/** The chDB half in its own process (one chDB path per process), on a fresh data dir in `work`. */
-export async function runChdbSide(work: string, steps: string, dataDir = path.join(work, 'custody')): Promise<ChdbSide> {
+/**
+ * The chDB half in its own process (one chDB path per process), on a fresh data dir in `work`:
+ * every benchmark that needs the generated company (reports, pages, evidence, alerts) builds it here,
+ * with `actions` agent actions (default BENCH_REPORT_ACTIONS).
+ */
+export async function runChdbSide(work: string, steps: string, dataDir = path.join(work, 'custody'), actions = requestedActions()): Promise<ChdbSide> {
   const tsx = path.join('node_modules', '.bin', 'tsx')
   const child = spawn(tsx, ['test/bench/reports/chdb-side.ts', steps, work], {
-    env: { ...process.env, CUSTODY_DATA_DIR: dataDir, CUSTODY_QUERY_TIMEOUT_SECONDS: '3600' },
+    env: { ...process.env, CUSTODY_DATA_DIR: dataDir, CUSTODY_QUERY_TIMEOUT_SECONDS: '3600', BENCH_REPORT_ACTIONS: String(actions) },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)))
