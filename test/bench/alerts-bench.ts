@@ -29,6 +29,7 @@ export async function benchAlerts(): Promise<string> {
     const generated = await runChdbSide(work, 'generate', env.CUSTODY_DATA_DIR, actions)
     process.stderr.write('alerts: timing the evaluation …\n')
     const timing = succeeded(await measure(tsx, ['test/bench/alerts/evaluate-side.ts', work], env), 'the timed evaluation')
+    process.stderr.write(timing.stderr)
     const side = JSON.parse(fs.readFileSync(path.join(work, 'alerts.json'), 'utf8')) as AlertsSide
     process.stderr.write('alerts: custody alerts run --json as a fresh process …\n')
     const cli = succeeded(await measure(tsx, ['lib/cli/main.ts', 'alerts', 'run', '--json'], env), '`custody alerts run`')
