@@ -1,5 +1,5 @@
 // npm run bench — measures ingest throughput and report latency and writes BENCHMARKS.md.
-// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m|intake|startup|ingest-scale|customer runs one of them (pages, intake and
+// BENCH_ONLY=ingest|parsers|reports|pages|pages-10m|intake|evidence|alerts|startup|ingest-scale|customer runs one of them (pages, intake and
 // customer need a `next build`, made when missing; BENCH_PAGES_REBUILD=1 rebuilds); BENCH_SCALE, BENCH_PARSER_RECORDS,
 // BENCH_REPORT_ACTIONS and BENCH_PAGES_SCALE size them. BENCH_BASELINE=<git ref> also times that commit's ingest (ingest,
 // ingest-scale) and start-up (startup) in the same run, interleaved with today's.
@@ -37,6 +37,7 @@ if (!only || only === 'pages') publish('pages', await benchPages())
 if (!only || only === 'pages-10m') publish('pages-10m', await benchPagesAtScale())
 if (!only || only === 'intake') publish('intake', await benchIntake())
 if (!only || only === 'evidence') publish('evidence', await (await import('./evidence-bench')).benchEvidence())
+if (!only || only === 'alerts') publish('alerts', await (await import('./alerts-bench')).benchAlerts())
 if (!only || only === 'startup') publish('startup', await benchStartup())
 if (!only || only === 'ingest-scale') publish('ingest-scale', await benchIngestAtScale())
 if (!only || only === 'customer') publish('customer', await benchCustomer())

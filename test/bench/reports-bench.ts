@@ -43,7 +43,11 @@ async function benchQuarter(work: string): Promise<ChdbSide | null> {
   return { ...timed, generateSeconds: built.generateSeconds, partsAfterMerges: built.partsAfterMerges, reattributeSeconds: built.reattributeSeconds }
 }
 
-/** The chDB half in its own process (one chDB path per process), on a fresh data dir in `work`. */
+/**
+ * The chDB half in its own process (one chDB path per process), on a fresh data dir in `work`:
+ * every benchmark that needs the generated company (reports, pages, evidence, alerts) builds it here
+ * (`env` may set BENCH_REPORT_ACTIONS and BENCH_REPORT_DAYS).
+ */
 export async function runChdbSide(work: string, steps: string, dataDir = path.join(work, 'custody'), env: Record<string, string> = {}): Promise<ChdbSide> {
   const tsx = path.join('node_modules', '.bin', 'tsx')
   const child = spawn(tsx, ['test/bench/reports/chdb-side.ts', steps, work], {

@@ -38,10 +38,11 @@ export function benchShape(requestedActions: number, days = requestedDays()): Be
   }
 }
 
-export function requestedActions(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.BENCH_REPORT_ACTIONS?.replaceAll('_', '')
+/** The agent actions a benchmark asks for: its variable (BENCH_REPORT_ACTIONS unless named), default 10M. */
+export function requestedActions(env: NodeJS.ProcessEnv = process.env, variable = 'BENCH_REPORT_ACTIONS'): number {
+  const raw = env[variable]?.replaceAll('_', '')
   const n = raw ? Number(raw) : 10_000_000
-  if (!Number.isInteger(n) || n < 1000) throw new Error(`BENCH_REPORT_ACTIONS must be an integer ≥ 1000, got ${raw}`)
+  if (!Number.isInteger(n) || n < 1000) throw new Error(`${variable} must be an integer ≥ 1000, got ${raw}`)
   return n
 }
 
