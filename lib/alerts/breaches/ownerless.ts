@@ -1,4 +1,4 @@
-import { identitiesCte, subjectCtes, withCtes } from '@/lib/attribution'
+import { factsCte, identitiesCte, subjectCtes, withCtes } from '@/lib/attribution'
 import { sql } from '@/lib/clickhouse'
 import { breachRows, type Breach, type RuleInput } from './breach'
 
@@ -9,7 +9,7 @@ import { breachRows, type Breach, type RuleInput } from './breach'
  */
 export async function ownerlessServiceAccountBreaches(_input: RuleInput): Promise<Breach[]> {
   const rows = await breachRows(
-    sql`${withCtes(subjectCtes, [identitiesCte])}
+    sql`${withCtes([factsCte, ...subjectCtes], [identitiesCte])}
       SELECT i.identity AS subject, 0 AS value, min(f.time) AS since
       FROM identities AS i
       INNER JOIN subjects AS s ON s.identity = i.identity
