@@ -13,6 +13,16 @@ import { loadConfig } from '@/lib/config'
 
 export type StagedLine = { line: number; text: string }
 
+/** What an engine fast path made of a batch of lines. */
+export type EngineOutcome = {
+  /** records stored */
+  accepted: number
+  /** fast-path lines whose event id was already stored, or repeated in the batch */
+  duplicates: number
+  /** lines the engine did not vouch for, in batch order: the caller runs them through the JS parser */
+  fallback: StagedLine[]
+}
+
 /** A staged batch: `lines` is a table expression of (seq, line, raw), until release(). */
 export type StagedBatch = { batchId: string; lines: SqlFragment; release: () => Promise<void> }
 
