@@ -5,6 +5,8 @@ import type { SourceParser } from '@/lib/sources/types'
 import { BatchWriter } from './batch-writer'
 import { genericEnvelope } from './envelope'
 import { storeGatewayLinesInEngine } from './engine/gateway-fast-path'
+import { storeOktaLinesInEngine } from './engine/okta-fast-path'
+import type { EngineOutcome, StagedLine } from './engine/staging'
 import { REJECTED_HEAD_CHARS } from './read-output'
 import { readRecords, type IngestInput, type RawRecord } from './reader'
 import { MAX_NESTING_DEPTH, nestedDeeperThan, TOO_DEEP_ERROR } from './record-limits'
@@ -30,9 +32,9 @@ export type IngestProgress = { file: string; records: number; chars: number }
 
 export type IngestOptions = {
   batchSize?: number
-  /** lines per engine batch (gateway NDJSON) */
+  /** lines per engine batch (gateway and Okta NDJSON) */
   engineBatchSize?: number
-  /** false: parse every gateway line in JS (tests compare both paths) */
+  /** false: parse every line in JS (tests compare both paths) */
   engine?: boolean
   flushIntervalMs?: number
   keepRejects?: number
@@ -56,6 +58,12 @@ function storedSize(record: ParsedRecord): number {
   for (const row of record.requests) size += row.raw.length
   for (const row of record.facts) size += row.raw.length
   return size
+}
+
+/** Sources whose NDJSON lines the engine parses itself when it can (lib/ingest/engine). */
+const ENGINE_PATHS: Partial<Record<string, (run: { runId: string; file: string }, lines: StagedLine[]) => Promise<EngineOutcome>>> = {
+  gateway: storeGatewayLinesInEngine,
+  okta: storeOktaLinesInEngine,
 }
 
 type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }
@@ -119,13 +127,15 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       for (const f of outcome.failed) await run.reject(f.record.file, f.record.line, f.error, f.record.requests[0]?.raw ?? f.record.facts[0]?.raw ?? '')
     },
 
-    /** Gateway NDJSON: the engine parses the plainly valid lines; the rest take the JS parser. */
-    engineWriter(file: string, records: BatchWriter<ParsedRecord>) {
+    /** NDJSON of an engine source: the engine parses the plainly valid lines; the rest take the JS parser. */
+    engineWriter(storeLines: NonNullable<(typeof ENGINE_PATHS)[string]>, file: string, records: BatchWriter<ParsedRecord>) {
       return new BatchWriter<RawRecord>(
         async (lines) => {
           // records the JS parser still holds are stored first, so each event id is stored once
           await records.flush()
-          const outcome = await storeGatewayLinesInEngine({ runId: summary.run_id, file }, lines)
+          opts.onStore?.('before')
+          const outcome = await storeLines({ runId: summary.run_id, file }, lines)
+          opts.onStore?.('after')
           summary.read += outcome.accepted + outcome.duplicates
           summary.accepted += outcome.accepted
           summary.duplicates += outcome.duplicates
@@ -144,7 +154,8 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       let chars = 0
       let expandedExtra = 0
       let lastLine = 0
-      const engine = parser.name === 'gateway' && opts.engine !== false ? run.engineWriter(input.name, records) : null
+      const storeLines = opts.engine === false ? undefined : ENGINE_PATHS[parser.name]
+      const engine = storeLines ? run.engineWriter(storeLines, input.name, records) : null
       const limits = { maxRecordBytes: opts.maxRecordBytes ?? loadConfig().maxRecordBytes }
       try {
         for await (const batch of readRecords(input.open(), limits)) {

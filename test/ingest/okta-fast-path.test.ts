@@ -3,9 +3,22 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { IdpFactRow } from '@/lib/sources/types'
 import { mutatedRecord, seeds } from '../sources/fuzz/records'
+
+// every line handed to staging, i.e. seen by the engine
+const staged = vi.hoisted((): string[] => [])
+vi.mock('@/lib/ingest/engine/staging', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@/lib/ingest/engine/staging')>()
+  return {
+    ...actual,
+    stageLines: (...args: Parameters<typeof actual.stageLines>) => {
+      staged.push(...args[2].map((l) => l.text))
+      return actual.stageLines(...args)
+    },
+  }
+})
 
 process.env.CUSTODY_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-okta-fast-path-'))
 delete process.env.CLICKHOUSE_URL
@@ -15,6 +28,8 @@ const { migrateClickHouse } = await import('@/lib/clickhouse/migrate')
 const { storeOktaLinesInEngine } = await import('@/lib/ingest/engine/okta-fast-path')
 const { oktaSource } = await import('@/lib/sources/okta')
 const { releaseDataDirLock } = await import('@/lib/store/lock')
+const { ingest } = await import('@/lib/ingest/pipeline')
+const { writeDemoLogs } = await import('@/lib/demo')
 
 beforeAll(async () => {
   await migrateClickHouse()
@@ -130,4 +145,37 @@ describe('Okta System Log lines stored by the engine', () => {
     const scratch = path.join(process.env.CUSTODY_DATA_DIR!, 'tmp')
     expect(fs.existsSync(scratch) ? fs.readdirSync(scratch) : []).toEqual([])
   })
+})
+
+describe('Okta System Log files ingested with and without the engine', () => {
+  /** Ingests the file on an empty table and returns the summary and every stored column but the run's. */
+  async function ingestOnce(file: string, engine: boolean) {
+    await command(sql`TRUNCATE TABLE idp_events`, { tag: 'test' })
+    const summary = await ingest(oktaSource, [{ name: 'okta.ndjson', open: () => fs.createReadStream(file) }], { engine })
+    const rows = await query<Record<string, unknown>>(
+      sql`SELECT * EXCEPT (run_id, ingested_at) FROM idp_events ORDER BY event_id, fact_index`,
+      { tag: 'test' },
+    )
+    return { summary: { ...summary, run_id: '' }, rows }
+  }
+
+  it('stores the same rows, column by column, and the same summary, for the fixtures and the demo company', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-okta-both-ways-'))
+    const manifest = await writeDemoLogs(dir, { seed: 7, scale: 0.02 })
+    const demo = fs.readFileSync(manifest.files.find((f) => f.source === 'okta')!.path, 'utf8').trimEnd().split('\n')
+    const file = path.join(dir, 'okta.ndjson')
+    // fixtures first (the odd and the bad), then the demo company's log, with a repeated record and a cut-off line
+    fs.writeFileSync(file, [...fixtureTexts(), ...demo, demo[0], '{"uuid":"cut'].join('\n') + '\n')
+    const js = await ingestOnce(file, false)
+    staged.length = 0
+    const engine = await ingestOnce(file, true)
+    // the engine saw the demo's records (none may hold a secret), not just the JS parser
+    expect(staged.length).toBeGreaterThanOrEqual(demo.length)
+    expect(js.summary.rejected).toBeGreaterThan(0)
+    expect(js.summary.duplicates).toBeGreaterThan(0)
+    expect(js.rows.length).toBeGreaterThan(demo.length)
+    expect(engine.summary).toEqual(js.summary)
+    expect(engine.rows).toEqual(js.rows)
+    fs.rmSync(dir, { recursive: true, force: true })
+  }, 300_000)
 })
