@@ -17,8 +17,9 @@ import { rfc3339Pieces, rfc3339PiecesMillis } from './rfc3339-sql'
  * JSON is read as (key, raw value) pairs: a raw value shows its type by its first character
  * (`"` string, `{` object, `[` array, `null`; '' when absent), so no value is taken for
  * another type. The query is layered, one step per subquery, each naming what the next
- * reads: the analyzer inlines an alias used in the same SELECT, and inlined this query
- * takes seconds to plan; layered it takes tens of milliseconds.
+ * reads: the analyzer inlines an alias used in the same SELECT, and inlined this query took
+ * seconds to plan. Layered, planning still costs a few hundred milliseconds a statement,
+ * which is why batches are large (pipeline.ts ENGINE_BATCH_BYTES).
  */
 
 /** A fact row before it is stored (IdpFactRow's details); times as epoch ms, NO_TIME for null. */
