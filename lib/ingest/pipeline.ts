@@ -50,7 +50,6 @@ export type IngestOptions = {
  * cannot pile up: 32 MiB is ~50k typical records, 64 MiB ~100k gateway lines (~600 bytes each).
  */
 const BATCH_BYTES = 32 << 20
-const ENGINE_BATCH_BYTES = 64 << 20
 
 /** The text a parsed record stores (its raw lines). */
 function storedSize(record: ParsedRecord): number {
@@ -60,10 +59,17 @@ function storedSize(record: ParsedRecord): number {
   return size
 }
 
-/** Sources whose NDJSON lines the engine parses itself when it can (lib/ingest/engine). */
-const ENGINE_PATHS: Partial<Record<string, (run: { runId: string; file: string }, lines: StagedLine[]) => Promise<EngineOutcome>>> = {
-  gateway: storeGatewayLinesInEngine,
-  okta: storeOktaLinesInEngine,
+type EnginePath = { store: (run: { runId: string; file: string }, lines: StagedLine[]) => Promise<EngineOutcome>; batchBytes: number }
+
+/**
+ * Sources whose NDJSON lines the engine parses itself when it can (lib/ingest/engine), and
+ * the text of a batch: each batch costs a few hundred ms of planning, and its peak memory
+ * grows with its size (an Okta record's objects and facts are arrays in the engine: 32 MiB,
+ * ~16k records, peaks like the JS parser's path; 64 MiB ~250 MB higher).
+ */
+const ENGINE_PATHS: Partial<Record<string, EnginePath>> = {
+  gateway: { store: storeGatewayLinesInEngine, batchBytes: 64 << 20 },
+  okta: { store: storeOktaLinesInEngine, batchBytes: 32 << 20 },
 }
 
 type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }
@@ -128,13 +134,13 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
     },
 
     /** NDJSON of an engine source: the engine parses the plainly valid lines; the rest take the JS parser. */
-    engineWriter(storeLines: NonNullable<(typeof ENGINE_PATHS)[string]>, file: string, records: BatchWriter<ParsedRecord>) {
+    engineWriter(enginePath: EnginePath, file: string, records: BatchWriter<ParsedRecord>) {
       return new BatchWriter<RawRecord>(
         async (lines) => {
           // records the JS parser still holds are stored first, so each event id is stored once
           await records.flush()
           opts.onStore?.('before')
-          const outcome = await storeLines({ runId: summary.run_id, file }, lines)
+          const outcome = await enginePath.store({ runId: summary.run_id, file }, lines)
           opts.onStore?.('after')
           summary.read += outcome.accepted + outcome.duplicates
           summary.accepted += outcome.accepted
@@ -144,7 +150,7 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
         {
           maxItems: opts.engineBatchSize ?? 100_000,
           maxDelayMs: opts.flushIntervalMs ?? 1000,
-          maxBytes: ENGINE_BATCH_BYTES,
+          maxBytes: enginePath.batchBytes,
           sizeOf: (l) => l.text.length,
         },
       )
@@ -154,8 +160,8 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       let chars = 0
       let expandedExtra = 0
       let lastLine = 0
-      const storeLines = opts.engine === false ? undefined : ENGINE_PATHS[parser.name]
-      const engine = storeLines ? run.engineWriter(storeLines, input.name, records) : null
+      const enginePath = opts.engine === false ? undefined : ENGINE_PATHS[parser.name]
+      const engine = enginePath ? run.engineWriter(enginePath, input.name, records) : null
       const limits = { maxRecordBytes: opts.maxRecordBytes ?? loadConfig().maxRecordBytes }
       try {
         for await (const batch of readRecords(input.open(), limits)) {

@@ -67,6 +67,8 @@ const ENGINE_SETTINGS = {
   use_index_for_in_with_subqueries: 0,
   // it compares every pair of comparisons in an AND chain: planning the verdict took 5x as long with it
   optimize_and_compare_chain: 0,
+  // blocks of a few thousand records keep the arrays of each record's objects and facts small (peak RSS)
+  max_block_size: 4096,
 }
 
 const INSERT_SETTINGS = {
