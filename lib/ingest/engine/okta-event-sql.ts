@@ -151,6 +151,8 @@ const SUBJECT_KINDS = new Map([...SUBJECT_REVOCATIONS, ...OKTA_TRIGGERS])
 /** principals.ts and tokens.ts: who the actor is, the requesting client, the token targets, the subject of the event. */
 const SUBJECT_STEPS = [
   `startsWith(j_actor, '{') AS has_actor,
+  -- a line that is not fast may have no time; its facts are built and dropped
+  ifNull(published_ms, ${NO_TIME}) AS issued_ms,
   actor_type = 'SystemPrincipal' OR actor_alternateId = 'system@okta.com' AS actor_system,
   arrayMap((x, e) -> tuple(x.1, x.2, x.3, x.4, x.5, ifNull(e, ${NO_TIME})), target_texts, expires_ms) AS targets,
   transform(event_type, ${list(SUBJECT_KINDS.keys())}, ${list(SUBJECT_KINDS.values())}, '') AS subject_kind,
@@ -183,14 +185,14 @@ const FACT_STEPS = [
     arrayMap(t -> ${fact({
       kind: `'credential'`, subject_kind: `if(${subjectOf('t')} = '', '', if(${grantIsService('t')}, 'service', 'person'))`,
       subject_id: subjectOf('t'), client_id: 'request_client', credential_id: 't.1', credential_type: credentialType('t'),
-      issued_at: 'published_ms', expires_at: 't.6',
+      issued_at: 'issued_ms', expires_at: 't.6',
     })}, token_targets),
     event_type IN ${list(TOKEN_REVOCATIONS)},
     arrayMap(t -> ${fact({ kind: `'revocation'`, client_id: 'request_client', credential_id: 't.1', credential_type: credentialType('t') })}, token_targets),
     event_type = 'system.api_token.create',
     if(api_token != '', [${fact({
       kind: `'credential'`, subject_kind: 'actor_subject_kind', subject_id: 'actor_subject_id', client_id: 'actor_subject_client',
-      credential_id: 'api_token', credential_type: `'api_key'`, issued_at: 'published_ms',
+      credential_id: 'api_token', credential_type: `'api_key'`, issued_at: 'issued_ms',
     })}], ${NO_FACTS}),
     event_type = 'system.api_token.revoke',
     if(api_token != '', [${fact({ kind: `'revocation'`, credential_id: 'api_token', credential_type: `'api_key'` })}], ${NO_FACTS}),
@@ -214,21 +216,19 @@ const FACT_STEPS = [
 ]
 
 /**
- * The idp_events columns of the facts of each fast line that `keep` keeps (the first line
- * of each event id), one row per fact. A fast line has at most 100 brackets, so far fewer
- * than 256 facts (fact_index is a UInt8).
+ * Stores the ingest_staging_okta rows of the staged lines (db/clickhouse/0008), every line read
+ * once: a fast line with its facts as idp_events fields, any other line with none. A fast
+ * line has at most 100 brackets, so far fewer than 256 facts (fact_index is a UInt8).
  */
-export function oktaFactRows(lines: SqlFragment, runId: string, keep: SqlFragment): SqlFragment {
-  const fastLines = sql`SELECT * FROM (${oktaLineVerdicts(lines)}) WHERE fast AND ${keep} ORDER BY seq LIMIT 1 BY event_id`
-  let records = fastLines
+export function stageOktaRows(lines: SqlFragment, batchId: string): SqlFragment {
+  let records = oktaLineVerdicts(lines)
   for (const step of [...SUBJECT_STEPS, ...FACT_STEPS]) records = sql`SELECT *, ${unsafeRawSql(step)} FROM (${records})`
-  const time = (ms: string) => unsafeRawSql(`if(${ms} = ${NO_TIME}, NULL, fromUnixTimestamp64Milli(${ms}, 'UTC'))`)
+  const time = (ms: string) => `if(${ms} = ${NO_TIME}, NULL, fromUnixTimestamp64Milli(${ms}, 'UTC'))`
+  const fields = `f.kind, f.subject_kind, f.subject_id, f.email, f.login, f.display_name, f.owner, f.client_id, f.credential_id,
+    f.credential_type, ${time('f.issued_at')}, ${time('f.expires_at')}`
   return sql`
-SELECT event_id, toUInt8(index - 1) AS fact_index, 'okta' AS source, fromUnixTimestamp64Milli(published_ms, 'UTC') AS time,
-  f.kind AS kind, event_type AS vendor_event_type, f.subject_kind AS subject_kind, f.subject_id AS subject_id, f.email AS email,
-  f.login AS login, f.display_name AS display_name, f.owner AS owner, f.client_id AS client_id, f.credential_id AS credential_id,
-  f.credential_type AS credential_type, ${time('f.issued_at')} AS issued_at, ${time('f.expires_at')} AS expires_at,
-  if(index = 1, raw, '') AS raw, ${runId} AS run_id
-FROM (${records})
-ARRAY JOIN facts AS f, arrayEnumerate(facts) AS index`
+INSERT INTO ingest_staging_okta (batch_id, seq, fast, event_id, time, vendor_event_type, facts, raw)
+SELECT ${batchId}, seq, fast, event_id, fromUnixTimestamp64Milli(ifNull(published_ms, 0), 'UTC'),
+  event_type, if(fast, arrayMap(f -> tuple(${unsafeRawSql(fields)}), facts), []), raw
+FROM (${records})`
 }

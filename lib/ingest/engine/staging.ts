@@ -93,7 +93,7 @@ async function stageInTable(run: { runId: string; file: string }, batchId: strin
 }
 
 /** Deletes a batch from a staging table, and whatever a crashed run left there an hour ago. */
-export async function deleteStagedBatch(table: 'ingest_staging' | 'ingest_staging_gateway', batchId: string): Promise<void> {
+export async function deleteStagedBatch(table: 'ingest_staging' | 'ingest_staging_gateway' | 'ingest_staging_okta', batchId: string): Promise<void> {
   const cluster = loadConfig().clickhouse.cluster
   const onCluster = unsafeRawSql(cluster ? `ON CLUSTER '${cluster}'` : '')
   const local = unsafeRawSql(cluster ? `${table}_local` : table)
