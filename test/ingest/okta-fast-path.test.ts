@@ -145,6 +145,16 @@ describe('Okta System Log lines stored by the engine', () => {
     const scratch = path.join(process.env.CUSTODY_DATA_DIR!, 'tmp')
     expect(fs.existsSync(scratch) ? fs.readdirSync(scratch) : []).toEqual([])
   })
+
+  it('stores the facts of the first of two different lines sharing an event id, and leaves nothing staged behind', async () => {
+    const plain = fixtureTexts().filter((t) => jsFacts(t) !== null && !/event_hook|aws\.partner|secret|eyJ/i.test(t))
+    const fewer = plain.find((t) => jsFacts(t)!.length === 1)!
+    const more = plain.find((t) => jsFacts(t)!.length > 1)!
+    const sameId = JSON.stringify({ ...JSON.parse(more), uuid: JSON.parse(fewer).uuid })
+    for (const pair of [[fewer, sameId], [sameId, fewer]]) expect(await expectSameAsJsParser(pair)).toBe(2)
+    const [staged] = await query<{ n: string }>(sql`SELECT count() AS n FROM ingest_staging_okta`, { tag: 'test' })
+    expect(Number(staged.n)).toBe(0)
+  })
 })
 
 describe('Okta System Log files ingested with and without the engine', () => {
