@@ -64,14 +64,14 @@ type EnginePath = { store: (run: { runId: string; file: string }, lines: StagedL
 /**
  * Sources whose NDJSON lines the engine parses itself when it can (lib/ingest/engine), and
  * the text of a batch: each batch costs a few hundred ms of planning, and its peak memory
- * grows with its size (an Okta record's objects and facts are arrays in the engine: 32 MiB,
- * ~16k records, peaks like the JS parser's path; 64 MiB ~250 MB higher). Gateway lines in
- * 16 MiB (~28k lines) peaked at ~850 MB over 900k lines, against ~1.1 GB in 32 MiB and
- * ~1.3 GB in 64 MiB, for ~10% more CPU.
+ * grows with its size. Over 900k gateway lines, 16 MiB (~28k lines) peaked at ~850 MB,
+ * 32 MiB ~1.1 GB and 64 MiB 1.3–1.5 GB, for ~10% more CPU. An Okta batch is planned once
+ * (ingest_staging_okta) and holds each record's facts twice (arrays, then staged): over
+ * 150k records 16 MiB peaked at ~850 MB, 32 MiB ~950 MB, for ~15% more CPU.
  */
 const ENGINE_PATHS: Partial<Record<string, EnginePath>> = {
   gateway: { store: storeGatewayLinesInEngine, batchBytes: 16 << 20 },
-  okta: { store: storeOktaLinesInEngine, batchBytes: 32 << 20 },
+  okta: { store: storeOktaLinesInEngine, batchBytes: 16 << 20 },
 }
 
 type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }

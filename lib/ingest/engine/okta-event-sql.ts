@@ -19,7 +19,7 @@ import { rfc3339Pieces, rfc3339PiecesMillis } from './rfc3339-sql'
  * another type. The query is layered, one step per subquery, each naming what the next
  * reads: the analyzer inlines an alias used in the same SELECT, and inlined this query took
  * seconds to plan. Layered, planning still costs a few hundred milliseconds a statement,
- * which is why batches are large (pipeline.ts ENGINE_BATCH_BYTES).
+ * which is why a batch is read once, into ingest_staging_okta (okta-fast-path.ts).
  */
 
 /** A fact row before it is stored (IdpFactRow's details); times as epoch ms, NO_TIME for null. */
