@@ -1,17 +1,20 @@
 /**
  * Collects items and hands them on in batches: when `maxItems` are waiting, or items of
  * `maxBytes` (as `sizeOf` counts them), or `maxDelayMs` after the first one arrived,
- * whichever comes first. Writes run one
- * at a time, in order (a batch's dedupe check sees every earlier batch stored).
- * One batch may be written while the next is filled; `add` waits beyond that (back-pressure).
+ * whichever comes first. Writes run one at a time, in order (a batch's dedupe check sees
+ * every earlier batch stored). One batch may be written while the next is filled, and no
+ * more: a full batch waits for the write in flight (`add` waits: back-pressure), and a
+ * batch whose interval passes during a write is written right after it, so a write slower
+ * than the interval never queues batches behind it.
  */
 export class BatchWriter<T> {
   private waiting: T[] = []
   private waitingBytes = 0
   private timer: NodeJS.Timeout | undefined
-  private chain: Promise<void> = Promise.resolve()
-  /** the chain without its newest write: awaiting it leaves one write in flight */
-  private beforeNewest: Promise<void> = Promise.resolve()
+  /** the write in flight, settled once it has finished */
+  private writing: Promise<void> | undefined
+  /** the interval passed during a write: what is waiting goes as soon as the write ends */
+  private overdue = false
   private failure: unknown
 
   constructor(
@@ -31,9 +34,9 @@ export class BatchWriter<T> {
       if (sizeOf) this.waitingBytes += sizeOf(item)
     }
     if (this.waiting.length >= this.knobs.maxItems || this.waitingBytes >= (this.knobs.maxBytes ?? Infinity)) {
-      this.startWrite()
-      await this.beforeNewest
+      if (this.writing) await this.writing
       this.raiseFailure()
+      this.startWrite()
     } else if (!this.timer) {
       this.timer = setTimeout(() => this.startWrite(), this.knobs.maxDelayMs)
     }
@@ -41,29 +44,35 @@ export class BatchWriter<T> {
 
   /** Writes whatever is waiting and waits for every write. */
   async flush(): Promise<void> {
-    this.startWrite()
-    await this.settled()
+    while (this.writing || (this.waiting.length > 0 && this.failure === undefined)) {
+      if (this.writing) await this.writing
+      else this.startWrite()
+    }
+    this.raiseFailure()
   }
 
   private startWrite(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
+    if (this.waiting.length === 0 || this.failure !== undefined) return
+    if (this.writing) {
+      this.overdue = true
+      return
+    }
     const batch = this.waiting
-    if (batch.length === 0) return
     this.waiting = []
     this.waitingBytes = 0
-    this.beforeNewest = this.chain
-    this.chain = this.chain
-      .then(() => (this.failure === undefined ? this.write(batch) : undefined))
+    this.writing = this.write(batch)
       .catch((err) => {
         this.failure ??= err
       })
-  }
-
-  /** Waits until every write started so far has finished; re-raises a write's failure. */
-  private async settled(): Promise<void> {
-    await this.chain
-    this.raiseFailure()
+      .finally(() => {
+        this.writing = undefined
+        if (this.overdue) {
+          this.overdue = false
+          this.startWrite()
+        }
+      })
   }
 
   private raiseFailure(): void {

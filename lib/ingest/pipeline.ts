@@ -6,6 +6,8 @@ import type { SourceParser } from '@/lib/sources/types'
 import { BatchWriter } from './batch-writer'
 import { genericEnvelope } from './envelope'
 import { storeGatewayLinesInEngine } from './engine/gateway-fast-path'
+import { storeOktaLinesInEngine } from './engine/okta-fast-path'
+import type { EngineOutcome, StagedLine } from './engine/staging'
 import { REJECTED_HEAD_CHARS } from './read-output'
 import { readRecords, type IngestInput, type RawRecord } from './reader'
 import { MAX_NESTING_DEPTH, nestedDeeperThan, TOO_DEEP_ERROR } from './record-limits'
@@ -31,9 +33,9 @@ export type IngestProgress = { file: string; records: number; chars: number }
 
 export type IngestOptions = {
   batchSize?: number
-  /** lines per engine batch (gateway NDJSON) */
+  /** lines per engine batch (gateway and Okta NDJSON) */
   engineBatchSize?: number
-  /** false: parse every gateway line in JS (tests compare both paths) */
+  /** false: parse every line in JS (tests compare both paths) */
   engine?: boolean
   flushIntervalMs?: number
   keepRejects?: number
@@ -49,7 +51,6 @@ export type IngestOptions = {
  * cannot pile up: 32 MiB is ~50k typical records, 64 MiB ~100k gateway lines (~600 bytes each).
  */
 const BATCH_BYTES = 32 << 20
-const ENGINE_BATCH_BYTES = 64 << 20
 
 /** The text a parsed record stores (its raw lines). */
 function storedSize(record: ParsedRecord): number {
@@ -61,6 +62,21 @@ function storedSize(record: ParsedRecord): number {
 
 /** How often, at most, a run maintains attribution between batches (lib/attribution/MAINTAINED.md). */
 const MAINTAIN_EVERY_MS = 5000
+
+type EnginePath = { store: (run: { runId: string; file: string }, lines: StagedLine[]) => Promise<EngineOutcome>; batchBytes: number }
+
+/**
+ * Sources whose NDJSON lines the engine parses itself when it can (lib/ingest/engine), and
+ * the text of a batch: each batch costs a few hundred ms of planning, and its peak memory
+ * grows with its size. Over 900k gateway lines, 16 MiB (~28k lines) peaked at ~850 MB,
+ * 32 MiB ~1.1 GB and 64 MiB 1.3–1.5 GB, for ~10% more CPU. An Okta batch is planned once
+ * (ingest_staging_okta) and holds each record's facts twice (arrays, then staged): over
+ * 150k records 16 MiB peaked at ~850 MB, 32 MiB ~950 MB, for ~15% more CPU.
+ */
+const ENGINE_PATHS: Partial<Record<string, EnginePath>> = {
+  gateway: { store: storeGatewayLinesInEngine, batchBytes: 16 << 20 },
+  okta: { store: storeOktaLinesInEngine, batchBytes: 16 << 20 },
+}
 
 type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }
 
@@ -137,13 +153,15 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       for (const f of outcome.failed) await run.reject(f.record.file, f.record.line, f.error, f.record.requests[0]?.raw ?? f.record.facts[0]?.raw ?? '')
     },
 
-    /** Gateway NDJSON: the engine parses the plainly valid lines; the rest take the JS parser. */
-    engineWriter(file: string, records: BatchWriter<ParsedRecord>) {
+    /** NDJSON of an engine source: the engine parses the plainly valid lines; the rest take the JS parser. */
+    engineWriter(enginePath: EnginePath, file: string, records: BatchWriter<ParsedRecord>) {
       return new BatchWriter<RawRecord>(
         async (lines) => {
           // records the JS parser still holds are stored first, so each event id is stored once
           await records.flush()
-          const outcome = await storeGatewayLinesInEngine({ runId: summary.run_id, file }, lines)
+          opts.onStore?.('before')
+          const outcome = await enginePath.store({ runId: summary.run_id, file }, lines)
+          opts.onStore?.('after')
           await run.stored()
           summary.read += outcome.accepted + outcome.duplicates
           summary.accepted += outcome.accepted
@@ -153,7 +171,7 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
         {
           maxItems: opts.engineBatchSize ?? 100_000,
           maxDelayMs: opts.flushIntervalMs ?? 1000,
-          maxBytes: ENGINE_BATCH_BYTES,
+          maxBytes: enginePath.batchBytes,
           sizeOf: (l) => l.text.length,
         },
       )
@@ -163,7 +181,8 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
       let chars = 0
       let expandedExtra = 0
       let lastLine = 0
-      const engine = parser.name === 'gateway' && opts.engine !== false ? run.engineWriter(input.name, records) : null
+      const enginePath = opts.engine === false ? undefined : ENGINE_PATHS[parser.name]
+      const engine = enginePath ? run.engineWriter(enginePath, input.name, records) : null
       const limits = { maxRecordBytes: opts.maxRecordBytes ?? loadConfig().maxRecordBytes }
       try {
         for await (const batch of readRecords(input.open(), limits)) {

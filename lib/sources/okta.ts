@@ -48,10 +48,11 @@ export const SUBJECT_REVOCATIONS: SubjectEventKinds = new Map([
   ['user.authentication.universal_logout', 'person'],
 ])
 
-const TOKEN_GRANT = /^app\.oauth2\.(as\.)?token\.grant(\.|$)|^app\.oauth2\.as\.authorize\.implicit\.access_token$/
-const TOKEN_REVOCATIONS = new Set(['app.oauth2.as.token.revoke', 'app.oauth2.token.revoke'])
-const SUCCESS_RESULTS = new Set(['SUCCESS', 'ALLOW'])
-const EVENT_HOOK = 'com.okta.event_hook'
+/** Token grants (their `.source` is also the engine's pattern, lib/ingest/engine/okta-event-sql.ts). */
+export const TOKEN_GRANT = /^app\.oauth2\.(as\.)?token\.grant(\.|$)|^app\.oauth2\.as\.authorize\.implicit\.access_token$/
+export const TOKEN_REVOCATIONS = new Set(['app.oauth2.as.token.revoke', 'app.oauth2.token.revoke'])
+export const SUCCESS_RESULTS = new Set(['SUCCESS', 'ALLOW'])
+export const EVENT_HOOK = 'com.okta.event_hook'
 
 export const oktaSource: SourceParser = {
   name: 'okta',

@@ -54,6 +54,28 @@ describe('BatchWriter', () => {
     expect(started).toEqual([0, 2, 4, 6, 8])
   })
 
+  it('holds one batch in flight and the one being filled, however much slower writes are than the interval', async () => {
+    let added = 0
+    let written = 0
+    let mostHeld = 0
+    const writer = new BatchWriter<number>(
+      async (b) => {
+        await tick(30)
+        written += b.length
+      },
+      { maxItems: 4, maxDelayMs: 1 },
+    )
+    for (let i = 0; i < 40; i++) {
+      await writer.add(i)
+      added++
+      mostHeld = Math.max(mostHeld, added - written)
+      await tick(2)
+    }
+    await writer.flush()
+    expect(written).toBe(40)
+    expect(mostHeld).toBeLessThanOrEqual(2 * 4)
+  })
+
   it('raises a failed write to the caller instead of losing it', async () => {
     const writer = new BatchWriter<number>(async () => {
       throw new Error('store down')

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { command, query, sql } from '@/lib/clickhouse'
-import { mayHoldSecret } from '@/lib/sources/secrets'
 import { normalizeStagedGatewayLines } from './gateway-line-sql'
-import { deleteStagedBatch, stageLines, type StagedLine } from './staging'
-
-export type GatewayEngineOutcome = {
-  /** rows written to gateway_requests */
-  accepted: number
-  /** fast-path lines whose event id was already stored, or repeated in the batch */
-  duplicates: number
-  /** lines the engine did not vouch for, in batch order: the caller runs them through the JS parser */
-  fallback: StagedLine[]
-}
+import { splitSendable } from './sendable'
+import { deleteStagedBatch, stageLines, type EngineOutcome, type StagedLine } from './staging'
 
 /**
  * Stores a batch of gateway log lines (`--source gateway`) with the engine doing the
@@ -20,7 +11,7 @@ export type GatewayEngineOutcome = {
  * Every other line comes back in `fallback`, so every reject and its reason still come
  * from the JS parser.
  */
-export async function storeGatewayLinesInEngine(run: { runId: string; file: string }, lines: StagedLine[]): Promise<GatewayEngineOutcome> {
+export async function storeGatewayLinesInEngine(run: { runId: string; file: string }, lines: StagedLine[]): Promise<EngineOutcome> {
   const { sendable, unsendable } = splitSendable(lines)
   if (sendable.length === 0) return { accepted: 0, duplicates: 0, fallback: lines }
   const staged = await stageLines(run, randomUUID(), sendable)
@@ -45,23 +36,6 @@ export async function storeGatewayLinesInEngine(run: { runId: string; file: stri
     await deleteStagedBatch('ingest_staging_gateway', batchId)
   }
 }
-
-/**
- * Lines the engine never sees, so they are never staged: one that might hold a secret
- * (metrics.md, Secrets: only the JS parser scrubs, and hashes and drops `token`), and a
- * lone UTF-16 surrogate (it cannot travel as UTF-8 unchanged).
- */
-function splitSendable(lines: StagedLine[]) {
-  const sendable: StagedLine[] = []
-  const unsendable: StagedLine[] = []
-  for (const line of lines) {
-    const keep = mayHoldSecret(line.text) || LONE_SURROGATE.test(line.text)
-    ;(keep ? unsendable : sendable).push(line)
-  }
-  return { sendable, unsendable }
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 type Route = { staged: string | number; candidates: string | number; fresh: string | number; fallback: number[] }
 

@@ -13,6 +13,16 @@ import { loadConfig } from '@/lib/config'
 
 export type StagedLine = { line: number; text: string }
 
+/** What an engine fast path made of a batch of lines. */
+export type EngineOutcome = {
+  /** records stored */
+  accepted: number
+  /** fast-path lines whose event id was already stored, or repeated in the batch */
+  duplicates: number
+  /** lines the engine did not vouch for, in batch order: the caller runs them through the JS parser */
+  fallback: StagedLine[]
+}
+
 /** A staged batch: `lines` is a table expression of (seq, line, raw), until release(). */
 export type StagedBatch = { batchId: string; lines: SqlFragment; release: () => Promise<void> }
 
@@ -83,7 +93,7 @@ async function stageInTable(run: { runId: string; file: string }, batchId: strin
 }
 
 /** Deletes a batch from a staging table, and whatever a crashed run left there an hour ago. */
-export async function deleteStagedBatch(table: 'ingest_staging' | 'ingest_staging_gateway', batchId: string): Promise<void> {
+export async function deleteStagedBatch(table: 'ingest_staging' | 'ingest_staging_gateway' | 'ingest_staging_okta', batchId: string): Promise<void> {
   const cluster = loadConfig().clickhouse.cluster
   const onCluster = unsafeRawSql(cluster ? `ON CLUSTER '${cluster}'` : '')
   const local = unsafeRawSql(cluster ? `${table}_local` : table)

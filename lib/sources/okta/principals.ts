@@ -5,9 +5,9 @@ import type { FactDraft } from '@/lib/sources/okta/facts'
 /** Who an actor or target is, in Custody's terms. Ids are Okta's (`00u…` users, `0oa…` clients). */
 export type Subject = { kind: Exclude<SubjectKind, ''>; id: string; clientId: string; displayName: string }
 
-const CLIENT_TYPES = new Set(['PublicClientApp', 'AppInstance'])
+export const CLIENT_TYPES = new Set(['PublicClientApp', 'AppInstance'])
 /** An AI agent in Okta (`wlp…`): acts for itself, like a client, without an OAuth client id. */
-const WORKLOAD_TYPE = 'WorkloadIdentityPrincipal'
+export const WORKLOAD_TYPE = 'WorkloadIdentityPrincipal'
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 export function isSystem(principal: OktaPrincipal): boolean {
