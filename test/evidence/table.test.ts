@@ -76,3 +76,15 @@ describe('a pack table read back with pdfjs', () => {
     for (const n of numbers) expect(n.right).toBeCloseTo(edges[3] - 2, 1)
   })
 })
+
+describe('a character the standard fonts cannot encode', () => {
+  it("prints as '?' and never as other characters' bytes", async () => {
+    const { doc, bytes } = packDocument({ title: 't', subject: 's', generatedAt: new Date('2026-10-01T00:00:00Z'), footer: 'table test' })
+    const table = new PackTable(doc, [{ header: 'display_name' }, { header: 'identity' }])
+    table.row(['田中 Ren', 'ren@example.com'])
+    table.end()
+    doc.end()
+    const [page] = await pageItems(await bytes)
+    expect(page.slice(2, 4).map((i) => i.str)).toEqual(['?? Ren', 'ren@example.com'])
+  })
+})

@@ -8,8 +8,6 @@ type PdfkitStandardFont = {
   font: { encodeText(text: string): string[]; characterToGlyph(code: number): string; widthOfGlyph(glyph: string): number }
 }
 
-type Glyph = { code: string; width: number }
-
 /**
  * A standard font's WinAnsi code and advance width per character, read from its AFM metrics
  * once per character. pdfkit reads them (and looks up a kerning pair) per character on every
@@ -17,7 +15,9 @@ type Glyph = { code: string; width: number }
  * through this instead. Without kerning: what is measured is exactly what is drawn.
  */
 export class StandardFontMetrics {
-  private readonly glyphs: Glyph[] = []
+  // By UTF-16 code unit, read on first use: the AFM width (NaN until read) and the 2-digit hex WinAnsi code.
+  private readonly widths = new Float64Array(0x10000).fill(NaN)
+  private readonly codes: string[] = new Array<string>(0x10000).fill('')
 
   private constructor(private readonly font: PdfkitStandardFont) {}
 
@@ -43,14 +43,22 @@ export class StandardFontMetrics {
   /** Width of `text` at `size` points. */
   widthOf(text: string, size: number): number {
     let width = 0
-    for (let i = 0; i < text.length; i++) width += this.glyph(text.charCodeAt(i)).width
+    for (let i = 0; i < text.length; i++) {
+      const charCode = text.charCodeAt(i)
+      if (Number.isNaN(this.widths[charCode])) this.read(charCode)
+      width += this.widths[charCode]
+    }
     return (width / 1000) * size
   }
 
   /** `text` as a PDF hex string in the font's WinAnsi encoding. */
   hex(text: string): string {
     let hex = '<'
-    for (let i = 0; i < text.length; i++) hex += this.glyph(text.charCodeAt(i)).code
+    for (let i = 0; i < text.length; i++) {
+      const charCode = text.charCodeAt(i)
+      if (Number.isNaN(this.widths[charCode])) this.read(charCode)
+      hex += this.codes[charCode]
+    }
     return hex + '>'
   }
 
@@ -60,14 +68,11 @@ export class StandardFontMetrics {
     fonts[this.font.id] ??= this.font.ref()
   }
 
-  private glyph(charCode: number): Glyph {
-    return (this.glyphs[charCode] ??= this.read(charCode))
-  }
-
   // A character WinAnsi cannot encode is written as '?', never as a byte of another character.
-  private read(charCode: number): Glyph {
+  private read(charCode: number): void {
     const code = parseInt(this.font.font.encodeText(String.fromCharCode(charCode))[0], 16)
-    if (code > 0xff) return this.read(0x3f)
-    return { code: code.toString(16).padStart(2, '0'), width: this.font.font.widthOfGlyph(this.font.font.characterToGlyph(charCode)) }
+    const written = code > 0xff ? 0x3f : charCode
+    this.codes[charCode] = (code > 0xff ? 0x3f : code).toString(16).padStart(2, '0')
+    this.widths[charCode] = this.font.font.widthOfGlyph(this.font.font.characterToGlyph(written))
   }
 }
