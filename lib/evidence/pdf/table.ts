@@ -65,7 +65,7 @@ export class PackTable {
   }
 
   // The whole row (its text and the rule under it) in one append to the page's content stream:
-  // pdfkit's text() costs a save, a transform and a measurement per cell.
+  // pdfkit's text() measures and kerns each cell again, character by character, on every call.
   private draw(cells: string[][], height: number, color: string): void {
     const doc = this.doc
     const metrics = StandardFontMetrics.current(doc)
