@@ -1,4 +1,5 @@
 import { contentWidth, FONT, MARGIN, pageBottom, type PackDocument } from './document'
+import { StandardFontMetrics } from './standard-font'
 
 export type TableColumn = { header: string; weight?: number; align?: 'left' | 'right' }
 
@@ -48,54 +49,59 @@ export class PackTable {
     const height = this.height(lines)
     if (doc.y + height * 2 > pageBottom(doc)) doc.addPage()
     doc.rect(MARGIN, doc.y, contentWidth(doc), height).fill('#e8e8e8')
+    doc.fillColor('#000000')
     this.draw(lines, height, '#000000')
   }
 
-  // Cells are broken into lines here and each line drawn without pdfkit's line wrapper: a
-  // quarter's populations are tens of thousands of rows, and the wrapper is most of the cost.
+  // Cells are broken into lines here, measured with the font's AFM widths read once per character.
   private lines(cells: string[]): string[][] {
-    const measure = (text: string) => this.measure(text)
+    const metrics = StandardFontMetrics.current(this.doc)
+    const measure = (text: string) => metrics.widthOf(text, this.size)
     return cells.map((text, i) => (text ? wrap(measure, text, this.widths[i] - 2 * PAD) : []))
-  }
-
-  // Widths by font and text: a population repeats most of its values, and measuring is pdfkit's cost.
-  private readonly measured = new Map<string, number>()
-  private measure(text: string): number {
-    const key = `${(this.doc as unknown as { _font: { name: string } })._font.name}\0${text}`
-    let width = this.measured.get(key)
-    if (width === undefined) {
-      if (this.measured.size > 50_000) this.measured.clear()
-      width = this.doc.widthOfString(text)
-      this.measured.set(key, width)
-    }
-    return width
   }
 
   private height(cells: string[][]): number {
     return Math.max(1, ...cells.map((l) => l.length)) * this.doc.currentLineHeight(true) + 2 * PAD
   }
 
+  // The whole row (its text and the rule under it) in one append to the page's content stream:
+  // pdfkit's text() measures and kerns each cell again, character by character, on every call.
   private draw(cells: string[][], height: number, color: string): void {
     const doc = this.doc
+    const metrics = StandardFontMetrics.current(doc)
+    metrics.useOn(doc)
     const top = doc.y
     const line = doc.currentLineHeight(true)
+    const baseline = doc.page.height - top - PAD - metrics.ascent(this.size)
+    // a text object in its own graphics state per cell line, as pdfkit writes it: readers
+    // (pdfjs) otherwise join a right-aligned number and the next cell into one string
+    const page = `1 0 0 -1 0 ${num(doc.page.height)} cm`
+    const font = `/${metrics.id} ${num(this.size)} Tf`
+    const text: string[] = []
     let x = MARGIN
-    doc.fillColor(color)
     cells.forEach((lines, i) => {
       const right = this.columns[i].align === 'right'
-      lines.forEach((text, n) => {
-        const width = this.measure(text)
-        // textWidth: pdfkit would measure the text again (measuring is most of its cost per cell)
-        const options = { lineBreak: false, textWidth: width, wordCount: 1 } as PDFKit.Mixins.TextOptions
-        doc.text(text, right ? x + this.widths[i] - PAD - width : x + PAD, top + PAD + n * line, options)
+      lines.forEach((cellLine, n) => {
+        const left = right ? x + this.widths[i] - PAD - metrics.widthOf(cellLine, this.size) : x + PAD
+        text.push(`q ${page} BT ${font} 1 0 0 1 ${num(left)} ${num(baseline - n * line)} Tm ${metrics.hex(cellLine)} Tj ET Q`)
       })
       x += this.widths[i]
     })
-    doc.moveTo(MARGIN, top + height).lineTo(MARGIN + contentWidth(doc), top + height).lineWidth(0.25).stroke('#bbbbbb')
-    doc.fillColor('#000000')
+    const rule = `${num(MARGIN)} ${num(top + height)} m ${num(MARGIN + contentWidth(doc))} ${num(top + height)} l S`
+    doc.addContent(`q 0.25 w ${RULE_COLOR} RG ${rule} ${rgb(color)} rg ${text.join(' ')} Q`)
     doc.x = MARGIN
     doc.y = top + height
   }
+}
+
+const RULE_COLOR = '0.733 0.733 0.733'
+
+// Two decimals: a hundredth of a point, and the same digits on every machine.
+const num = (n: number) => String(Math.round(n * 100) / 100)
+
+/** `#rrggbb` as the PDF's `r g b` operands. */
+function rgb(hex: string): string {
+  return [1, 3, 5].map((i) => num(parseInt(hex.slice(i, i + 2), 16) / 255)).join(' ')
 }
 
 /**

@@ -1,0 +1,78 @@
+import type { PackDocument } from './document'
+
+/** The parts of pdfkit's StandardFont (a PDF base-14 font with its AFM metrics) that a table writes with. */
+type PdfkitStandardFont = {
+  id: string
+  ascender: number
+  ref(): unknown
+  font: { encodeText(text: string): string[]; characterToGlyph(code: number): string; widthOfGlyph(glyph: string): number }
+}
+
+/**
+ * A standard font's WinAnsi code and advance width per character, read from its AFM metrics
+ * once per character. pdfkit reads them (and looks up a kerning pair) per character on every
+ * call; a quarter's populations are tens of thousands of rows, so tables measure and write
+ * through this instead. Without kerning: what is measured is exactly what is drawn.
+ */
+export class StandardFontMetrics {
+  // By UTF-16 code unit, read on first use: the AFM width (NaN until read) and the 2-digit hex WinAnsi code.
+  private readonly widths = new Float64Array(0x10000).fill(NaN)
+  private readonly codes: string[] = new Array<string>(0x10000).fill('')
+
+  private constructor(private readonly font: PdfkitStandardFont) {}
+
+  private static readonly byFont = new WeakMap<object, StandardFontMetrics>()
+
+  /** The metrics of the document's current font (set with `doc.font(...)`). */
+  static current(doc: PackDocument): StandardFontMetrics {
+    const font = (doc as unknown as { _font: PdfkitStandardFont })._font
+    let metrics = StandardFontMetrics.byFont.get(font)
+    if (!metrics) StandardFontMetrics.byFont.set(font, (metrics = new StandardFontMetrics(font)))
+    return metrics
+  }
+
+  get id(): string {
+    return this.font.id
+  }
+
+  /** How far below the line's top the baseline is, at `size` points. */
+  ascent(size: number): number {
+    return (this.font.ascender / 1000) * size
+  }
+
+  /** Width of `text` at `size` points. */
+  widthOf(text: string, size: number): number {
+    let width = 0
+    for (let i = 0; i < text.length; i++) {
+      const charCode = text.charCodeAt(i)
+      if (Number.isNaN(this.widths[charCode])) this.read(charCode)
+      width += this.widths[charCode]
+    }
+    return (width / 1000) * size
+  }
+
+  /** `text` as a PDF hex string in the font's WinAnsi encoding. */
+  hex(text: string): string {
+    let hex = '<'
+    for (let i = 0; i < text.length; i++) {
+      const charCode = text.charCodeAt(i)
+      if (Number.isNaN(this.widths[charCode])) this.read(charCode)
+      hex += this.codes[charCode]
+    }
+    return hex + '>'
+  }
+
+  /** Registers the font on the current page, as pdfkit does before its own text operators. */
+  useOn(doc: PackDocument): void {
+    const fonts = (doc.page as unknown as { fonts: Record<string, unknown> }).fonts
+    fonts[this.font.id] ??= this.font.ref()
+  }
+
+  // A character WinAnsi cannot encode is written as '?', never as a byte of another character.
+  private read(charCode: number): void {
+    const code = parseInt(this.font.font.encodeText(String.fromCharCode(charCode))[0], 16)
+    const written = code > 0xff ? 0x3f : charCode
+    this.codes[charCode] = (code > 0xff ? 0x3f : code).toString(16).padStart(2, '0')
+    this.widths[charCode] = this.font.font.widthOfGlyph(this.font.font.characterToGlyph(written))
+  }
+}

@@ -1,0 +1,90 @@
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { contentWidth, MARGIN, packDocument } from '@/lib/evidence/pdf/document'
+import { PackTable } from '@/lib/evidence/pdf/table'
+
+const STANDARD_FONTS = path.join(process.cwd(), 'node_modules/pdfjs-dist/standard_fonts/')
+const HEADERS = ['credential_id', 'identity', 'actions', 'issued_at']
+const HASH = 'f3c1a9e07b5d42c8a1e6f0d3b9c2754e8a1d6f0c3b9e2a7d5c4f1e0a9b8c7d6e' // no break anywhere
+const rowOf = (i: number) => [`${HASH}-${i}`, `Zoë Müller–${i}@example.com, security/agents`, String(i * 1000), new Date(Date.UTC(2026, 9, 1, 0, i)).toISOString()]
+
+type Item = { str: string; x: number; y: number; right: number }
+
+/** Each page's text items, top to bottom then left to right, with where pdfjs places them. */
+async function pageItems(bytes: Buffer): Promise<Item[][]> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(bytes), standardFontDataUrl: STANDARD_FONTS, isEvalSupported: false }).promise
+  const pages: Item[][] = []
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent()
+    const items = (content.items as { str: string; transform: number[]; width: number }[])
+      .filter((i) => i.str.trim())
+      .map((i) => ({ str: i.str, x: i.transform[4], y: i.transform[5], right: i.transform[4] + i.width }))
+    pages.push(items.sort((a, b) => b.y - a.y || a.x - b.x))
+  }
+  await pdf.destroy()
+  return pages
+}
+
+describe('a pack table read back with pdfjs', () => {
+  const rows = 160
+  let pages: Item[][]
+  let edges: number[]
+
+  beforeAll(async () => {
+    const { doc, bytes } = packDocument({ title: 't', subject: 's', generatedAt: new Date('2026-10-01T00:00:00Z'), footer: 'table test' })
+    const columns = [{ header: HEADERS[0], weight: 1.2 }, { header: HEADERS[1], weight: 1.5 }, { header: HEADERS[2], align: 'right' as const }, { header: HEADERS[3] }]
+    const table = new PackTable(doc, columns, { size: 8 })
+    for (let i = 0; i < rows; i++) table.row(rowOf(i))
+    table.end()
+    doc.end()
+    pages = await pageItems(await bytes)
+    const total = columns.reduce((n, c) => n + (c.weight ?? 1), 0)
+    let x = MARGIN
+    edges = [x, ...columns.map((c) => (x += ((c.weight ?? 1) / total) * contentWidth(doc)))]
+  })
+
+  const column = (item: Item) => edges.findIndex((e, i) => item.x >= e && item.x < edges[i + 1])
+  const body = (page: Item[]) => page.filter((i) => !i.str.startsWith('table test'))
+
+  it('spans pages and repeats the header row at the top of every page', () => {
+    expect(pages.length).toBeGreaterThan(3)
+    for (const page of pages) expect(body(page).slice(0, HEADERS.length).map((i) => i.str)).toEqual(HEADERS)
+  })
+
+  it('prints every cell whole, wrapped inside its column, with accents and dashes as written', () => {
+    const cells = new Map<string, string[]>() // per row (by its credential's number), each column's lines in order
+    for (const page of pages) {
+      let row = ''
+      for (const item of body(page).slice(HEADERS.length)) {
+        const c = column(item)
+        expect(item.right).toBeLessThanOrEqual(edges[c + 1] + 0.01)
+        if (c === 0 && item.str.startsWith(HASH.slice(0, 10))) row = String(cells.size)
+        const lines = cells.get(row) ?? HEADERS.map(() => '')
+        lines[c] += lines[c] && c !== 0 ? ` ${item.str}` : item.str
+        cells.set(row, lines)
+      }
+    }
+    expect(cells.size).toBe(rows)
+    for (const [row, lines] of cells) expect(lines).toEqual(rowOf(Number(row)))
+  })
+
+  // a reader must not run a right-aligned number into the next column's text
+  it('aligns a right-aligned column on its right edge, apart from the next cell', () => {
+    const numbers = pages.flatMap((p) => body(p).filter((i) => column(i) === 2 && i.str !== HEADERS[2]))
+    expect(numbers).toHaveLength(rows)
+    for (const n of numbers) expect(n.right).toBeCloseTo(edges[3] - 2, 1)
+  })
+})
+
+describe('a character the standard fonts cannot encode', () => {
+  it("prints as '?' and never as other characters' bytes", async () => {
+    const { doc, bytes } = packDocument({ title: 't', subject: 's', generatedAt: new Date('2026-10-01T00:00:00Z'), footer: 'table test' })
+    const table = new PackTable(doc, [{ header: 'display_name' }, { header: 'identity' }])
+    table.row(['田中 Ren', 'ren@example.com'])
+    table.end()
+    doc.end()
+    const [page] = await pageItems(await bytes)
+    expect(page.slice(2, 4).map((i) => i.str)).toEqual(['?? Ren', 'ren@example.com'])
+  })
+})
