@@ -2,23 +2,14 @@ import { z } from 'zod'
 import { openAppStore } from '@/db'
 import { attributedActionCtes, identitiesCte, withCtes } from '@/lib/attribution'
 import { sql } from '@/lib/clickhouse'
-import { identityKind, perIdentityCte } from '@/lib/reports/attribution'
-import { count, isoFromClickHouse } from '@/lib/reports/common'
+import { identityFields, identityKind, perIdentityCte } from '@/lib/reports/attribution'
+import { count } from '@/lib/reports/common'
 import type { ReportPeriod } from '@/lib/reports/run'
 import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import type { Population, PopulationSource } from './population'
 
 const identityRow = z.object({
-  identity: z.string(),
-  kind: z.enum(['person', 'service']),
-  display_name: z.string().nullable(),
-  owner: z.string().nullable(),
-  actions: count,
-  servers: count,
-  tools: count,
-  clients: count,
-  first_action: isoFromClickHouse,
-  last_action: isoFromClickHouse,
+  ...identityFields,
   by_credential: count,
   by_subject_claim: count,
   by_session: count,

@@ -4,7 +4,8 @@ import { attributedActionCtes, cte, identitiesCte, withCtes, type Cte } from '@/
 import { count, isoFromClickHouse, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 import { actionTallies } from './unattributed'
 
-const identityRow = z.object({
+/** What the report says of each person or service account besides its method and flag counts (the identities population shares it). */
+export const identityFields = {
   identity: z.string(),
   kind: z.enum(['person', 'service']),
   display_name: z.string().nullable(),
@@ -15,6 +16,10 @@ const identityRow = z.object({
   clients: count,
   first_action: isoFromClickHouse,
   last_action: isoFromClickHouse,
+}
+
+const identityRow = z.object({
+  ...identityFields,
   by_method: z.object({ credential: count, subject_claim: count, session: count }),
   flagged: z.object({ after_expiry: count, after_revocation: count, after_deprovision: count, conflict: count }),
 })
