@@ -12,6 +12,8 @@ const MAY: Record<string, Role[]> = {
   'people:read': ROLES,
   'audit:read': ROLES,
   'evidence:export': ['compliance', 'security', 'admin'],
+  'thresholds:write': ['security', 'admin'],
+  'alerts:acknowledge': ['security', 'admin'],
   'users:manage': ['admin'],
   'ingest-tokens:manage': ['admin'],
 }
