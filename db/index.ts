@@ -1,20 +1,18 @@
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { drizzle as drizzlePostgres, type NodePgDatabase } from 'drizzle-orm/node-postgres'
-import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator'
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
-import pg from 'pg'
 import { loadConfig, type CustodyConfig } from '@/lib/config'
 import { acquireDataDirLock } from '@/lib/store/lock'
 import { traceStatement } from '@/lib/trace'
-import { ledgerIsCurrent } from './ledger'
+import { APP_MIGRATIONS_DIR, ledgerIsCurrent } from './ledger'
 import * as schema from './schema'
 
 /** The app-state database. PGlite's drizzle db is cast to the node-postgres type: one type for both backends. */
 export type AppStore = NodePgDatabase<typeof schema>
 
-export const APP_MIGRATIONS_DIR = path.join(process.cwd(), 'db', 'migrations')
+export { APP_MIGRATIONS_DIR } from './ledger'
 
 type OpenStore = { key: string; store: Promise<AppStore>; close: () => Promise<void> }
 const state = globalThis as unknown as { __custodyAppStore?: OpenStore }
@@ -46,8 +44,16 @@ export async function closeAppStore(): Promise<void> {
 
 type Opened = { store: AppStore; close: () => Promise<void> }
 
-async function openPglite(dataDir: string): Promise<Opened> {
+function openPglite(dataDir: string): Promise<Opened> {
   acquireDataDirLock(dataDir)
+  return bootPglite(dataDir)
+}
+
+/**
+ * PGlite in <dataDir>/postgres, migrated, without taking the data-dir lock: only for a caller whose
+ * process already holds it (openAppStore, or a worker thread of the process that took it).
+ */
+export async function bootPglite(dataDir: string): Promise<Opened> {
   const client = await PGlite.create(path.join(dataDir, 'postgres'))
   try {
     const db = drizzlePglite({ client, schema })
@@ -66,6 +72,12 @@ async function openPglite(dataDir: string): Promise<Opened> {
 const MIGRATION_LOCK = 7_104_115_116_111_100
 
 async function openPostgres(url: string): Promise<Opened> {
+  // loaded only on this path: pg's modules cost an embedded start ~0.1 s of CPU
+  const [{ default: pg }, { drizzle: drizzlePostgres }, { migrate: migratePostgres }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ])
   const pool = new pg.Pool({ connectionString: url, max: 10 })
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', (err) => console.error(`custody: PostgreSQL connection lost: ${err.message}`))

@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url'
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'custody-cli')
 const MANIFEST = path.join(CACHE, 'manifest.json')
-const ENTRY = 'lib/cli/main.ts'
+// main, and the worker thread `custody report` boots the embedded app store in (lib/cli/report-thresholds.ts)
+const ENTRIES = { main: 'lib/cli/main.ts', 'thresholds-worker': 'lib/cli/thresholds-worker.ts' }
 // what shapes the build besides the sources esbuild reports: its options (this file), path aliases, the compiler
 const BUILD_INPUTS = ['lib/cli/launch.mjs', 'tsconfig.json', 'package.json', 'node_modules/esbuild/package.json']
 // a build another process may still be loading chunks from is kept this long after it was replaced
@@ -59,7 +60,7 @@ async function compile() {
   const outdir = fs.mkdtempSync(path.join(CACHE, 'build-'))
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: { main: ENTRY },
+    entryPoints: ENTRIES,
     outdir,
     bundle: true,
     // each command's modules load only when it runs (main.ts imports them lazily)

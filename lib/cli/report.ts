@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { openAppStore } from '@/db'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
 import { cliActor } from '@/lib/auth/actor'
 import { REPORT_NAMES, type ReportName } from '@/lib/reports'
@@ -8,6 +7,7 @@ import { evidenceReport } from '@/lib/reports/run'
 import { loadConfig } from '@/lib/config'
 import { DataDirBusyError } from '@/lib/store/lock'
 import { reportThroughDashboard, runningDashboard } from './handoff'
+import { reportThresholdsReader } from './report-thresholds'
 import { UsageError } from './usage'
 
 const isoTime = (flag: string) =>
@@ -26,11 +26,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseReportArgs(argv)
   const period = { from: args.from, to: args.to }
   let report: unknown
-  // both stores open at once: PGlite's start waits on its wasm and files while chDB opens. The report awaits
-  // the same two promises, so a failure (the dashboard owns the data dir) surfaces there.
-  Promise.all([openAppStore(), clickhouseReady()]).catch(() => undefined)
+  const readThresholds = reportThresholdsReader()
+  // both stores open at once: the app store's read starts (a worker thread boots PGlite) while chDB opens. The
+  // report awaits the same promises, so a failure (the dashboard owns the data dir) surfaces there.
+  const thresholds = readThresholds()
+  Promise.all([thresholds, clickhouseReady()]).catch(() => undefined)
   try {
-    report = await evidenceReport(cliActor, args.name, period)
+    report = await evidenceReport(cliActor, args.name, period, undefined, () => thresholds)
   } catch (err) {
     // the dashboard owns the embedded stores: it answers the report (intake.md)
     const dashboard = err instanceof DataDirBusyError ? runningDashboard(loadConfig().dataDir) : null

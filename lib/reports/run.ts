@@ -1,8 +1,12 @@
 import { isDeepStrictEqual } from 'node:util'
-import { openAppStore } from '@/db'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
-import { thresholdsInForce } from '@/lib/thresholds/in-force'
 import { DEFAULT_THRESHOLDS, runReport, type ReportName, type Thresholds } from './index'
+
+/** The thresholds in force, from the app store (loaded when first asked: a CLI start may not need it). */
+export async function inForceFromAppStore(): Promise<Thresholds> {
+  const [{ openAppStore }, { thresholdsInForce }] = await Promise.all([import('@/db'), import('@/lib/thresholds/in-force')])
+  return thresholdsInForce(await openAppStore())
+}
 
 export type ReportPeriod = { from: Date; to: Date }
 
@@ -15,14 +19,21 @@ const state = globalThis as unknown as { __custodyLastThresholds?: Thresholds }
  * its generated_at (an evidence pack's `--as-of`); default: the present.
  * The query starts at once with the thresholds read last (the defaults, version 0, in a new process) while
  * the app store is asked for the ones in force — a CLI start boots PGlite meanwhile — and runs
- * again only when they differ, so the answer always uses the thresholds in force.
+ * again only when they differ, so the answer always uses the thresholds in force. `readThresholds`: how they
+ * are read (the CLI boots the embedded store in a worker thread: lib/cli/report-thresholds.ts).
  */
-export async function evidenceReport<N extends ReportName>(actor: Actor, name: N, period: ReportPeriod, now?: Date) {
+export async function evidenceReport<N extends ReportName>(
+  actor: Actor,
+  name: N,
+  period: ReportPeriod,
+  now?: Date,
+  readThresholds: () => Promise<Thresholds> = inForceFromAppStore,
+) {
   requirePermission(actor, 'reports:read')
   const guess = state.__custodyLastThresholds ?? { ...DEFAULT_THRESHOLDS, version: 0 }
   const early = runReport(name, { ...period, thresholds: guess, now })
   early.catch(() => undefined) // awaited below when the guess holds; otherwise its outcome does not matter
-  const thresholds = await thresholdsInForce(await openAppStore())
+  const thresholds = await readThresholds()
   state.__custodyLastThresholds = thresholds
   return isDeepStrictEqual(thresholds, guess) ? early : runReport(name, { ...period, thresholds, now })
 }

@@ -33,6 +33,16 @@ export function reportThresholds(s: ThresholdSettings, version: number): Thresho
   return { ...structuredClone(thresholds), version }
 }
 
+/** What the app store holds: the keys security staff set, and the latest change's version (0: never changed). */
+export type StoredThresholds = { stored: Record<string, unknown>; version: number }
+
+/** The settings in force: the defaults, overlaid with what the store holds (a key absent from it, or a rule added since, stays at its default). */
+export const settingsFrom = (stored: Record<string, unknown>): ThresholdSettings => thresholdSettingsSchema.parse(overlay(DEFAULT_SETTINGS, stored))
+
+export function thresholdsFromStore(s: StoredThresholds): Thresholds {
+  return reportThresholds(settingsFrom(s.stored), s.version)
+}
+
 /** `change` laid over `base`, object by object: a partial document changes only what it names. */
 export function overlay(base: unknown, change: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(change)) return structuredClone(change)

@@ -85,6 +85,28 @@ describe('custody start-up', () => {
     expect(seen.rows).toEqual([])
   })
 
+  it('answers from the thresholds it read last while the app store is unchanged, and reads the store again after a change', () => {
+    const dataDir = path.join(work, 'thresholds-data')
+    const report = () => {
+      const run = custody(['report', 'unattributed', ...PERIOD, '--json'], { dataDir })
+      expect(run.code, run.stderr).toBe(0)
+      const appStore = traced(run.stderr).filter((s) => s.startsWith('app-store '))
+      return { thresholds: JSON.parse(run.stdout).thresholds, appStore: appStore.map((s) => s.split(':')[0] + ':' + s.split(':')[1]) }
+    }
+    expect(report()).toMatchObject({ thresholds: { version: 0, unattributed_ratio: 0.01 }, appStore: expect.arrayContaining(['app-store migrate:ledger']) })
+    expect(report()).toEqual({ thresholds: expect.objectContaining({ version: 0, unattributed_ratio: 0.01 }), appStore: ['app-store thresholds:unchanged'] })
+
+    const settings = path.join(work, 'ratio.json')
+    fs.writeFileSync(settings, JSON.stringify({ unattributed_ratio: 0.5 }))
+    const set = custody(['thresholds', 'set', settings, '--reason', 'pilot', '--json'], { dataDir })
+    expect(set.code, set.stderr).toBe(0)
+    const changed = report()
+    expect(changed.thresholds).toMatchObject({ version: 1, unattributed_ratio: 0.5 })
+    expect(changed.appStore).toContain('app-store migrate:ledger')
+    expect(report()).toEqual({ thresholds: expect.objectContaining({ version: 1, unattributed_ratio: 0.5 }), appStore: ['app-store thresholds:unchanged'] })
+    releaseDataDirLock(dataDir)
+  })
+
   it('compiles once, runs the compiled CLI while nothing changed, and rebuilds when a source changes', () => {
     const project = copyProject()
     const dataDir = path.join(work, 'copy-data')

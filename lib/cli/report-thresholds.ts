@@ -1,0 +1,79 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { z } from 'zod'
+import { APP_MIGRATIONS_DIR, newestMigration } from '@/db/ledger'
+import { loadConfig, type CustodyConfig } from '@/lib/config'
+import type { Thresholds } from '@/lib/reports/thresholds'
+import { acquireDataDirLock } from '@/lib/store/lock'
+import { pgliteFingerprint } from '@/lib/store/pglite-fingerprint'
+import { thresholdsFromStore, type StoredThresholds } from '@/lib/thresholds/settings'
+import { inForceFromAppStore } from '@/lib/reports/run'
+import { traceStatement } from '@/lib/trace'
+
+// beside the compiled report chunk in the CLI's bundle; absent when the sources run uncompiled (tests, tsx)
+const WORKER = fileURLToPath(new URL('./thresholds-worker.js', import.meta.url))
+const CACHE_FILE = 'report-thresholds.json'
+
+const cacheSchema = z.object({
+  key: z.string(),
+  stored: z.object({ stored: z.record(z.string(), z.unknown()), version: z.number().int().nonnegative() }),
+})
+
+/**
+ * How `custody report` reads the thresholds in force. PostgreSQL, or the sources run uncompiled: in this thread.
+ * The embedded app store: what the last read found, while the store is provably unchanged since
+ * (<dataDir>/report-thresholds.json, keyed by pgliteFingerprint and the newest app migration); otherwise PGlite
+ * boots in a worker thread (lib/cli/thresholds-worker.ts), beside chDB's open instead of after it, and its
+ * answer is kept for the next start.
+ */
+export function reportThresholdsReader(config: CustodyConfig = loadConfig()): () => Promise<Thresholds> {
+  if (config.databaseUrl || !fs.existsSync(WORKER)) return inForceFromAppStore
+  return async () => {
+    acquireDataDirLock(config.dataDir) // a busy data dir fails here, in this thread, as DataDirBusyError
+    const cached = readCache(config.dataDir)
+    if (cached) return thresholdsFromStore(cached)
+    const stored = await fromWorker(config.dataDir)
+    writeCache(config.dataDir, stored)
+    return thresholdsFromStore(stored)
+  }
+}
+
+function cacheKey(dataDir: string): string | null {
+  const fingerprint = pgliteFingerprint(dataDir)
+  return fingerprint && `${newestMigration(APP_MIGRATIONS_DIR)}|${fingerprint}`
+}
+
+function readCache(dataDir: string): StoredThresholds | null {
+  const file = path.join(dataDir, CACHE_FILE)
+  let parsed
+  try {
+    parsed = cacheSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')))
+  } catch {
+    return null // none yet, or cut short: read the store
+  }
+  if (!parsed.success || parsed.data.key !== cacheKey(dataDir)) return null
+  traceStatement('app-store', 'thresholds:unchanged', `read ${file}`)
+  return parsed.data.stored
+}
+
+/** Called with the store closed and the lock held, so the key describes exactly the state `stored` was read from. */
+function writeCache(dataDir: string, stored: StoredThresholds): void {
+  const key = cacheKey(dataDir)
+  if (!key) return
+  const file = path.join(dataDir, CACHE_FILE)
+  fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify({ key, stored }))
+  fs.renameSync(`${file}.${process.pid}`, file)
+}
+
+/** The worker's answer, once it has closed the store and ended (so nothing is cut when this process exits). */
+function fromWorker(dataDir: string): Promise<StoredThresholds> {
+  return new Promise((resolve, reject) => {
+    let answer: StoredThresholds | undefined
+    const worker = new Worker(WORKER, { workerData: { dataDir } })
+    worker.on('message', (stored: StoredThresholds) => (answer = stored))
+    worker.on('error', reject)
+    worker.on('exit', (code) => (answer ? resolve(answer) : reject(new Error(`the app store's worker ended (${code}) without the thresholds`))))
+  })
+}
