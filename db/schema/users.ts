@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { check, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
-export const roles = ['auditor', 'compliance', 'security', 'admin'] as const
-export type Role = (typeof roles)[number]
+import { roles } from './roles'
+
+export { roles, type Role } from './roles'
 export const roleEnum = pgEnum('user_role', roles)
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })

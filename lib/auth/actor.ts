@@ -1,4 +1,4 @@
-import type { Role } from '@/db/schema'
+import type { Role } from '@/db/schema/roles'
 import { roleAllows, type Permission } from './permissions'
 
 /** Where a request came from, as recorded in the audit trail. */

@@ -1,4 +1,4 @@
-import { roles, type Role } from '@/db/schema'
+import { roles, type Role } from '@/db/schema/roles'
 
 /** Everything a role may do in Custody. Every guarded function names exactly one of these. */
 export const permissions = [

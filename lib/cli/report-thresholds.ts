@@ -9,7 +9,6 @@ import type { Thresholds } from '@/lib/reports/thresholds'
 import { acquireDataDirLock } from '@/lib/store/lock'
 import { pgliteFingerprint } from '@/lib/store/pglite-fingerprint'
 import { thresholdsFromStore, type StoredThresholds } from '@/lib/thresholds/settings'
-import { inForceFromAppStore } from '@/lib/reports/run'
 import { traceStatement } from '@/lib/trace'
 
 // beside the compiled report chunk in the CLI's bundle; absent when the sources run uncompiled (tests, tsx)
@@ -22,22 +21,22 @@ const cacheSchema = z.object({
 })
 
 /**
- * How `custody report` reads the thresholds in force. PostgreSQL, or the sources run uncompiled: in this thread.
- * The embedded app store: what the last read found, while the store is provably unchanged since
- * (<dataDir>/report-thresholds.json, keyed by pgliteFingerprint and the newest app migration); otherwise PGlite
- * boots in a worker thread (lib/cli/thresholds-worker.ts), beside chDB's open instead of after it, and its
- * answer is kept for the next start.
+ * The thresholds in force for `custody report` on the embedded app store, started now: what the last read found
+ * while the store is provably unchanged since (<dataDir>/report-thresholds.json, keyed by pgliteFingerprint and
+ * the newest app migration); otherwise PGlite boots in a worker thread (lib/cli/thresholds-worker.ts), beside
+ * chDB's open instead of after it, and its answer is kept for the next start. null on PostgreSQL, or when the
+ * sources run uncompiled: evidenceReport reads the app store itself.
  */
-export function reportThresholdsReader(config: CustodyConfig = loadConfig()): () => Promise<Thresholds> {
-  if (config.databaseUrl || !fs.existsSync(WORKER)) return inForceFromAppStore
-  return async () => {
+export function embeddedThresholdsInForce(config: CustodyConfig = loadConfig()): Promise<Thresholds> | null {
+  if (config.databaseUrl || !fs.existsSync(WORKER)) return null
+  return (async () => {
     acquireDataDirLock(config.dataDir) // a busy data dir fails here, in this thread, as DataDirBusyError
     const cached = readCache(config.dataDir)
     if (cached) return thresholdsFromStore(cached)
     const stored = await fromWorker(config.dataDir)
     writeCache(config.dataDir, stored)
     return thresholdsFromStore(stored)
-  }
+  })()
 }
 
 function cacheKey(dataDir: string): string | null {

@@ -7,7 +7,7 @@ import { evidenceReport } from '@/lib/reports/run'
 import { loadConfig } from '@/lib/config'
 import { DataDirBusyError } from '@/lib/store/lock'
 import { reportThroughDashboard, runningDashboard } from './handoff'
-import { reportThresholdsReader } from './report-thresholds'
+import { embeddedThresholdsInForce } from './report-thresholds'
 import { UsageError } from './usage'
 
 const isoTime = (flag: string) =>
@@ -26,13 +26,12 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseReportArgs(argv)
   const period = { from: args.from, to: args.to }
   let report: unknown
-  const readThresholds = reportThresholdsReader()
-  // both stores open at once: the app store's read starts (a worker thread boots PGlite) while chDB opens. The
-  // report awaits the same promises, so a failure (the dashboard owns the data dir) surfaces there.
-  const thresholds = readThresholds()
+  // both stores at once: the thresholds' read starts (from what the last start read, or PGlite in a worker thread)
+  // while chDB opens. The report awaits the same promises, so a failure (the dashboard owns the data dir) surfaces there.
+  const thresholds = embeddedThresholdsInForce()
   Promise.all([thresholds, clickhouseReady()]).catch(() => undefined)
   try {
-    report = await evidenceReport(cliActor, args.name, period, undefined, () => thresholds)
+    report = await evidenceReport(cliActor, args.name, period, undefined, thresholds ? () => thresholds : undefined)
   } catch (err) {
     // the dashboard owns the embedded stores: it answers the report (intake.md)
     const dashboard = err instanceof DataDirBusyError ? runningDashboard(loadConfig().dataDir) : null

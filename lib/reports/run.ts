@@ -2,8 +2,8 @@ import { isDeepStrictEqual } from 'node:util'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { DEFAULT_THRESHOLDS, runReport, type ReportName, type Thresholds } from './index'
 
-/** The thresholds in force, from the app store (loaded when first asked: a CLI start may not need it). */
-export async function inForceFromAppStore(): Promise<Thresholds> {
+// loaded when first asked: a CLI start that has the thresholds another way need not load the app store
+async function fromAppStore(): Promise<Thresholds> {
   const [{ openAppStore }, { thresholdsInForce }] = await Promise.all([import('@/db'), import('@/lib/thresholds/in-force')])
   return thresholdsInForce(await openAppStore())
 }
@@ -27,7 +27,7 @@ export async function evidenceReport<N extends ReportName>(
   name: N,
   period: ReportPeriod,
   now?: Date,
-  readThresholds: () => Promise<Thresholds> = inForceFromAppStore,
+  readThresholds: () => Promise<Thresholds> = fromAppStore,
 ) {
   requirePermission(actor, 'reports:read')
   const guess = state.__custodyLastThresholds ?? { ...DEFAULT_THRESHOLDS, version: 0 }

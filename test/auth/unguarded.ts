@@ -32,6 +32,7 @@ export const UNGUARDED: Record<string, string> = {
   'lib/users/seed.ts#seedDemoUsers': 'the demo command seeds its accounts; no dashboard entry',
   'lib/intake/token-credential.ts#recordTokenCredential': "stores an ingest token's state as credential evidence, called inside the guarded token changes",
   'lib/thresholds/in-force.ts#thresholdsInForce': 'the thresholds a report is asked with, read inside the guarded evidenceReport',
+  'lib/thresholds/in-force.ts#storedThresholds': "what thresholdsInForce reads; also read by custody report's worker thread (lib/cli, the data dir owner) for the guarded evidenceReport",
   'lib/thresholds/in-force.ts#settingsInForce': 'the settings in force, read inside the guarded threshold functions (lib/thresholds/change.ts) and by the alert evaluation',
   'lib/alerts/breaches/': "the alert rules' queries: run only by evaluateAlerts; what they find reaches people through alertList, which guards",
   'lib/alerts/evaluate.ts#evaluateAlerts': 'runs after an ingest (CLI, intake) and on the server schedule with no person behind it: reads evidence, writes alert state, answers only the CLI',
