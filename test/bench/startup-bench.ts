@@ -8,12 +8,15 @@ import path from 'node:path'
 import { REPORT_NAMES } from '@/lib/reports'
 import { releaseDataDirLock } from '@/lib/store/lock'
 import { checkoutBaseline } from './baseline-checkout'
-import { compileCli, custodyCli, type Measured } from './measure'
+import { compileCli, custodyCli, measure, type Measured } from './measure'
 import { type Goal, goalCell, secs } from './goals'
 
 const PERIOD = ['--from', '2026-10-01T00:00:00Z', '--to', '2026-11-01T00:00:00Z', '--json']
 const GOAL: Goal = { text: '≤ 1 s', met: (s) => s <= 1 }
 const COMPILED = path.join('node_modules', '.cache', 'custody-cli', 'manifest.json')
+
+/** Where a start's wall time goes: CUSTODY_TRACE's timestamps (ms since node started), npm's own start before it. */
+type Phases = { npmSeconds: number; traced: { at: number; what: string }[]; wallSeconds: number; cpuSeconds: number }
 
 type Row = { code: string; what: string; median: number; min: number; max: number; cpu: number; peakRssMb: number; goal: boolean }
 
@@ -22,6 +25,7 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
   const checkouts = [...(baseline ? [{ dir: baseline.dir, code: `baseline ${baseline.commit}` }] : []), { dir: process.cwd(), code: 'current' }]
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-bench-startup-'))
   const rows: Row[] = []
+  const phases: Phases[] = []
   try {
     for (const c of checkouts) await compileCli(c.dir)
     // the first start of a data dir creates both stores' schemas
@@ -44,6 +48,7 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
       for (let i = 0; i < runs; i++) timed.push(await onPostgres())
       rows.push(row('current', 'report unattributed, empty period, app store on PostgreSQL (DATABASE_URL)', timed, true))
     }
+    for (let i = 0; i < runs; i++) phases.push(await phasesOfAStart(dirs.get('current')!))
     // a source edit: the next start compiles the CLI first (today's code only)
     fs.rmSync(COMPILED, { force: true })
     rows.push(row('current', 'first start after a source change (compiles the CLI)', [await run(['report', 'unattributed', ...PERIOD], dirs.get('current')!)], false))
@@ -52,7 +57,38 @@ export async function benchStartup(runs = Number(process.env.BENCH_STARTUP_RUNS 
     for (const dir of fs.readdirSync(work)) releaseDataDirLock(path.join(work, dir))
     fs.rmSync(work, { recursive: true, force: true })
   }
-  return section(rows, runs, baseline?.ref)
+  return section(rows, runs, baseline?.ref) + phasesSection(phases)
+}
+
+/** One traced start of today's code, beside the wall time of `npm run -s env` (npm's own start, no node). */
+async function phasesOfAStart(dataDir: string): Promise<Phases> {
+  const npm = await measure('npm', ['run', '-s', 'env'], {})
+  const start = await run(['report', 'unattributed', ...PERIOD], dataDir, process.cwd(), { CUSTODY_TRACE: '1' })
+  const traced = [...start.stderr.matchAll(/^custody: trace \+(\d+)ms (\S+ [\w:-]+)/gm)].map((m) => ({ at: Number(m[1]) / 1000, what: m[2] }))
+  return { npmSeconds: npm.seconds, traced, wallSeconds: start.seconds, cpuSeconds: start.cpuSeconds }
+}
+
+function phasesSection(phases: Phases[]): string {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]
+  const at = (what: string) => median(phases.map((p) => p.traced.find((t) => t.what.startsWith(what))?.at ?? NaN))
+  const steps: [string, number][] = [
+    ["npm's own start (`npm run -s env`, no node)", median(phases.map((p) => p.npmSeconds))],
+    ['node started → thresholds read from what the last start read (app-store thresholds:unchanged): node, the compiled CLI, its modules', at('app-store thresholds:')],
+    ['node started → chDB open, first statement (clickhouse migrate:ledger)', at('clickhouse migrate:ledger')],
+    ["node started → the report's query sent (clickhouse report:unattributed), after attribution's catch-up check", at('clickhouse report:')],
+    ['whole start, wall (npm included)', median(phases.map((p) => p.wallSeconds))],
+    ['whole start, CPU of the process tree', median(phases.map((p) => p.cpuSeconds))],
+  ]
+  return [
+    '',
+    `Where a start goes (today's code, report unattributed, schema current, thresholds unchanged; median of ${phases.length} traced starts,`,
+    "CUSTODY_TRACE's timestamps from node's start; the load average above applies, so wall times stretch with it):",
+    '',
+    '| phase | s |',
+    '| --- | ---: |',
+    ...steps.map(([what, s]) => `| ${what} | ${Number.isNaN(s) ? '—' : secs(s)} |`),
+    '',
+  ].join('\n')
 }
 
 async function run(args: string[], dataDir: string, cwd = process.cwd(), env: Record<string, string> = {}): Promise<Measured> {
