@@ -105,6 +105,20 @@ function row(code: string, what: string, runs: Measured[], goal: boolean): Row {
   return { code, what, median, min: seconds[0], max: seconds.at(-1)!, cpu, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), goal }
 }
 
+/** What limits a start, and what would reach the goal (from --cpu-prof profiles of today's code). */
+const LIMITS = [
+  'What a start costs now: a report on the embedded stores reads the thresholds in force from what the last start read while PGlite',
+  "is provably unchanged (its write-ahead log and pg_control untouched: lib/cli/report-thresholds.ts), so PGlite's ~0.5 s boot is gone from",
+  'the usual start; after a write to the app store it boots in a worker thread beside chDB instead of after it. The main thread loads',
+  'no drizzle, pg or PGlite. What is left is CPU, ~0.9 s per start: npm ~0.2 s, node and the CLI\'s modules (zod, @clickhouse/client,',
+  "chdb's 566 MB libchdb.so) ~0.4 s, chDB's open of the data dir ~0.1 s, the attribution catch-up check and the query ~0.1 s.",
+  "On a machine with a free core a start's wall time is about its CPU time (the figures above were taken under the load average shown,",
+  'where a start waits for a core most of its life). What would take more off: V8\'s compile cache for the CLI\'s modules',
+  "(module.enableCompileCache, Node ≥ 22.1; this stack's Node 20 has none for ES modules), running `custody` as `node` instead of",
+  "`npm run -s` (npm's own start), or asking the running dashboard, which the CLI already does when it owns the data dir.",
+  '',
+]
+
 function section(rows: Row[], runs: number, baselineRef: string | undefined): string {
   return [
     '## Start-up (issue 11)',
@@ -120,5 +134,6 @@ function section(rows: Row[], runs: number, baselineRef: string | undefined): st
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map((r) => `| ${r.code} | ${r.what} | ${secs(r.median)} | ${secs(r.min)} | ${secs(r.max)} | ${secs(r.cpu)} | ${r.peakRssMb} | ${r.goal ? goalCell(GOAL, r.median) : '—'} |`),
     '',
+    ...LIMITS,
   ].join('\n')
 }
