@@ -7,6 +7,7 @@ import { canonicalBytes } from './canonical'
 import { controlsOf, controlSummary, type ControlId, type PackPopulationName, type PackReports } from './controls'
 import { querySha256, type Manifest, type ManifestPopulation } from './manifest'
 import { packDocument } from './pdf/document'
+import type { PackFile } from './pdf/pack-file'
 import { populationTable } from './pdf/population-table'
 import { alertsSection, coverageSection, coverPage, methodSection, metricsSection, samplesSection, type MethodPopulation } from './pdf/sections'
 import type { PackPopulationRows } from './populations'
@@ -34,21 +35,22 @@ export type PackInput = {
 }
 
 /**
- * Draws the pack and builds its manifest in one pass: cover, each control's metrics against
- * their thresholds and its charts, coverage, samples, alerts, then every population in full
- * (appendix A, streamed and hashed as it is drawn) and the method (appendix B, which needs
- * those hashes). The signed manifest is attached last, with fixed dates.
+ * Draws the pack into `file` and builds its manifest in one pass: cover, each control's metrics
+ * against their thresholds and its charts, coverage, samples, alerts, then every population in
+ * full (appendix A, streamed and hashed as it is drawn; the next one's query runs meanwhile) and
+ * the method (appendix B, which needs those hashes). The signed manifest is attached last, with
+ * fixed dates.
  */
-export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manifest: Manifest }> {
+export async function renderPack(input: PackInput, file: PackFile): Promise<Manifest> {
   const { control, period, generatedAt } = input
   const controls = controlsOf(control)
   const summary = controlSummary(control)
-  const { doc, bytes } = packDocument({
+  const { doc, done } = packDocument({
     title: `Custody evidence pack ${control} ${period.from.toISOString()} to ${period.to.toISOString()}`,
     subject: `SOC 2 ${control}: ${summary.criterion}`,
     generatedAt,
     footer: `Custody evidence pack · ${control} · ${period.from.toISOString()} to ${period.to.toISOString()} · generated ${generatedAt.toISOString()}`,
-  })
+  }, file)
   coverPage(doc, {
     control,
     criteria: controls.map((c) => `${c.id} ${c.criterion}: ${c.holds}`).join('\n'),
@@ -67,13 +69,19 @@ export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manif
   samplesSection(doc, input.samples)
   if (input.alerts) alertsSection(doc, input.alerts)
   const method: MethodPopulation[] = []
-  for (const c of controls) {
-    for (const p of c.populations) {
-      const rows = await input.population(p.name)
-      const listed = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
-      const entry: ManifestPopulation = { name: p.name, rows: listed.rows, sha256: listed.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
-      method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
-    }
+  const listed = controls.flatMap((c) => c.populations.map((p) => ({ control: c, population: p })))
+  const prefetch = (name: PackPopulationName) => {
+    const population = started(input.population(name))
+    population.catch(() => undefined) // awaited in its turn below; a failure surfaces there
+    return population
+  }
+  let reading = listed.length > 0 ? prefetch(listed[0].population.name) : null
+  for (const [i, { control: c, population: p }] of listed.entries()) {
+    const rows = await reading!
+    reading = i + 1 < listed.length ? prefetch(listed[i + 1].population.name) : null
+    const drawn = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
+    const entry: ManifestPopulation = { name: p.name, rows: drawn.rows, sha256: drawn.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
+    method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
   }
   methodSection(doc, method)
   const manifest: Manifest = {
@@ -91,5 +99,21 @@ export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manif
   doc.file(canonicalBytes(manifest), { ...attached, name: 'manifest.json', type: 'application/json', description: 'the signed manifest (canonical JSON)' })
   doc.file(Buffer.from(signCanonical(manifest, input.signer.privateKey), 'utf8'), { ...attached, name: 'manifest.sig', type: 'text/plain', description: 'Ed25519 signature of manifest.json, base64' })
   doc.end()
-  return { pdf: await bytes, manifest }
+  await done
+  return manifest
+}
+
+/**
+ * A population whose query is already running: the engine answers it on its own thread while
+ * the population before it is drawn. Its rows are yielded when the table asks for them.
+ */
+async function started(reading: Promise<PackPopulationRows>): Promise<PackPopulationRows> {
+  const population = await reading
+  const rows = population.rows[Symbol.asyncIterator]()
+  const first = rows.next()
+  first.catch(() => undefined) // awaited when the table reads it; a failure surfaces there
+  async function* all() {
+    for (let row = await first; !row.done; row = await rows.next()) yield row.value
+  }
+  return { ...population, rows: all() }
 }

@@ -40,6 +40,12 @@ export class StandardFontMetrics {
     return (this.font.ascender / 1000) * size
   }
 
+  /** The advance width of one UTF-16 code unit, in the AFM's thousandths of the font size. */
+  advance(charCode: number): number {
+    if (Number.isNaN(this.widths[charCode])) this.read(charCode)
+    return this.widths[charCode]
+  }
+
   /** Width of `text` at `size` points. */
   widthOf(text: string, size: number): number {
     let width = 0
@@ -62,6 +68,17 @@ export class StandardFontMetrics {
     return hex + '>'
   }
 
+  /**
+   * `text` as one text object whose line starts at `x` with its top at `top` (pdfkit's
+   * coordinates, down from the page's top), in its own graphics state: readers (pdfjs) would
+   * otherwise join it with the next one into one string. Registers the font on the page.
+   */
+  textObject(doc: PackDocument, text: string, x: number, top: number, size: number): string {
+    this.useOn(doc)
+    const baseline = doc.page.height - top - this.ascent(size)
+    return `q 1 0 0 -1 0 ${num(doc.page.height)} cm BT /${this.font.id} ${num(size)} Tf 1 0 0 1 ${num(x)} ${num(baseline)} Tm ${this.hex(text)} Tj ET Q`
+  }
+
   /** Registers the font on the current page, as pdfkit does before its own text operators. */
   useOn(doc: PackDocument): void {
     const fonts = (doc.page as unknown as { fonts: Record<string, unknown> }).fonts
@@ -76,3 +93,6 @@ export class StandardFontMetrics {
     this.widths[charCode] = this.font.font.widthOfGlyph(this.font.font.characterToGlyph(written))
   }
 }
+
+/** A coordinate with two decimals: a hundredth of a point, and the same digits on every machine. */
+export const num = (n: number) => String(Math.round(n * 100) / 100)

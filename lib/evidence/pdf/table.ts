@@ -1,5 +1,5 @@
 import { contentWidth, FONT, MARGIN, pageBottom, type PackDocument } from './document'
-import { StandardFontMetrics } from './standard-font'
+import { num, StandardFontMetrics } from './standard-font'
 
 export type TableColumn = { header: string; weight?: number; align?: 'left' | 'right' }
 
@@ -56,8 +56,8 @@ export class PackTable {
   // Cells are broken into lines here, measured with the font's AFM widths read once per character.
   private lines(cells: string[]): string[][] {
     const metrics = StandardFontMetrics.current(this.doc)
-    const measure = (text: string) => metrics.widthOf(text, this.size)
-    return cells.map((text, i) => (text ? wrap(measure, text, this.widths[i] - 2 * PAD) : []))
+    const advance = (charCode: number) => metrics.advance(charCode)
+    return cells.map((text, i) => (text ? wrap(advance, text, ((this.widths[i] - 2 * PAD) / this.size) * 1000) : []))
   }
 
   private height(cells: string[][]): number {
@@ -96,26 +96,22 @@ export class PackTable {
 
 const RULE_COLOR = '0.733 0.733 0.733'
 
-// Two decimals: a hundredth of a point, and the same digits on every machine.
-const num = (n: number) => String(Math.round(n * 100) / 100)
-
 /** `#rrggbb` as the PDF's `r g b` operands. */
 function rgb(hex: string): string {
   return [1, 3, 5].map((i) => num(parseInt(hex.slice(i, i + 2), 16) / 255)).join(' ')
 }
 
 /**
- * `text` in lines no wider than `width`: broken after a space, comma or slash where one fits,
- * else between characters (ids and hashes have no break), never dropping a character.
+ * `text` in lines no wider than `width` (in the units `advance` gives per UTF-16 code unit):
+ * broken after a space, comma or slash where one fits, else between characters (ids and
+ * hashes have no break), never dropping a character. One pass over each line's characters.
  */
-export function wrap(measure: (text: string) => number, text: string, width: number): string[] {
+export function wrap(advance: (charCode: number) => number, text: string, width: number): string[] {
   const lines: string[] = []
   for (const paragraph of text.split('\n')) {
     let rest = paragraph
-    while (measure(rest) > width && rest.length > 1) {
-      let fit = fittingLength(measure, rest, width)
-      const lastBreak = Math.max(rest.lastIndexOf(' ', fit - 1), rest.lastIndexOf(',', fit - 1), rest.lastIndexOf('/', fit - 1))
-      if (lastBreak > 0) fit = lastBreak + 1
+    for (let cut = fitting(advance, rest, width); cut.fit < rest.length && rest.length > 1; cut = fitting(advance, rest, width)) {
+      const fit = cut.lastBreak > 0 ? cut.lastBreak + 1 : cut.fit
       lines.push(rest.slice(0, fit).trimEnd())
       rest = rest.slice(fit).trimStart()
     }
@@ -124,13 +120,15 @@ export function wrap(measure: (text: string) => number, text: string, width: num
   return lines
 }
 
-// The longest prefix that fits, by bisection on widthOfString (at least one character).
-function fittingLength(measure: (text: string) => number, text: string, width: number): number {
-  let low = 1, high = text.length
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2)
-    if (measure(text.slice(0, mid)) <= width) low = mid
-    else high = mid - 1
+// The longest prefix that fits (at least one character), and the last break inside it.
+function fitting(advance: (charCode: number) => number, text: string, width: number): { fit: number; lastBreak: number } {
+  let used = 0
+  let lastBreak = -1
+  for (let i = 0; i < text.length; i++) {
+    const charCode = text.charCodeAt(i)
+    used += advance(charCode)
+    if (used > width) return { fit: Math.max(1, i), lastBreak }
+    if (charCode === 32 || charCode === 44 || charCode === 47) lastBreak = i
   }
-  return low
+  return { fit: text.length, lastBreak }
 }
