@@ -6,7 +6,7 @@ import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
 import { alertsRaised } from './alerts'
 import { canonicalBytes } from './canonical'
 import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
-import { renderPack } from './pack'
+import { packPopulations, renderPack } from './pack'
 import { PackFile } from './pdf/pack-file'
 import { readPackPopulation } from './populations'
 import { sideFile, type Manifest } from './manifest'
@@ -52,6 +52,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
     samplesForPack(actor, period, generatedAt),
   ])
   reading.catch(() => undefined) // awaited below, after the signer; a failure surfaces there
+  const populations = packPopulations(request.control, (name) => readPackPopulation(actor, name, period, generatedAt))
   const db = await openAppStore()
   const signer = await activeSigner(actor, db)
   const [reports, coverage, watermarks, silent, alerts, samples] = await reading
@@ -71,7 +72,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
         alerts,
         samples,
         signer,
-        population: (name) => readPackPopulation(actor, name, period, generatedAt),
+        populations,
       },
       file,
     )

@@ -4,7 +4,7 @@ import type { CoverageReport } from '@/lib/reports/coverage'
 import type { ReportPeriod } from '@/lib/reports/run'
 import type { PackAlert } from './alerts'
 import { canonicalBytes } from './canonical'
-import { controlsOf, controlSummary, type ControlId, type PackPopulationName, type PackReports } from './controls'
+import { controlsOf, controlSummary, type Control, type ControlId, type PackPopulation, type PackPopulationName, type PackReports } from './controls'
 import { querySha256, type Manifest, type ManifestPopulation } from './manifest'
 import { packDocument } from './pdf/document'
 import type { PackFile } from './pdf/pack-file'
@@ -30,14 +30,40 @@ export type PackInput = {
   alerts: PackAlert[] | null
   samples: PackSample[]
   signer: SigningKey & { privateKey: KeyObject }
-  /** Reads one population as it is drawn (lib/evidence/populations.ts, guarded by the caller's export). */
-  population: (name: PackPopulationName) => Promise<PackPopulationRows>
+  /** The populations in the order they are listed, each already being read (`packPopulations`). */
+  populations: AsyncIterable<ListedPopulation>
+}
+
+export type ListedPopulation = { control: Control; population: PackPopulation; rows: PackPopulationRows }
+
+/**
+ * The populations a pack for `control` lists, in order, each one's query started while the one
+ * before is drawn, and the first at once (it runs while the reports do): the engine answers on
+ * its own threads while this one draws. `read` is lib/evidence/populations.ts, guarded by the
+ * caller's export. At most two populations are read at a time.
+ */
+export function packPopulations(control: ControlId, read: (name: PackPopulationName) => Promise<PackPopulationRows>): AsyncIterable<ListedPopulation> {
+  const listed = controlsOf(control).flatMap((c) => c.populations.map((p) => ({ control: c, population: p })))
+  const start = (i: number) => {
+    if (i >= listed.length) return null
+    const reading = started(read(listed[i].population.name))
+    reading.catch(() => undefined) // awaited in its turn; a failure surfaces there
+    return reading
+  }
+  let next = start(0)
+  return (async function* () {
+    for (let i = 0; i < listed.length; i++) {
+      const rows = await next!
+      next = start(i + 1)
+      yield { ...listed[i], rows }
+    }
+  })()
 }
 
 /**
  * Draws the pack into `file` and builds its manifest in one pass: cover, each control's metrics
  * against their thresholds and its charts, coverage, samples, alerts, then every population in
- * full (appendix A, streamed and hashed as it is drawn; the next one's query runs meanwhile) and
+ * full (appendix A, streamed and hashed as it is drawn) and
  * the method (appendix B, which needs those hashes). The signed manifest is attached last, with
  * fixed dates.
  */
@@ -69,16 +95,7 @@ export async function renderPack(input: PackInput, file: PackFile): Promise<Mani
   samplesSection(doc, input.samples)
   if (input.alerts) alertsSection(doc, input.alerts)
   const method: MethodPopulation[] = []
-  const listed = controls.flatMap((c) => c.populations.map((p) => ({ control: c, population: p })))
-  const prefetch = (name: PackPopulationName) => {
-    const population = started(input.population(name))
-    population.catch(() => undefined) // awaited in its turn below; a failure surfaces there
-    return population
-  }
-  let reading = listed.length > 0 ? prefetch(listed[0].population.name) : null
-  for (const [i, { control: c, population: p }] of listed.entries()) {
-    const rows = await reading!
-    reading = i + 1 < listed.length ? prefetch(listed[i + 1].population.name) : null
+  for await (const { control: c, population: p, rows } of input.populations) {
     const drawn = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
     const entry: ManifestPopulation = { name: p.name, rows: drawn.rows, sha256: drawn.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
     method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })

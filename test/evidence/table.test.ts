@@ -108,4 +108,15 @@ describe('a character the standard fonts cannot encode', () => {
     )
     expect(page.slice(2, 4).map((i) => i.str)).toEqual(['?? Ren', 'ren@example.com'])
   })
+
+  it('prints the PDF string delimiters ( ) \\ and bytes above ASCII as written', async () => {
+    const [page] = await pageItems(
+      await drawn((doc) => {
+        const table = new PackTable(doc, [{ header: 'display_name' }, { header: 'identity' }])
+        table.row(['Zoë (ops) \\ agents', 'a\\b(c)@example.com'])
+        table.end()
+      }),
+    )
+    expect(page.slice(2, 4).map((i) => i.str)).toEqual(['Zoë (ops) \\ agents', 'a\\b(c)@example.com'])
+  })
 })

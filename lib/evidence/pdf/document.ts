@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib'
 import PDFDocument from 'pdfkit'
 import type { PackFile } from './pack-file'
-import { StandardFontMetrics } from './standard-font'
+import { pageSpace, StandardFontMetrics } from './standard-font'
 
 export type PackDocument = PDFKit.PDFDocument
 
@@ -66,7 +66,7 @@ function footer(doc: PackDocument, text: string) {
   const metrics = StandardFontMetrics.current(doc.font(FONT.regular))
   const size = 7
   const x = (doc.page.width - metrics.widthOf(text, size)) / 2
-  doc.addContent(`q 0.333 0.333 0.333 rg ${metrics.textObject(doc, text, x, doc.page.height - MARGIN / 2 - 4, size)} Q`)
+  doc.addContent(`q ${pageSpace(doc)} 0.333 0.333 0.333 rg ${metrics.textObject(doc, text, x, doc.page.height - MARGIN / 2 - 4, size)} Q`)
   doc.fillColor('#000000').fontSize(size).x = MARGIN
   doc.y = MARGIN
 }

@@ -1,5 +1,5 @@
 import { contentWidth, FONT, MARGIN, pageBottom, type PackDocument } from './document'
-import { num, StandardFontMetrics } from './standard-font'
+import { num, pageSpace, StandardFontMetrics } from './standard-font'
 
 export type TableColumn = { header: string; weight?: number; align?: 'left' | 'right' }
 
@@ -64,31 +64,27 @@ export class PackTable {
     return Math.max(1, ...cells.map((l) => l.length)) * this.doc.currentLineHeight(true) + 2 * PAD
   }
 
-  // The whole row (its text and the rule under it) in one append to the page's content stream:
-  // pdfkit's text() measures and kerns each cell again, character by character, on every call.
+  // The whole row (its text and the rule under it) in one append to the page's content stream,
+  // as bytes (pdfkit would convert a string character by character): pdfkit's text() measures
+  // and kerns each cell again, character by character, on every call.
   private draw(cells: string[][], height: number, color: string): void {
     const doc = this.doc
     const metrics = StandardFontMetrics.current(doc)
-    metrics.useOn(doc)
     const top = doc.y
     const line = doc.currentLineHeight(true)
-    const baseline = doc.page.height - top - PAD - metrics.ascent(this.size)
-    // a text object in its own graphics state per cell line, as pdfkit writes it: readers
-    // (pdfjs) otherwise join a right-aligned number and the next cell into one string
-    const page = `1 0 0 -1 0 ${num(doc.page.height)} cm`
-    const font = `/${metrics.id} ${num(this.size)} Tf`
-    const text: string[] = []
+    const rule = `${num(MARGIN)} ${num(doc.page.height - top - height)} m ${num(MARGIN + contentWidth(doc))} ${num(doc.page.height - top - height)} l S`
+    let content = `q ${pageSpace(doc)} 0.25 w ${RULE_COLOR} RG ${rule} ${rgb(color)} rg`
     let x = MARGIN
-    cells.forEach((lines, i) => {
+    for (let i = 0; i < cells.length; i++) {
       const right = this.columns[i].align === 'right'
-      lines.forEach((cellLine, n) => {
-        const left = right ? x + this.widths[i] - PAD - metrics.widthOf(cellLine, this.size) : x + PAD
-        text.push(`q ${page} BT ${font} 1 0 0 1 ${num(left)} ${num(baseline - n * line)} Tm ${metrics.hex(cellLine)} Tj ET Q`)
-      })
+      const lines = cells[i]
+      for (let n = 0; n < lines.length; n++) {
+        const left = right ? x + this.widths[i] - PAD - metrics.widthOf(lines[n], this.size) : x + PAD
+        content += ` ${metrics.textObject(doc, lines[n], left, top + PAD + n * line, this.size)}`
+      }
       x += this.widths[i]
-    })
-    const rule = `${num(MARGIN)} ${num(top + height)} m ${num(MARGIN + contentWidth(doc))} ${num(top + height)} l S`
-    doc.addContent(`q 0.25 w ${RULE_COLOR} RG ${rule} ${rgb(color)} rg ${text.join(' ')} Q`)
+    }
+    doc.addContent(Buffer.from(`${content} Q\n`, 'latin1'))
     doc.x = MARGIN
     doc.y = top + height
   }
