@@ -3,6 +3,7 @@ import { evidenceExports } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
+import { traceStep } from '@/lib/trace'
 import { alertsRaised } from './alerts'
 import { canonicalBytes } from './canonical'
 import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
@@ -39,6 +40,7 @@ export type EvidencePack = { out: string; bytes: number; manifestFile: Buffer; s
 export async function exportEvidencePack(actor: Actor, request: ExportRequest): Promise<EvidencePack> {
   requirePermission(actor, 'evidence:export')
   if (!(request.from < request.to)) throw new Error('from must be before to')
+  traceStep('export', 'started')
   const generatedAt = request.asOf ?? new Date()
   const period: ReportPeriod = { from: request.from, to: request.to }
   // every report and fact the pack prints, asked at once: the engine answers them while the app store opens
@@ -56,6 +58,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
   const db = await openAppStore()
   const signer = await activeSigner(actor, db)
   const [reports, coverage, watermarks, silent, alerts, samples] = await reading
+  traceStep('export', 'reports read')
   const file = new PackFile(request.out)
   let manifest: Manifest
   try {
@@ -81,6 +84,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
     throw err
   }
   const { sha256, bytes } = file.commit()
+  traceStep('export', 'pack written')
   const fileName = packFileName(request.control, period, generatedAt)
   const manifestFile = sideFile(manifest, sha256, signer.publicKey, signer.privateKey)
   await db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import packageJson from '@/package.json'
+import { traceStep } from '@/lib/trace'
 import type { CoverageReport } from '@/lib/reports/coverage'
 import type { ReportPeriod } from '@/lib/reports/run'
 import type { PackAlert } from './alerts'
@@ -99,6 +100,7 @@ export async function renderPack(input: PackInput, file: PackFile): Promise<Mani
     const drawn = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
     const entry: ManifestPopulation = { name: p.name, rows: drawn.rows, sha256: drawn.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
     method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
+    traceStep('export', `${p.name} drawn (${drawn.rows} rows)`)
   }
   methodSection(doc, method)
   const manifest: Manifest = {
