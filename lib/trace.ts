@@ -9,3 +9,9 @@ export function traceStatement(store: 'clickhouse' | 'app-store', tag: string, t
   const head = text.replace(/\s+/g, ' ').trim().slice(0, 100)
   process.stderr.write(`custody: trace +${Math.round(performance.now())}ms ${store} ${tag}: ${head}\n`)
 }
+
+/** CUSTODY_TRACE=1: a step of a long command reached (`what` names the command), with the time since the process started. */
+export function traceStep(what: string, step: string): void {
+  if (!loadConfig().trace) return
+  process.stderr.write(`custody: trace +${Math.round(performance.now())}ms ${what}: ${step}\n`)
+}

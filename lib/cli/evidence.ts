@@ -24,8 +24,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const values = parsed(argv, { control: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } }, 0)
   const args = valid(exportSchema, { ...values.values, asOf: values.values['as-of'], from: values.values.from ?? '', to: values.values.to ?? '' })
   const { exportEvidencePack } = await import('@/lib/evidence/export')
-  const pack = await exportEvidencePack(cliActor, { control: args.control, from: args.from, to: args.to, asOf: args.asOf })
-  fs.writeFileSync(args.out, pack.pdf)
+  const pack = await exportEvidencePack(cliActor, { control: args.control, from: args.from, to: args.to, asOf: args.asOf, out: args.out })
   fs.writeFileSync(`${args.out}.manifest.json`, pack.manifestFile)
   const summary = { ...pack.summary, out: args.out }
   process.stdout.write(args.json ? JSON.stringify(summary) + '\n' : `wrote ${args.out} (SHA-256 ${pack.sha256}) and ${args.out}.manifest.json\n`)

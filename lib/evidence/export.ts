@@ -3,18 +3,20 @@ import { evidenceExports } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
+import { traceStep } from '@/lib/trace'
 import { alertsRaised } from './alerts'
 import { canonicalBytes } from './canonical'
 import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
-import { renderPack } from './pack'
+import { packPopulations, renderPack } from './pack'
+import { PackFile } from './pdf/pack-file'
 import { readPackPopulation } from './populations'
 import { sideFile, type Manifest } from './manifest'
 import { samplesForPack } from './samples'
-import { sha256Hex } from './signature'
 import { activeSigner } from './signing-key'
 import { silentDays, sourceWatermarks } from './watermarks'
 
-export type ExportRequest = { control: ControlId; from: Date; to: Date; asOf?: Date }
+/** `out`: the file the PDF is written to (streamed, never held whole); its manifest file comes back to be written beside it. */
+export type ExportRequest = { control: ControlId; from: Date; to: Date; asOf?: Date; out: string }
 
 /** What `custody export --json` prints (evidence.md); `out` is the file name until the caller writes it somewhere. */
 export type ExportSummary = {
@@ -27,43 +29,64 @@ export type ExportSummary = {
   populations: { name: string; rows: number; sha256: string }[]
 }
 
-export type EvidencePack = { pdf: Buffer; manifestFile: Buffer; sha256: string; fileName: string; summary: ExportSummary }
+export type EvidencePack = { out: string; bytes: number; manifestFile: Buffer; sha256: string; fileName: string; summary: ExportSummary }
 
 /**
  * One signed evidence pack for a control and period (evidence.md): every number from the
  * reports and populations the dashboard shows, for `generated_at` = `asOf` (default now).
- * The same data, parameters, thresholds, signing key and `asOf` give the same bytes. The
- * export is recorded (who, when, what, the PDF's SHA-256) with its audit row.
+ * The same data, parameters, thresholds, signing key and `asOf` give the same bytes, written
+ * to `out` as they are drawn. The export is recorded (who, when, what, the PDF's SHA-256) with its audit row.
  */
 export async function exportEvidencePack(actor: Actor, request: ExportRequest): Promise<EvidencePack> {
   requirePermission(actor, 'evidence:export')
   if (!(request.from < request.to)) throw new Error('from must be before to')
+  traceStep('export', 'started')
   const generatedAt = request.asOf ?? new Date()
   const period: ReportPeriod = { from: request.from, to: request.to }
+  // every report and fact the pack prints, asked at once: the engine answers them while the app store opens
+  const monitoring = controlsOf(request.control).some((c) => c.id === 'CC7.2')
+  const reading = Promise.all([
+    Promise.all(reportsOf(request.control).map(async (name) => [name, await evidenceReport(actor, name, period, generatedAt)] as const)),
+    evidenceReport(actor, 'coverage', period, generatedAt),
+    sourceWatermarks(actor),
+    silentDays(actor, period),
+    monitoring ? alertsRaised(actor, period, generatedAt) : null,
+    samplesForPack(actor, period, generatedAt),
+  ])
+  reading.catch(() => undefined) // awaited below, after the signer; a failure surfaces there
+  const populations = packPopulations(request.control, (name) => readPackPopulation(actor, name, period, generatedAt))
   const db = await openAppStore()
   const signer = await activeSigner(actor, db)
-  const reports: PackReports = {}
-  for (const name of reportsOf(request.control)) Object.assign(reports, { [name]: await evidenceReport(actor, name, period, generatedAt) })
-  const coverage = await evidenceReport(actor, 'coverage', period, generatedAt)
-  const watermarks = await sourceWatermarks(actor)
-  const monitoring = controlsOf(request.control).some((c) => c.id === 'CC7.2')
-  const { pdf, manifest } = await renderPack({
-    control: request.control,
-    period,
-    generatedAt,
-    generatedBy: actorLabel(actor),
-    reports,
-    coverage,
-    silent: await silentDays(actor, period),
-    watermarks,
-    alerts: monitoring ? await alertsRaised(actor, period, generatedAt) : null,
-    samples: await samplesForPack(actor, period, generatedAt),
-    signer,
-    population: (name) => readPackPopulation(actor, name, period, generatedAt),
-  })
-  const sha256 = sha256Hex(pdf)
+  const [reports, coverage, watermarks, silent, alerts, samples] = await reading
+  traceStep('export', 'reports read')
+  const file = new PackFile(request.out)
+  let manifest: Manifest
+  try {
+    manifest = await renderPack(
+      {
+        control: request.control,
+        period,
+        generatedAt,
+        generatedBy: actorLabel(actor),
+        reports: Object.fromEntries(reports) as PackReports,
+        coverage,
+        silent,
+        watermarks,
+        alerts,
+        samples,
+        signer,
+        populations,
+      },
+      file,
+    )
+  } catch (err) {
+    file.discard()
+    throw err
+  }
+  const { sha256, bytes } = file.commit()
+  traceStep('export', 'pack written')
   const fileName = packFileName(request.control, period, generatedAt)
-  const manifestFile = sideFile(manifest, pdf, signer.publicKey, signer.privateKey)
+  const manifestFile = sideFile(manifest, sha256, signer.publicKey, signer.privateKey)
   await db.transaction(async (tx) => {
     await tx.insert(evidenceExports).values({
       control: request.control,
@@ -82,7 +105,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
       detail: { control: request.control, from: manifest.from, to: manifest.to, generated_at: manifest.generated_at, sha256, key_fingerprint: signer.fingerprint },
     })
   })
-  return { pdf, manifestFile, sha256, fileName, summary: summaryOf(manifest, fileName, sha256) }
+  return { out: request.out, bytes, manifestFile, sha256, fileName, summary: summaryOf(manifest, fileName, sha256) }
 }
 
 function summaryOf(manifest: Manifest, out: string, sha256: string): ExportSummary {

@@ -36,8 +36,9 @@ export const sideFileSchema = z.object({
 })
 export type SideFile = z.infer<typeof sideFileSchema>
 
-export function sideFile(manifest: Manifest, pdf: Buffer, publicKey: string, privateKey: KeyObject): Buffer {
-  const signed = { manifest, pdf_sha256: sha256Hex(pdf) }
+/** The file beside a PDF whose SHA-256 (lower-case hex) is `pdfSha256`. */
+export function sideFile(manifest: Manifest, pdfSha256: string, publicKey: string, privateKey: KeyObject): Buffer {
+  const signed = { manifest, pdf_sha256: pdfSha256 }
   return Buffer.from(canonicalJson({ ...signed, public_key: publicKey, signature: signCanonical(signed, privateKey) }), 'utf8')
 }
 

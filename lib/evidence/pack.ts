@@ -1,12 +1,14 @@
 import type { KeyObject } from 'node:crypto'
 import packageJson from '@/package.json'
+import { traceStep } from '@/lib/trace'
 import type { CoverageReport } from '@/lib/reports/coverage'
 import type { ReportPeriod } from '@/lib/reports/run'
 import type { PackAlert } from './alerts'
 import { canonicalBytes } from './canonical'
-import { controlsOf, controlSummary, type ControlId, type PackPopulationName, type PackReports } from './controls'
+import { controlsOf, controlSummary, type Control, type ControlId, type PackPopulation, type PackPopulationName, type PackReports } from './controls'
 import { querySha256, type Manifest, type ManifestPopulation } from './manifest'
 import { packDocument } from './pdf/document'
+import type { PackFile } from './pdf/pack-file'
 import { populationTable } from './pdf/population-table'
 import { alertsSection, coverageSection, coverPage, methodSection, metricsSection, samplesSection, type MethodPopulation } from './pdf/sections'
 import type { PackPopulationRows } from './populations'
@@ -29,26 +31,53 @@ export type PackInput = {
   alerts: PackAlert[] | null
   samples: PackSample[]
   signer: SigningKey & { privateKey: KeyObject }
-  /** Reads one population as it is drawn (lib/evidence/populations.ts, guarded by the caller's export). */
-  population: (name: PackPopulationName) => Promise<PackPopulationRows>
+  /** The populations in the order they are listed, each already being read (`packPopulations`). */
+  populations: AsyncIterable<ListedPopulation>
+}
+
+export type ListedPopulation = { control: Control; population: PackPopulation; rows: PackPopulationRows }
+
+/**
+ * The populations a pack for `control` lists, in order, each one's query started while the one
+ * before is drawn, and the first at once (it runs while the reports do): the engine answers on
+ * its own threads while this one draws. `read` is lib/evidence/populations.ts, guarded by the
+ * caller's export. At most two populations are read at a time.
+ */
+export function packPopulations(control: ControlId, read: (name: PackPopulationName) => Promise<PackPopulationRows>): AsyncIterable<ListedPopulation> {
+  const listed = controlsOf(control).flatMap((c) => c.populations.map((p) => ({ control: c, population: p })))
+  const start = (i: number) => {
+    if (i >= listed.length) return null
+    const reading = started(read(listed[i].population.name))
+    reading.catch(() => undefined) // awaited in its turn; a failure surfaces there
+    return reading
+  }
+  let next = start(0)
+  return (async function* () {
+    for (let i = 0; i < listed.length; i++) {
+      const rows = await next!
+      next = start(i + 1)
+      yield { ...listed[i], rows }
+    }
+  })()
 }
 
 /**
- * Draws the pack and builds its manifest in one pass: cover, each control's metrics against
- * their thresholds and its charts, coverage, samples, alerts, then every population in full
- * (appendix A, streamed and hashed as it is drawn) and the method (appendix B, which needs
- * those hashes). The signed manifest is attached last, with fixed dates.
+ * Draws the pack into `file` and builds its manifest in one pass: cover, each control's metrics
+ * against their thresholds and its charts, coverage, samples, alerts, then every population in
+ * full (appendix A, streamed and hashed as it is drawn) and
+ * the method (appendix B, which needs those hashes). The signed manifest is attached last, with
+ * fixed dates.
  */
-export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manifest: Manifest }> {
+export async function renderPack(input: PackInput, file: PackFile): Promise<Manifest> {
   const { control, period, generatedAt } = input
   const controls = controlsOf(control)
   const summary = controlSummary(control)
-  const { doc, bytes } = packDocument({
+  const { doc, done } = packDocument({
     title: `Custody evidence pack ${control} ${period.from.toISOString()} to ${period.to.toISOString()}`,
     subject: `SOC 2 ${control}: ${summary.criterion}`,
     generatedAt,
     footer: `Custody evidence pack · ${control} · ${period.from.toISOString()} to ${period.to.toISOString()} · generated ${generatedAt.toISOString()}`,
-  })
+  }, file)
   coverPage(doc, {
     control,
     criteria: controls.map((c) => `${c.id} ${c.criterion}: ${c.holds}`).join('\n'),
@@ -67,13 +96,11 @@ export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manif
   samplesSection(doc, input.samples)
   if (input.alerts) alertsSection(doc, input.alerts)
   const method: MethodPopulation[] = []
-  for (const c of controls) {
-    for (const p of c.populations) {
-      const rows = await input.population(p.name)
-      const listed = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
-      const entry: ManifestPopulation = { name: p.name, rows: listed.rows, sha256: listed.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
-      method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
-    }
+  for await (const { control: c, population: p, rows } of input.populations) {
+    const drawn = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
+    const entry: ManifestPopulation = { name: p.name, rows: drawn.rows, sha256: drawn.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
+    method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
+    traceStep('export', `${p.name} drawn (${drawn.rows} rows)`)
   }
   methodSection(doc, method)
   const manifest: Manifest = {
@@ -91,5 +118,21 @@ export async function renderPack(input: PackInput): Promise<{ pdf: Buffer; manif
   doc.file(canonicalBytes(manifest), { ...attached, name: 'manifest.json', type: 'application/json', description: 'the signed manifest (canonical JSON)' })
   doc.file(Buffer.from(signCanonical(manifest, input.signer.privateKey), 'utf8'), { ...attached, name: 'manifest.sig', type: 'text/plain', description: 'Ed25519 signature of manifest.json, base64' })
   doc.end()
-  return { pdf: await bytes, manifest }
+  await done
+  return manifest
+}
+
+/**
+ * A population whose query is already running: the engine answers it on its own thread while
+ * the population before it is drawn. Its rows are yielded when the table asks for them.
+ */
+async function started(reading: Promise<PackPopulationRows>): Promise<PackPopulationRows> {
+  const population = await reading
+  const rows = population.rows[Symbol.asyncIterator]()
+  const first = rows.next()
+  first.catch(() => undefined) // awaited when the table reads it; a failure surfaces there
+  async function* all() {
+    for (let row = await first; !row.done; row = await rows.next()) yield row.value
+  }
+  return { ...population, rows: all() }
 }

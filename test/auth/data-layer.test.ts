@@ -111,7 +111,7 @@ const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-
 
 // Each guarded data-access function, called as any actor would call it from a page.
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
-  exportEvidencePack: { permission: 'evidence:export', call: (a) => exportEvidencePack(a, { control: 'CC6.2', ...october, asOf: october.to }) },
+  exportEvidencePack: { permission: 'evidence:export', call: (a) => exportEvidencePack(a, { control: 'CC6.2', ...october, asOf: october.to, out: path.join(dataDir, 'pack.pdf') }) },
   readPackPopulation: { permission: 'evidence:export', call: (a) => readPackPopulation(a, 'triggers', october, october.to) },
   samplesForPack: { permission: 'evidence:export', call: (a) => samplesForPack(a, october, october.to) },
   activeSigner: { permission: 'evidence:export', call: async (a) => activeSigner(a, db) },

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeAppStore, openAppStore } from '@/db'
@@ -7,6 +10,7 @@ import { AccessDenied, cliActor, type UserActor } from '@/lib/auth/actor'
 import { CONTROL_IDS, reportsOf, type ControlId } from '@/lib/evidence/controls'
 import { exportEvidencePack, type EvidencePack } from '@/lib/evidence/export'
 import { manifestSchema } from '@/lib/evidence/manifest'
+import { verifyPack } from '@/lib/evidence/verify'
 import { allActions } from '@/lib/populations/actions'
 import { allCredentials } from '@/lib/populations/credentials'
 import { csvStream } from '@/lib/populations/csv'
@@ -25,7 +29,17 @@ afterAll(closeAppStore) // registered after the store's own afterAll, so it runs
 
 const period = { from: new Date(at('09-29 00:00')), to: new Date(at('10-04 00:00')) }
 const asOf = new Date('2026-12-01T00:00:00.000Z')
-const packs = new Map<ControlId, EvidencePack>()
+type Exported = EvidencePack & { pdf: Buffer }
+const packs = new Map<ControlId, Exported>()
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-packs-'))
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }))
+let exports = 0
+
+/** An export written to its own file, and the bytes that file holds. */
+async function exported(control: ControlId, at = asOf): Promise<Exported> {
+  const pack = await exportEvidencePack(cliActor, { control, ...period, asOf: at, out: path.join(outDir, `${++exports}.pdf`) })
+  return { ...pack, pdf: fs.readFileSync(pack.out) }
+}
 const reports = new Map<ReportName, Record<string, unknown>>()
 
 beforeAll(async () => {
@@ -42,7 +56,7 @@ beforeAll(async () => {
   // one drawn before the as-of goes into the packs; one drawn after it does not
   await recordSample(cliActor, { population: 'unattributed-actions', ...period, size: 3, seed: 'auditor-seed-1' }, new Date('2026-11-20T00:00:00.000Z'))
   await recordSample(cliActor, { population: 'triggers', ...period, size: 1, seed: 'drawn-later' }, new Date('2026-12-05T00:00:00.000Z'))
-  for (const control of CONTROL_IDS) packs.set(control, await exportEvidencePack(cliActor, { control, ...period, asOf }))
+  for (const control of CONTROL_IDS) packs.set(control, await exported(control))
   // what `custody report <name> --json` answers for the same period, thresholds and generated_at
   for (const name of REPORT_NAMES) reports.set(name, (await evidenceReport(cliActor, name, period, asOf)) as unknown as Record<string, unknown>)
 }, 240_000)
@@ -192,11 +206,24 @@ describe('an evidence pack read back with pdfjs', () => {
 
 describe('reproducible and recorded', () => {
   it('two exports with the same --as-of are byte-identical; a different as-of is not', async () => {
-    const again = await exportEvidencePack(cliActor, { control: 'CC6.2', ...period, asOf })
+    const again = await exported('CC6.2')
     expect(again.pdf.equals(packs.get('CC6.2')!.pdf)).toBe(true)
     expect(again.manifestFile.equals(packs.get('CC6.2')!.manifestFile)).toBe(true)
-    const later = await exportEvidencePack(cliActor, { control: 'CC6.2', ...period, asOf: new Date('2026-12-02T00:00:00.000Z') })
+    const later = await exported('CC6.2', new Date('2026-12-02T00:00:00.000Z'))
     expect(later.pdf.equals(again.pdf)).toBe(false)
+  })
+
+  it('streams the PDF to its file: the bytes on disk are the ones the manifest file signs and the history records', async () => {
+    const pack = packs.get('all')!
+    const sha256 = createHash('sha256').update(pack.pdf).digest('hex')
+    expect(pack.sha256).toBe(sha256)
+    expect(pack.bytes).toBe(pack.pdf.length)
+    expect(JSON.parse(pack.manifestFile.toString('utf8')).pdf_sha256).toBe(sha256)
+    const db = await openAppStore()
+    const [recorded] = await db.select().from(evidenceExports).where(eq(evidenceExports.fileSha256, sha256))
+    expect(recorded).toMatchObject({ control: 'all', fileName: pack.fileName })
+    expect(fs.readdirSync(outDir).filter((f) => f.includes('.partial-'))).toEqual([]) // nothing half-written left beside it
+    expect(verifyPack(pack.pdf, pack.manifestFile).problems).toEqual([])
   })
 
   it('records every export with its SHA-256 and an audit row', async () => {
@@ -209,7 +236,8 @@ describe('reproducible and recorded', () => {
 
   it('an auditor may not export', async () => {
     const auditor: UserActor = { kind: 'user', id: 'u', email: 'auditor@custody.local', role: 'auditor', sessionId: 's', origin: { ip: null, userAgent: null } }
-    await expect(exportEvidencePack(auditor, { control: 'CC6.1', ...period, asOf })).rejects.toBeInstanceOf(AccessDenied)
+    await expect(exportEvidencePack(auditor, { control: 'CC6.1', ...period, asOf, out: path.join(outDir, 'refused.pdf') })).rejects.toBeInstanceOf(AccessDenied)
+    expect(fs.existsSync(path.join(outDir, 'refused.pdf'))).toBe(false)
   })
 
   it('a pack for `all` holds the populations of every control', () => {

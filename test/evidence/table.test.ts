@@ -1,12 +1,29 @@
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { contentWidth, MARGIN, packDocument } from '@/lib/evidence/pdf/document'
+import { contentWidth, MARGIN, packDocument, type PackDocument } from '@/lib/evidence/pdf/document'
+import { PackFile } from '@/lib/evidence/pdf/pack-file'
 import { PackTable } from '@/lib/evidence/pdf/table'
 
 const STANDARD_FONTS = path.join(process.cwd(), 'node_modules/pdfjs-dist/standard_fonts/')
 const HEADERS = ['credential_id', 'identity', 'actions', 'issued_at']
 const HASH = 'f3c1a9e07b5d42c8a1e6f0d3b9c2754e8a1d6f0c3b9e2a7d5c4f1e0a9b8c7d6e' // no break anywhere
 const rowOf = (i: number) => [`${HASH}-${i}`, `Zoë Müller–${i}@example.com, security/agents`, String(i * 1000), new Date(Date.UTC(2026, 9, 1, 0, i)).toISOString()]
+
+/** A pack document drawn by `draw`, as the bytes its file holds once it is ended. */
+async function drawn(draw: (doc: PackDocument) => void): Promise<Buffer> {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'custody-table-')), 'table.pdf')
+  const file = new PackFile(out)
+  const { doc, done } = packDocument({ title: 't', subject: 's', generatedAt: new Date('2026-10-01T00:00:00Z'), footer: 'table test' }, file)
+  draw(doc)
+  doc.end()
+  await done
+  file.commit()
+  const bytes = fs.readFileSync(out)
+  fs.rmSync(path.dirname(out), { recursive: true })
+  return bytes
+}
 
 type Item = { str: string; x: number; y: number; right: number }
 
@@ -32,16 +49,19 @@ describe('a pack table read back with pdfjs', () => {
   let edges: number[]
 
   beforeAll(async () => {
-    const { doc, bytes } = packDocument({ title: 't', subject: 's', generatedAt: new Date('2026-10-01T00:00:00Z'), footer: 'table test' })
     const columns = [{ header: HEADERS[0], weight: 1.2 }, { header: HEADERS[1], weight: 1.5 }, { header: HEADERS[2], align: 'right' as const }, { header: HEADERS[3] }]
-    const table = new PackTable(doc, columns, { size: 8 })
-    for (let i = 0; i < rows; i++) table.row(rowOf(i))
-    table.end()
-    doc.end()
-    pages = await pageItems(await bytes)
+    let width = 0
+    pages = await pageItems(
+      await drawn((doc) => {
+        const table = new PackTable(doc, columns, { size: 8 })
+        for (let i = 0; i < rows; i++) table.row(rowOf(i))
+        table.end()
+        width = contentWidth(doc)
+      }),
+    )
     const total = columns.reduce((n, c) => n + (c.weight ?? 1), 0)
     let x = MARGIN
-    edges = [x, ...columns.map((c) => (x += ((c.weight ?? 1) / total) * contentWidth(doc)))]
+    edges = [x, ...columns.map((c) => (x += ((c.weight ?? 1) / total) * width))]
   })
 
   const column = (item: Item) => edges.findIndex((e, i) => item.x >= e && item.x < edges[i + 1])
@@ -79,12 +99,24 @@ describe('a pack table read back with pdfjs', () => {
 
 describe('a character the standard fonts cannot encode', () => {
   it("prints as '?' and never as other characters' bytes", async () => {
-    const { doc, bytes } = packDocument({ title: 't', subject: 's', generatedAt: new Date('2026-10-01T00:00:00Z'), footer: 'table test' })
-    const table = new PackTable(doc, [{ header: 'display_name' }, { header: 'identity' }])
-    table.row(['田中 Ren', 'ren@example.com'])
-    table.end()
-    doc.end()
-    const [page] = await pageItems(await bytes)
+    const [page] = await pageItems(
+      await drawn((doc) => {
+        const table = new PackTable(doc, [{ header: 'display_name' }, { header: 'identity' }])
+        table.row(['田中 Ren', 'ren@example.com'])
+        table.end()
+      }),
+    )
     expect(page.slice(2, 4).map((i) => i.str)).toEqual(['?? Ren', 'ren@example.com'])
+  })
+
+  it('prints the PDF string delimiters ( ) \\ and bytes above ASCII as written', async () => {
+    const [page] = await pageItems(
+      await drawn((doc) => {
+        const table = new PackTable(doc, [{ header: 'display_name' }, { header: 'identity' }])
+        table.row(['Zoë (ops) \\ agents', 'a\\b(c)@example.com'])
+        table.end()
+      }),
+    )
+    expect(page.slice(2, 4).map((i) => i.str)).toEqual(['Zoë (ops) \\ agents', 'a\\b(c)@example.com'])
   })
 })

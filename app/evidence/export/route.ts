@@ -1,3 +1,7 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Readable } from 'node:stream'
 import { z } from 'zod'
 import { currentActor } from '@/lib/auth/current'
 import { CONTROL_IDS } from '@/lib/evidence/controls'
@@ -36,15 +40,27 @@ export async function POST(request: Request) {
     return Response.json({ error: issue.message, field: String(issue.path[0] ?? '') }, { status: 400 })
   }
   const { control, from, to, as_of, file } = parsed.data
-  const pack = await exportEvidencePack(actor, { control, from, to, asOf: as_of })
-  const [body, type, name] = file === 'pdf' ? [pack.pdf, 'application/pdf', pack.fileName] : [pack.manifestFile, 'application/json', `${pack.fileName}.manifest.json`]
-  return new Response(new Uint8Array(body), {
-    headers: {
-      'Content-Type': type,
-      'Content-Disposition': `attachment; filename="${name}"`,
-      'Content-Length': String(body.length),
-      'X-Custody-Pack-SHA256': pack.sha256,
-      'Cache-Control': 'no-store',
-    },
+  // the PDF is written to a file as it is drawn and streamed from there, so a pack of any size is never held whole
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-pack-'))
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true })
+  try {
+    const pack = await exportEvidencePack(actor, { control, from, to, asOf: as_of, out: path.join(dir, 'pack.pdf') })
+    const headers = { 'X-Custody-Pack-SHA256': pack.sha256, 'Cache-Control': 'no-store' }
+    if (file === 'manifest') {
+      removeDir()
+      return download(new Uint8Array(pack.manifestFile), pack.manifestFile.length, 'application/json', `${pack.fileName}.manifest.json`, headers)
+    }
+    const pdf = fs.createReadStream(pack.out)
+    pdf.on('close', removeDir)
+    return download(Readable.toWeb(pdf) as ReadableStream<Uint8Array>, pack.bytes, 'application/pdf', pack.fileName, headers)
+  } catch (err) {
+    removeDir()
+    throw err
+  }
+}
+
+function download(body: BodyInit, length: number, type: string, name: string, headers: Record<string, string>): Response {
+  return new Response(body, {
+    headers: { 'Content-Type': type, 'Content-Disposition': `attachment; filename="${name}"`, 'Content-Length': String(length), ...headers },
   })
 }

@@ -116,8 +116,24 @@ function nextGeneration(previous: number): number {
 
 export { ALL_TIME }
 
-/** Before reading attribution: the schema migrated and the stored attribution caught up with what is stored. */
-export async function attributionReady(): Promise<void> {
-  await clickhouseReady()
-  await maintainAttribution()
+const ready = globalThis as unknown as { __custodyAttributionCheck?: Promise<void> | null }
+
+/**
+ * Before reading attribution: the schema migrated and the stored attribution caught up with what
+ * is stored. Callers that ask while a check is queued and not yet started share it: it starts
+ * after they asked, so it sees everything stored before (an evidence pack's reports and
+ * populations, asked at once, cost one check, not one each).
+ */
+export function attributionReady(): Promise<void> {
+  if (ready.__custodyAttributionCheck) return ready.__custodyAttributionCheck
+  const check = (async () => {
+    try {
+      await clickhouseReady()
+    } finally {
+      ready.__custodyAttributionCheck = null // from here on, what is stored may have moved: a later caller queues its own check
+    }
+    await maintainAttribution()
+  })()
+  ready.__custodyAttributionCheck = check
+  return check
 }

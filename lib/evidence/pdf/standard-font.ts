@@ -15,7 +15,7 @@ type PdfkitStandardFont = {
  * through this instead. Without kerning: what is measured is exactly what is drawn.
  */
 export class StandardFontMetrics {
-  // By UTF-16 code unit, read on first use: the AFM width (NaN until read) and the 2-digit hex WinAnsi code.
+  // By UTF-16 code unit, read on first use: the AFM width (NaN until read) and its WinAnsi byte as written in a literal string.
   private readonly widths = new Float64Array(0x10000).fill(NaN)
   private readonly codes: string[] = new Array<string>(0x10000).fill('')
 
@@ -40,6 +40,12 @@ export class StandardFontMetrics {
     return (this.font.ascender / 1000) * size
   }
 
+  /** The advance width of one UTF-16 code unit, in the AFM's thousandths of the font size. */
+  advance(charCode: number): number {
+    if (Number.isNaN(this.widths[charCode])) this.read(charCode)
+    return this.widths[charCode]
+  }
+
   /** Width of `text` at `size` points. */
   widthOf(text: string, size: number): number {
     let width = 0
@@ -51,15 +57,26 @@ export class StandardFontMetrics {
     return (width / 1000) * size
   }
 
-  /** `text` as a PDF hex string in the font's WinAnsi encoding. */
-  hex(text: string): string {
-    let hex = '<'
+  /** `text` as a PDF literal string of the font's WinAnsi bytes: printable ASCII as itself, the rest as octal escapes. */
+  literal(text: string): string {
+    let literal = '('
     for (let i = 0; i < text.length; i++) {
       const charCode = text.charCodeAt(i)
       if (Number.isNaN(this.widths[charCode])) this.read(charCode)
-      hex += this.codes[charCode]
+      literal += this.codes[charCode]
     }
-    return hex + '>'
+    return literal + ')'
+  }
+
+  /**
+   * `text` as one text object whose line starts at `x` with its top at `top` (pdfkit's
+   * coordinates, down from the page's top), in the unflipped coordinates `pageSpace` sets.
+   * Each text object selects its font, in a graphics state of its own: pdfjs would otherwise
+   * join it with the next one into one string (a right-aligned number and the cell after it).
+   */
+  textObject(doc: PackDocument, text: string, x: number, top: number, size: number): string {
+    this.useOn(doc)
+    return `q BT /${this.font.id} ${num(size)} Tf 1 0 0 1 ${num(x)} ${num(doc.page.height - top - this.ascent(size))} Tm ${this.literal(text)} Tj ET Q`
   }
 
   /** Registers the font on the current page, as pdfkit does before its own text operators. */
@@ -72,7 +89,21 @@ export class StandardFontMetrics {
   private read(charCode: number): void {
     const code = parseInt(this.font.font.encodeText(String.fromCharCode(charCode))[0], 16)
     const written = code > 0xff ? 0x3f : charCode
-    this.codes[charCode] = (code > 0xff ? 0x3f : code).toString(16).padStart(2, '0')
+    this.codes[charCode] = literalByte(code > 0xff ? 0x3f : code)
     this.widths[charCode] = this.font.font.widthOfGlyph(this.font.font.characterToGlyph(written))
   }
+}
+
+/** A coordinate with two decimals: a hundredth of a point, and the same digits on every machine. */
+export const num = (n: number) => String(Math.round(n * 100) / 100)
+
+/** Undoes pdfkit's flipped page space (y down from the top) for text objects written directly: y up from the bottom, as PDF has it. */
+export function pageSpace(doc: PackDocument): string {
+  return `1 0 0 -1 0 ${num(doc.page.height)} cm`
+}
+
+// In a literal string: printable ASCII but the three delimiters as itself, every other byte as \ooo.
+function literalByte(code: number): string {
+  if (code === 0x28 || code === 0x29 || code === 0x5c) return `\\${String.fromCharCode(code)}`
+  return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : `\\${code.toString(8).padStart(3, '0')}`
 }

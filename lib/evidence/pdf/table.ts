@@ -1,5 +1,5 @@
 import { contentWidth, FONT, MARGIN, pageBottom, type PackDocument } from './document'
-import { StandardFontMetrics } from './standard-font'
+import { num, pageSpace, StandardFontMetrics } from './standard-font'
 
 export type TableColumn = { header: string; weight?: number; align?: 'left' | 'right' }
 
@@ -56,39 +56,35 @@ export class PackTable {
   // Cells are broken into lines here, measured with the font's AFM widths read once per character.
   private lines(cells: string[]): string[][] {
     const metrics = StandardFontMetrics.current(this.doc)
-    const measure = (text: string) => metrics.widthOf(text, this.size)
-    return cells.map((text, i) => (text ? wrap(measure, text, this.widths[i] - 2 * PAD) : []))
+    const advance = (charCode: number) => metrics.advance(charCode)
+    return cells.map((text, i) => (text ? wrap(advance, text, ((this.widths[i] - 2 * PAD) / this.size) * 1000) : []))
   }
 
   private height(cells: string[][]): number {
     return Math.max(1, ...cells.map((l) => l.length)) * this.doc.currentLineHeight(true) + 2 * PAD
   }
 
-  // The whole row (its text and the rule under it) in one append to the page's content stream:
-  // pdfkit's text() measures and kerns each cell again, character by character, on every call.
+  // The whole row (its text and the rule under it) in one append to the page's content stream,
+  // as bytes (pdfkit would convert a string character by character): pdfkit's text() measures
+  // and kerns each cell again, character by character, on every call.
   private draw(cells: string[][], height: number, color: string): void {
     const doc = this.doc
     const metrics = StandardFontMetrics.current(doc)
-    metrics.useOn(doc)
     const top = doc.y
     const line = doc.currentLineHeight(true)
-    const baseline = doc.page.height - top - PAD - metrics.ascent(this.size)
-    // a text object in its own graphics state per cell line, as pdfkit writes it: readers
-    // (pdfjs) otherwise join a right-aligned number and the next cell into one string
-    const page = `1 0 0 -1 0 ${num(doc.page.height)} cm`
-    const font = `/${metrics.id} ${num(this.size)} Tf`
-    const text: string[] = []
+    const rule = `${num(MARGIN)} ${num(doc.page.height - top - height)} m ${num(MARGIN + contentWidth(doc))} ${num(doc.page.height - top - height)} l S`
+    let content = `q ${pageSpace(doc)} 0.25 w ${RULE_COLOR} RG ${rule} ${rgb(color)} rg`
     let x = MARGIN
-    cells.forEach((lines, i) => {
+    for (let i = 0; i < cells.length; i++) {
       const right = this.columns[i].align === 'right'
-      lines.forEach((cellLine, n) => {
-        const left = right ? x + this.widths[i] - PAD - metrics.widthOf(cellLine, this.size) : x + PAD
-        text.push(`q ${page} BT ${font} 1 0 0 1 ${num(left)} ${num(baseline - n * line)} Tm ${metrics.hex(cellLine)} Tj ET Q`)
-      })
+      const lines = cells[i]
+      for (let n = 0; n < lines.length; n++) {
+        const left = right ? x + this.widths[i] - PAD - metrics.widthOf(lines[n], this.size) : x + PAD
+        content += ` ${metrics.textObject(doc, lines[n], left, top + PAD + n * line, this.size)}`
+      }
       x += this.widths[i]
-    })
-    const rule = `${num(MARGIN)} ${num(top + height)} m ${num(MARGIN + contentWidth(doc))} ${num(top + height)} l S`
-    doc.addContent(`q 0.25 w ${RULE_COLOR} RG ${rule} ${rgb(color)} rg ${text.join(' ')} Q`)
+    }
+    doc.addContent(Buffer.from(`${content} Q\n`, 'latin1'))
     doc.x = MARGIN
     doc.y = top + height
   }
@@ -96,26 +92,22 @@ export class PackTable {
 
 const RULE_COLOR = '0.733 0.733 0.733'
 
-// Two decimals: a hundredth of a point, and the same digits on every machine.
-const num = (n: number) => String(Math.round(n * 100) / 100)
-
 /** `#rrggbb` as the PDF's `r g b` operands. */
 function rgb(hex: string): string {
   return [1, 3, 5].map((i) => num(parseInt(hex.slice(i, i + 2), 16) / 255)).join(' ')
 }
 
 /**
- * `text` in lines no wider than `width`: broken after a space, comma or slash where one fits,
- * else between characters (ids and hashes have no break), never dropping a character.
+ * `text` in lines no wider than `width` (in the units `advance` gives per UTF-16 code unit):
+ * broken after a space, comma or slash where one fits, else between characters (ids and
+ * hashes have no break), never dropping a character. One pass over each line's characters.
  */
-export function wrap(measure: (text: string) => number, text: string, width: number): string[] {
+export function wrap(advance: (charCode: number) => number, text: string, width: number): string[] {
   const lines: string[] = []
   for (const paragraph of text.split('\n')) {
     let rest = paragraph
-    while (measure(rest) > width && rest.length > 1) {
-      let fit = fittingLength(measure, rest, width)
-      const lastBreak = Math.max(rest.lastIndexOf(' ', fit - 1), rest.lastIndexOf(',', fit - 1), rest.lastIndexOf('/', fit - 1))
-      if (lastBreak > 0) fit = lastBreak + 1
+    for (let cut = fitting(advance, rest, width); cut.fit < rest.length && rest.length > 1; cut = fitting(advance, rest, width)) {
+      const fit = cut.lastBreak > 0 ? cut.lastBreak + 1 : cut.fit
       lines.push(rest.slice(0, fit).trimEnd())
       rest = rest.slice(fit).trimStart()
     }
@@ -124,13 +116,15 @@ export function wrap(measure: (text: string) => number, text: string, width: num
   return lines
 }
 
-// The longest prefix that fits, by bisection on widthOfString (at least one character).
-function fittingLength(measure: (text: string) => number, text: string, width: number): number {
-  let low = 1, high = text.length
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2)
-    if (measure(text.slice(0, mid)) <= width) low = mid
-    else high = mid - 1
+// The longest prefix that fits (at least one character), and the last break inside it.
+function fitting(advance: (charCode: number) => number, text: string, width: number): { fit: number; lastBreak: number } {
+  let used = 0
+  let lastBreak = -1
+  for (let i = 0; i < text.length; i++) {
+    const charCode = text.charCodeAt(i)
+    used += advance(charCode)
+    if (used > width) return { fit: Math.max(1, i), lastBreak }
+    if (charCode === 32 || charCode === 44 || charCode === 47) lastBreak = i
   }
-  return low
+  return { fit: text.length, lastBreak }
 }
