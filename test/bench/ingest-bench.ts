@@ -10,9 +10,13 @@ export type IngestBenchRow = {
   records: number
   accepted: number
   cliSeconds: number
+  /** user + system CPU of the CLI's process tree */
+  cliCpuSeconds: number
   cliPerSecond: number
   cliPeakRssMb: number
   rawSeconds: number
+  /** user + system CPU of the raw insert's process (start and count included) */
+  rawCpuSeconds: number
   rawPerSecond: number
   ratio: number
 }
@@ -51,9 +55,11 @@ export async function benchIngest(
     records: summary.read,
     accepted: summary.accepted,
     cliSeconds: cli.seconds,
+    cliCpuSeconds: cli.cpuSeconds,
     cliPerSecond,
     cliPeakRssMb: cli.peakRssMb,
     rawSeconds: rawResult.seconds,
+    rawCpuSeconds: raw.cpuSeconds,
     rawPerSecond: rawRecordsPerSecond,
     ratio: cliPerSecond / rawRecordsPerSecond,
   }
