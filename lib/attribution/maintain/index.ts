@@ -5,6 +5,7 @@ import { inWindow, type TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
 import { inputsNow, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
+import { refreshHours, truncateHours, versionNow } from './hours'
 import { clearDirty } from './tables'
 
 export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number }
@@ -55,6 +56,7 @@ export function maintainAttribution(): Promise<MaintenanceOutcome> {
 
 async function incremental(before: AttributionState, after: AttributionState, idp: boolean, since: SqlFragment): Promise<void> {
   const runId = randomUUID()
+  const written = await versionNow()
   try {
     if (idp) {
       after.idp_generation = nextGeneration(before.idp_generation)
@@ -66,6 +68,7 @@ async function incremental(before: AttributionState, after: AttributionState, id
     await markSessions(runId, since)
     await reattributeReached(runId, after.idp_generation, since)
     if (idp) await refreshDeprovisionFlags(runId, after.idp_generation)
+    await refreshHours(written)
     await writeState(after)
   } finally {
     await clearDirty(runId)
@@ -93,7 +96,12 @@ async function rebuild(scope: TimeWindow | null, onStep: (step: string) => void 
   onStep('IdP side: subjects, credentials, claims, triggers, identities from every fact')
   await buildIdpGeneration(id)
   onStep(scope === null || before === null ? 'every agent action, from scratch' : 'the agent actions of the period, from scratch')
-  await reattributeFromScratch(before === null ? null : scope)
+  const whole = scope === null || before === null
+  const written = await versionNow()
+  await reattributeFromScratch(whole ? null : scope)
+  onStep('actions per hour, from the actions written')
+  if (whole) await truncateHours()
+  await refreshHours(written)
   const watermarks = scope === null || before === null ? marks : before
   await writeState({ ...watermarks, idp_generation: id })
   if (before !== null) await dropGenerationsBefore(before.idp_generation)
