@@ -20,14 +20,15 @@ export const GROUP_COLUMNS = sql`identity, server, client_name, method, reason, 
 
 /**
  * The tallies of the rows of `actions` (actionsCte) grouped by identity, server, client,
- * method and reason, plus `extraKeys`: what one rollup row holds. Distinct non-empty tools
- * as a uniqExact state, so groups merge exactly.
+ * method and reason, plus `extraKeys`: what one rollup row holds. The distinct non-empty
+ * tools as an array: a report counts distinct elements over groups (uniqExactArray), which
+ * is exact and cheaper than merging a hash-set state per group.
  */
 export function groupedActions(extraKeys: SqlFragment, filter: SqlFragment = sql`1`): SqlFragment {
   return sql`SELECT ${extraKeys} identity, server, client_name, method, reason, count() AS actions,
       countIf(after_expiry) AS after_expiry, countIf(after_revocation) AS after_revocation,
       countIf(after_deprovision) AS after_deprovision, countIf(conflict) AS conflict,
-      uniqExactStateIf(tool, tool != '') AS tools, min(time) AS first_action, max(time) AS last_action
+      groupUniqArrayIf(tool, tool != '') AS tools, min(time) AS first_action, max(time) AS last_action
     FROM actions
     WHERE ${filter}
     GROUP BY ${extraKeys} identity, server, client_name, method, reason`
@@ -45,7 +46,7 @@ export function wholeHours(window: TimeWindow): { from: Date; to: Date; end: Dat
  * The agent actions of `window` in groups, as `action_groups` (columns: GROUP_COLUMNS):
  * the window's whole hours from attributed_hours, its partial edge hours (or all of it, under
  * a lifetime other than the rollup's) grouped from the stored attribution. Sums of counts,
- * min/max of times and uniqExactMerge of tools over these groups are exact.
+ * min/max of times and distinct tools (uniqExactArray) over these groups are exact.
  */
 export function actionGroupsCtes(window: TimeWindow, lifetimeSeconds: number): Cte[] {
   const hours = lifetimeSeconds === ROLLUP_LIFETIME_SECONDS ? wholeHours(window) : null

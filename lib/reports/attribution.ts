@@ -68,12 +68,12 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
  * The period's actions grouped by the identity they are attributed to ('' for the
  * unattributed): the tallies, distinct non-empty servers, tools and clients, first and last
  * action. The report folds it into its list; the identities population lists it. Needs
- * action_groups (tools merge their exact distinct states).
+ * action_groups.
  */
 export const perIdentityCte: Cte = cte(
   'per_identity',
   sql`SELECT identity, ${actionTallies},
-      uniqExactIf(server, server != '') AS servers, uniqExactMerge(tools) AS tools,
+      uniqExactIf(server, server != '') AS servers, uniqExactArray(tools) AS tools,
       uniqExactIf(client_name, client_name != '') AS clients, min(first_action) AS first_action, max(last_action) AS last_action
     FROM action_groups
     GROUP BY identity`,

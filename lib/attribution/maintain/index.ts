@@ -4,7 +4,7 @@ import { clickhouseReady } from '@/lib/clickhouse/ready'
 import { inWindow, type TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
-import { inputsNow, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
+import { inputsNow, inputsUnchanged, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
 import { refreshHours, truncateHours, versionNow } from './hours'
 import { clearDirty } from './tables'
 
@@ -34,14 +34,15 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
  *   a moved first trigger rewrites its identity's `after_deprovision` flags.
  * Rows the last run covered removed from an input (fewer rows up to its watermark), or no
  * state yet: rebuilt from scratch.
- * Cheap when nothing arrived: two counts and two max() over ingested_at.
+ * Cheap when nothing arrived: two counts from part metadata and two max() over the granules at the watermarks (inputsUnchanged).
  */
 export function maintainAttribution(): Promise<MaintenanceOutcome> {
   return serialized(async () => {
     const started = Date.now()
-    const before = await readState()
-    const now = await inputsNow(before)
     const outcome = (kind: MaintenanceOutcome['kind'], gateway: boolean, idp: boolean) => ({ kind, gateway, idp, seconds: (Date.now() - started) / 1000 })
+    const before = await readState()
+    if (before !== null && (await inputsUnchanged(before))) return outcome('current', false, false)
+    const now = await inputsNow(before)
     if (before === null || now.gateway_kept < before.gateway_rows || now.idp_kept < before.idp_rows) {
       await rebuild(null)
       return outcome('rebuilt', true, true)
