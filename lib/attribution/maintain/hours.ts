@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { query, sql } from '@/lib/clickhouse'
+import { query, sql, type SqlFragment } from '@/lib/clickhouse'
 import { actionsCte } from '../actions'
 import { withCtes, cte } from '../cte'
 import { GROUP_COLUMNS, ROLLUP_LIFETIME_SECONDS, groupedActions } from '../hours'
@@ -29,7 +29,7 @@ export async function refreshHours(since: number): Promise<void> {
     cte(
       'attribution',
       sql`SELECT * FROM attributed_actions FINAL
-        WHERE time >= ${hours[0]} AND time < ${new Date(hours[hours.length - 1].getTime() + 3_600_000)} AND ${touched}`,
+        WHERE time >= ${hours[0]} AND time < ${endOf(hours)} AND ${touched}`,
     ),
     actionsCte(ROLLUP_LIFETIME_SECONDS),
     cte('fresh', groupedActions(sql`toStartOfHour(time) AS hour,`), { materialized: true }),
@@ -45,17 +45,40 @@ export async function refreshHours(since: number): Promise<void> {
       LEFT ANTI JOIN fresh AS f USING (hour, identity, server, client_name, method, reason)`,
     'hours',
   )
-  await mergeDays(hours)
+  await mergeDays('attributed_hours', hours)
 }
 
 /**
- * Merges each touched day's partition into one part, so reports read it with FINAL for free
+ * Recomputes the request_hours rows of every hour a gateway request matching `stored` (new
+ * ones: a condition on ingested_at, read through its minmax index) falls in, from every
+ * stored request of those hours.
+ */
+export async function refreshRequestHours(stored: SqlFragment): Promise<void> {
+  const rows = await query<unknown>(
+    sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM gateway_requests WHERE ${stored} ORDER BY hour`,
+    { tag: 'attribution:request-hours' },
+  )
+  const hours = hourList.parse(rows).map((r) => new Date(r.hour * 1000))
+  if (hours.length === 0) return
+  await run(
+    sql`INSERT INTO request_hours (hour, source, events, first_event, last_event, version)
+      SELECT toStartOfHour(time) AS hour, source, uniqExact(event_id, time), min(time), max(time), ${newVersion}
+      FROM gateway_requests
+      WHERE time >= ${hours[0]} AND time < ${endOf(hours)} AND toUnixTimestamp(toStartOfHour(time)) IN ${hours.map((h) => h.getTime() / 1000)}
+      GROUP BY hour, source`,
+    'request-hours',
+  )
+  await mergeDays('request_hours', hours)
+}
+
+/**
+ * Merges each touched day's partition of `table` into one part, so reports read it with FINAL for free
  * (a partition of one merged part needs no merge at read time); a day is a few thousand rows.
  */
-async function mergeDays(hours: Date[]): Promise<void> {
+async function mergeDays(table: 'attributed_hours' | 'request_hours', hours: Date[]): Promise<void> {
   const days = [...new Set(hours.map((h) => h.toISOString().slice(0, 10).replaceAll('-', '')))]
   for (const day of days) {
-    await run(sql`OPTIMIZE TABLE ${localTable('attributed_hours')} PARTITION ID ${day} FINAL`, 'merge-hours', { optimize_skip_merged_partitions: 1 })
+    await run(sql`OPTIMIZE TABLE ${localTable(table)} PARTITION ID ${day} FINAL`, 'merge-hours', { optimize_skip_merged_partitions: 1 })
   }
 }
 
@@ -65,10 +88,17 @@ async function touchedHours(since: number): Promise<Date[]> {
     sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM attributed_actions WHERE version >= ${since} ORDER BY hour`,
     { tag: 'attribution:touched-hours' },
   )
-  return z.array(z.object({ hour: z.coerce.number() })).parse(rows).map((r) => new Date(r.hour * 1000))
+  return hourList.parse(rows).map((r) => new Date(r.hour * 1000))
 }
 
-/** `custody reattribute` without a period starts the rollup over, as it does the actions. */
+const hourList = z.array(z.object({ hour: z.coerce.number() }))
+
+function endOf(hours: Date[]): Date {
+  return new Date(hours[hours.length - 1].getTime() + 3_600_000)
+}
+
+/** `custody reattribute` without a period starts the rollups over, as it does the actions. */
 export async function truncateHours(): Promise<void> {
   await run(sql`TRUNCATE TABLE ${localTable('attributed_hours')}`, 'truncate-hours')
+  await run(sql`TRUNCATE TABLE ${localTable('request_hours')}`, 'truncate-request-hours')
 }

@@ -5,7 +5,7 @@ import { inWindow, type TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
 import { inputsNow, inputsUnchanged, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
-import { refreshHours, truncateHours, versionNow } from './hours'
+import { refreshHours, refreshRequestHours, truncateHours, versionNow } from './hours'
 import { clearDirty } from './tables'
 
 export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number }
@@ -70,6 +70,7 @@ async function incremental(before: AttributionState, after: AttributionState, id
     await reattributeReached(runId, after.idp_generation, since)
     if (idp) await refreshDeprovisionFlags(runId, after.idp_generation)
     await refreshHours(written)
+    await refreshRequestHours(since)
     await writeState(after)
   } finally {
     await clearDirty(runId)
@@ -103,6 +104,7 @@ async function rebuild(scope: TimeWindow | null, onStep: (step: string) => void 
   onStep('actions per hour, from the actions written')
   if (whole) await truncateHours()
   await refreshHours(written)
+  await refreshRequestHours(whole ? sql`1` : inWindow(sql`time`, scope))
   const watermarks = scope === null || before === null ? marks : before
   await writeState({ ...watermarks, idp_generation: id })
   if (before !== null) await dropGenerationsBefore(before.idp_generation)
