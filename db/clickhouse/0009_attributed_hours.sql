@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS {table:attributed_hours} {on_cluster}
     after_deprovision  UInt64,
     conflict           UInt64,
     tools              Array(String),
+    -- presented credentials with no known issue time (token-age's unknown_issue_time)
+    unissued           Array(String),
     first_action       DateTime64(3, 'UTC'),
     last_action        DateTime64(3, 'UTC'),
     version            UInt64

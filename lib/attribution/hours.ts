@@ -16,19 +16,21 @@ const HOUR_MS = 3_600_000
 
 /** The columns of attributed_hours one group of actions fills, in order (without hour, lifetime, version). */
 export const GROUP_COLUMNS = sql`identity, server, client_name, method, reason, actions, after_expiry, after_revocation,
-  after_deprovision, conflict, tools, first_action, last_action`
+  after_deprovision, conflict, tools, unissued, first_action, last_action`
 
 /**
  * The tallies of the rows of `actions` (actionsCte) grouped by identity, server, client,
  * method and reason, plus `extraKeys`: what one rollup row holds. The distinct non-empty
- * tools as an array: a report counts distinct elements over groups (uniqExactArray), which
- * is exact and cheaper than merging a hash-set state per group.
+ * tools, and the presented credentials with no known issue time, as arrays: a report counts
+ * distinct elements over groups (uniqExactArray), which is exact and cheaper than merging a
+ * hash-set state per group.
  */
 export function groupedActions(extraKeys: SqlFragment, filter: SqlFragment = sql`1`): SqlFragment {
   return sql`SELECT ${extraKeys} identity, server, client_name, method, reason, count() AS actions,
       countIf(after_expiry) AS after_expiry, countIf(after_revocation) AS after_revocation,
       countIf(after_deprovision) AS after_deprovision, countIf(conflict) AS conflict,
-      groupUniqArrayIf(tool, tool != '') AS tools, min(time) AS first_action, max(time) AS last_action
+      groupUniqArrayIf(tool, tool != '') AS tools,
+      groupUniqArrayIf(credential_id, credential_id != '' AND credential_issued_at IS NULL) AS unissued, min(time) AS first_action, max(time) AS last_action
     FROM actions
     WHERE ${filter}
     GROUP BY ${extraKeys} identity, server, client_name, method, reason`

@@ -40,7 +40,7 @@ export async function refreshHours(since: number): Promise<void> {
       SELECT hour, ${GROUP_COLUMNS}, ${ROLLUP_LIFETIME_SECONDS}, ${newVersion} FROM fresh
       UNION ALL
       SELECT o.hour, o.identity, o.server, o.client_name, o.method, o.reason, 0, 0, 0, 0, 0,
-        emptyArrayString(), o.hour, o.hour, ${ROLLUP_LIFETIME_SECONDS}, ${newVersion}
+        emptyArrayString(), emptyArrayString(), o.hour, o.hour, ${ROLLUP_LIFETIME_SECONDS}, ${newVersion}
       FROM (SELECT ${GROUP_KEY} FROM attributed_hours FINAL WHERE toUnixTimestamp(hour) IN ${seconds} AND actions > 0) AS o
       LEFT ANTI JOIN fresh AS f USING (hour, identity, server, client_name, method, reason)`,
     'hours',
