@@ -162,14 +162,17 @@ function asRows(facts: IdpFactRow[], requests: GatewayRequestRow[]): Row[] {
 }
 
 /**
- * Periods of the scenario's days with bounds at any millisecond (rarely on an hour), from
- * under an hour to the whole span, so the rollup's whole hours and its edge hours both count.
+ * Periods of the scenarios' days with bounds at any millisecond near the 15-minute grid the
+ * actions sit on (so a bound cuts an hour that has actions), from a few minutes to two days:
+ * the rollup's whole hours and its edge hours both count.
  */
+const GRID_MS = 900_000
 const windowArbitrary: fc.Arbitrary<TimeWindow> = fc
-  .tuple(fc.integer({ min: 0, max: 50 * 3_600_000 }), fc.integer({ min: 1, max: 50 * 3_600_000 }))
-  .map(([start, length]) => {
-    const from = Date.parse(at('09-30 11:00')) + start
-    return { from: new Date(from), to: new Date(from + length) }
+  .tuple(fc.integer({ min: 0, max: 2 * 96 }), fc.integer({ min: 0, max: 2 * 96 }), fc.integer({ min: 1 - GRID_MS, max: GRID_MS - 1 }), fc.integer({ min: 1 - GRID_MS, max: GRID_MS - 1 }))
+  .map(([a, b, da, db]) => {
+    const origin = Date.parse(at('09-30 12:00'))
+    const [from, to] = [origin + a * GRID_MS + da, origin + b * GRID_MS + db].sort((x, y) => x - y)
+    return { from: new Date(from), to: new Date(Math.max(to, from + 1)) }
   })
 
 /** Random arrival: an order of every row, batch cuts, and rows delivered twice. */
