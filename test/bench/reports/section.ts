@@ -29,11 +29,11 @@ export function reportsSection(shape: BenchShape, chdb: ChdbSide, postgres: PgSi
 
 const QUARTER_GOAL_SECONDS = 3
 const MEMORY_GOAL_BYTES = 2 ** 30
+const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / 2 ** 20).toFixed(0)} MiB`)
+const memoryGoal = (bytes: number | undefined) => (bytes !== undefined && bytes <= MEMORY_GOAL_BYTES ? '✓' : '✗')
 
 /** The stored attribution: what building it costs, a late IdP batch, peak memory, and the quarter row. */
 function maintainedLines(chdb: ChdbSide, quarter: ChdbSide | null): string[] {
-  const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / 2 ** 20).toFixed(0)} MiB`)
-  const memoryGoal = (bytes: number | undefined) => (bytes !== undefined && bytes <= MEMORY_GOAL_BYTES ? '✓' : '✗')
   const late = chdb.late
   const lines = [
     'Reports read the stored attribution (lib/attribution/MAINTAINED.md): `custody reattribute` built it from scratch',
@@ -50,10 +50,13 @@ function maintainedLines(chdb: ChdbSide, quarter: ChdbSide | null): string[] {
       : 'Late IdP batch: not measured in this run.',
     '',
   ]
-  if (!quarter) return lines
+  return quarter ? [...lines, ...quarterLines(quarter)] : lines
+}
+
+/** The quarter row: every report over 90 days (3× the actions), on chDB only. */
+export function quarterLines(quarter: ChdbSide): string[] {
   const n = (v: number) => Math.round(v).toLocaleString('en-US')
   return [
-    ...lines,
     `The quarter: ${n(quarter.actions)} agent actions over ${quarter.days ?? 90} days, generated the same way (${n(quarter.rows.gateway_requests)} gateway rows,`,
     `${n(quarter.rows.idp_events)} facts), stored attribution built in ${(quarter.reattributeSeconds ?? 0).toFixed(1)} s, each report asked for the whole quarter;`,
     `peak RSS of the reports' process ${mib(quarter.peakRssBytes)} (goal ≤ 1 GiB ${memoryGoal(quarter.peakRssBytes)}).`,
