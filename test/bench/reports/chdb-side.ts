@@ -70,6 +70,7 @@ await closeClickHouse()
 
 async function timeReport(name: ReportName): Promise<TimedReport> {
   const opts = { from: shape.from, to: shape.to, thresholds: DEFAULT_THRESHOLDS, now: shape.to }
+  await REPORTS[name](opts) // the first report of a process also catches up the stored attribution: kept out of the CPU figure
   const cpu = process.cpuUsage()
   const timed = await medianOfRuns<unknown>(() => REPORTS[name](opts))
   const used = process.cpuUsage(cpu)
