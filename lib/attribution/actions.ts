@@ -70,7 +70,7 @@ export function actionsCte(lifetimeSeconds: number): Cte {
   const expires = expiresAt(sql`credential_explicit_expires`, sql`credential_type`, sql`credential_issued_at`, lifetimeSeconds)
   return cte(
     'actions',
-    sql`SELECT event_id, time, server, tool, client_name, session_id, credential_id, credential_type,
+    sql`SELECT event_id, time, server, tool, client_name, session_id, credential_id, credential_type, credential_issued_at,
         identity, method, reason, ifNull(${expires} < time, 0) AS after_expiry,
         after_revocation, after_deprovision, conflict
       FROM attribution`,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { openAppStore } from '@/db'
-import { attributedActionCtes, identitiesCte, withCtes } from '@/lib/attribution'
+import { actionGroupsCtes, identitiesCte, withCtes } from '@/lib/attribution'
 import { sql } from '@/lib/clickhouse'
 import { identityFields, identityKind, perIdentityCte } from '@/lib/reports/attribution'
 import { count } from '@/lib/reports/common'
@@ -36,7 +36,7 @@ export const identitiesPopulation: Population<IdentityRow> = {
 export async function identitySource(period: ReportPeriod): Promise<PopulationSource> {
   const thresholds = await thresholdsInForce(await openAppStore())
   return {
-    with: sql`${withCtes(attributedActionCtes(period, thresholds.default_token_lifetime_seconds), [identitiesCte, perIdentityCte])},
+    with: sql`${withCtes(actionGroupsCtes(period, thresholds.default_token_lifetime_seconds), [identitiesCte, perIdentityCte])},
       population AS (
         SELECT p.identity AS identity, ${identityKind(sql`p.identity`)} AS kind, i.display_name AS display_name, i.owner AS owner,
           p.total AS actions, p.servers AS servers, p.tools AS tools, p.clients AS clients,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { sql, type SqlFragment } from '@/lib/clickhouse'
-import { attributedActionCtes, cte, identitiesCte, withCtes, type Cte } from '@/lib/attribution'
+import { actionGroupsCtes, cte, identitiesCte, withCtes, type Cte } from '@/lib/attribution'
 import { count, isoFromClickHouse, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 import { actionTallies } from './unattributed'
 
@@ -36,15 +36,14 @@ export type AttributionReport = z.infer<typeof attributionReportSchema>
  * `attribution` (metrics.md): the period's agent actions grouped by the identity they are
  * attributed to, most actions first, then by identity key. `servers`, `tools`, `clients`
  * count distinct non-empty values. One GROUP BY identity over the attributed actions (the
- * unattributed fall in the '' group), joined to the small identities set. Cost is dominated
- * by attributing every action of the period (see attributedActionCtes), then the exact
- * distinct counts per identity.
+ * unattributed fall in the '' group) over the period's action groups (actionGroupsCtes),
+ * joined to the small identities set.
  */
 export async function attributionReport(opts: ReportOptions): Promise<AttributionReport> {
   const generatedAt = opts.now ?? new Date()
   const period = { from: opts.from, to: opts.to }
   const row = await reportRow(
-    sql`${withCtes(attributedActionCtes(period, opts.thresholds.default_token_lifetime_seconds), [identitiesCte, perIdentityCte])}
+    sql`${withCtes(actionGroupsCtes(period, opts.thresholds.default_token_lifetime_seconds), [identitiesCte, perIdentityCte])}
       SELECT
         CAST(arraySort(x -> (-x.5, x.1), groupArrayIf((
           p.identity, ${identityKind(sql`p.identity`)},
@@ -68,14 +67,15 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
 /**
  * The period's actions grouped by the identity they are attributed to ('' for the
  * unattributed): the tallies, distinct non-empty servers, tools and clients, first and last
- * action. The report folds it into its list; the identities population lists it. Needs actions.
+ * action. The report folds it into its list; the identities population lists it. Needs
+ * action_groups.
  */
 export const perIdentityCte: Cte = cte(
   'per_identity',
   sql`SELECT identity, ${actionTallies},
-      uniqExactIf(server, server != '') AS servers, uniqExactIf(tool, tool != '') AS tools,
-      uniqExactIf(client_name, client_name != '') AS clients, min(time) AS first_action, max(time) AS last_action
-    FROM actions
+      uniqExactIf(server, server != '') AS servers, uniqExactArray(tools) AS tools,
+      uniqExactIf(client_name, client_name != '') AS clients, min(first_action) AS first_action, max(last_action) AS last_action
+    FROM action_groups
     GROUP BY identity`,
 )
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { sql } from '@/lib/clickhouse'
+import { sql, type SqlFragment } from '@/lib/clickhouse'
+import { wholeHours } from '@/lib/attribution'
 import { count, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 
 const iso = z.string().nullable().transform((t) => (t === null ? null : new Date(t.endsWith('Z') ? t : `${t}Z`).toISOString()))
@@ -22,10 +23,10 @@ export type CoverageReport = z.infer<typeof coverageReportSchema>
  * `coverage`: per source that ever delivered an event, its distinct events in [from, to),
  * the first and last of them (null when none) and how many of the period's UTC days
  * (`days`: every calendar day the period touches) have none — a gap an auditor asks about.
- * Gateway requests are counted once however often stored, as the reports dedupe them
- * (FINAL, see requestsCte); an IdP record is one event whatever its number of facts.
- * Cost: the period's gateway rows read with FINAL, the IdP side's event ids, and a scan of
- * the source column.
+ * Gateway requests are counted once however often stored (distinct event id and time, as
+ * FINAL dedupes them, see requestsCte); an IdP record is one event whatever its number of
+ * facts. Cost: the period's whole hours from request_hours (db/clickhouse/0010), its edge
+ * hours from gateway_requests, and the IdP side's event ids.
  */
 export async function coverageReport(opts: ReportOptions): Promise<CoverageReport> {
   const generatedAt = opts.now ?? new Date()
@@ -33,15 +34,16 @@ export async function coverageReport(opts: ReportOptions): Promise<CoverageRepor
   const row = await reportRow(
     sql`WITH
       per_source AS (
-        SELECT toString(source) AS source, count() AS events, toNullable(min(time)) AS first_event,
-          toNullable(max(time)) AS last_event, uniqExact(toDate(time)) AS active_days
-        FROM gateway_requests FINAL WHERE time >= ${opts.from} AND time < ${opts.to} GROUP BY source
+        SELECT source, sum(events) AS events, toNullable(min(first_event)) AS first_event,
+          toNullable(max(last_event)) AS last_event, uniqExact(day) AS active_days
+        FROM (${gatewayRequestDays(opts)})
+        GROUP BY source
         UNION ALL
         SELECT toString(source), uniqExact(event_id), toNullable(min(time)), toNullable(max(time)), uniqExact(toDate(time))
         FROM idp_events WHERE time >= ${opts.from} AND time < ${opts.to} GROUP BY source
       ),
       known_sources AS (
-        SELECT DISTINCT toString(source) AS source FROM gateway_requests
+        SELECT DISTINCT toString(source) AS source FROM request_hours
         UNION DISTINCT
         SELECT DISTINCT toString(source) FROM idp_events
       ),
@@ -56,4 +58,23 @@ export async function coverageReport(opts: ReportOptions): Promise<CoverageRepor
     'coverage',
   )
   return coverageReportSchema.parse({ ...reportHeader('coverage', opts, generatedAt), ...row })
+}
+
+/**
+ * The period's gateway requests per source and UTC day: whole hours from request_hours, the
+ * partial edge hours from gateway_requests. A request's copies share its time, so its hour:
+ * the counts add up exactly.
+ */
+function gatewayRequestDays(period: { from: Date; to: Date }): SqlFragment {
+  const inPeriod = sql`time >= ${period.from} AND time < ${period.to}`
+  const hours = wholeHours(period)
+  const edges = hours ? sql`${inPeriod} AND NOT (time >= ${hours.from} AND time < ${hours.to})` : inPeriod
+  const raw = sql`SELECT toString(source) AS source, uniqExact(event_id, time) AS events, min(time) AS first_event,
+      max(time) AS last_event, toDate(time) AS day
+    FROM gateway_requests WHERE ${edges} GROUP BY source, day`
+  if (!hours) return raw
+  return sql`${raw}
+    UNION ALL
+    SELECT toString(source), events, first_event, last_event, toDate(hour)
+    FROM request_hours FINAL WHERE hour >= ${hours.from} AND hour < ${hours.to} AND events > 0`
 }

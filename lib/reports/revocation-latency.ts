@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { sql } from '@/lib/clickhouse'
-import { attributedActionCtes, cte, withCtes, type Cte } from '@/lib/attribution'
+import { actionGroupsCtes, credentialCtes, cte, triggerCtes, wholeHours, withCtes, type Cte } from '@/lib/attribution'
+import type { SqlFragment } from '@/lib/clickhouse'
 import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 import type { ReportPeriod } from './run'
 import type { Thresholds } from './thresholds'
@@ -24,18 +25,19 @@ export type RevocationLatencyReport = z.infer<typeof revocationLatencyReportSche
 /**
  * `revocation-latency` (metrics.md): deprovisioning triggers at T in [from, to), the credentials
  * of the trigger's identity live at T, and when each closed (min of revoked_at, expires_at;
- * open when that is null or after generated_at). Actions are attributed from `from` up to
- * the later of `to` and generated_at: post-trigger actions run to generated_at, post-revocation
- * actions stay in the period. A credential with no known issue time is never live at T (the
- * spec's `issued_at <= T` cannot hold). Cost is dominated by attributing those actions (the period's
- * requests, deduplicated) and the credential set; the trigger side is small.
+ * open when that is null or after generated_at). Post-revocation actions stay in the period
+ * (its action groups, actionGroupsCtes); post-trigger actions run from `from` to generated_at
+ * (postTriggerActions). A credential with no known issue time is never live at T (the spec's
+ * `issued_at <= T` cannot hold). Cost: the period's action groups, the credential set and the
+ * few identities with a trigger; no pass over every action.
  */
 export async function revocationLatencyReport(opts: ReportOptions): Promise<RevocationLatencyReport> {
   const generatedAt = opts.now ?? new Date()
   const t = opts.thresholds
-  const scope = { from: opts.from, to: new Date(Math.max(opts.to.getTime(), generatedAt.getTime())), through: true }
+  const lifetime = t.default_token_lifetime_seconds
+  const period = { from: opts.from, to: opts.to }
   const row = await reportRow(
-    sql`${withCtes(attributedActionCtes(scope, t.default_token_lifetime_seconds), triggerOutcomeCtes(opts, t, generatedAt), [identityReachCte])},
+    sql`${withCtes(triggerCtes, credentialCtes(lifetime), actionGroupsCtes(period, lifetime), triggerOutcomeCtes(opts, t, generatedAt), [identityReachCte])},
       tallies AS (
         SELECT count() AS triggers, countIf(o.live > 0) AS with_live_credentials, countIf(o.unresolved) AS unresolved,
           arraySort(groupArrayIf(assumeNotNull(o.latency), o.live > 0 AND NOT o.unresolved)) AS sorted,
@@ -43,11 +45,8 @@ export async function revocationLatencyReport(opts: ReportOptions): Promise<Revo
         FROM trigger_outcomes AS o
       ),
       action_tallies AS (
-        SELECT
-          countIf(a.time <= ${generatedAt} AND r.identity != '' AND a.time > r.since) AS post_trigger_actions,
-          countIf(a.after_revocation AND a.time >= ${opts.from} AND a.time < ${opts.to}) AS post_revocation_actions
-        FROM actions AS a
-        LEFT JOIN identity_reach AS r ON r.identity = a.identity
+        SELECT ${postTriggerActions(opts.from, generatedAt)} AS post_trigger_actions,
+          (SELECT sum(after_revocation) FROM action_groups) AS post_revocation_actions
       )
       SELECT triggers, with_live_credentials, unresolved,
         CAST((${nearestRank(sql`sorted`, 50)}, ${nearestRank(sql`sorted`, 95)}, if(empty(sorted), NULL, arrayMax(sorted))),
@@ -58,6 +57,34 @@ export async function revocationLatencyReport(opts: ReportOptions): Promise<Revo
     'revocation-latency',
   )
   return revocationLatencyReportSchema.parse({ ...reportHeader('revocation-latency', opts, generatedAt), ...row })
+}
+
+/**
+ * The actions attributed to an identity of `identity_reach` after its first trigger in the
+ * period (`since`), from `from` through `generatedAt`. Per identity the window starts at
+ * `lower` = max(from, since + 1 ms): its whole hours up to generated_at's hour are summed
+ * from attributed_hours, the rest (the hour `lower` falls in, and generated_at's own hour)
+ * counted from attributed_actions, read only in those hours.
+ */
+function postTriggerActions(from: Date, generatedAt: Date): SqlFragment {
+  const hours = wholeHours({ from, to: generatedAt, through: true })
+  const bounds = sql`(SELECT identity, greatest(${from}, since + toIntervalMillisecond(1)) AS lower,
+      if(toStartOfHour(lower) = lower, lower, toStartOfHour(lower) + INTERVAL 1 HOUR) AS whole_from
+    FROM identity_reach)`
+  const reached = sql`identity IN (SELECT identity FROM identity_reach)`
+  if (!hours) {
+    return sql`(SELECT count() FROM (SELECT identity, time FROM attributed_actions FINAL
+        WHERE time >= ${from} AND time <= ${generatedAt} AND ${reached}) AS a
+      INNER JOIN ${bounds} AS b ON b.identity = a.identity WHERE a.time >= b.lower)`
+  }
+  return sql`(SELECT sum(h.actions) FROM (SELECT identity, hour, actions FROM attributed_hours FINAL
+        WHERE hour >= ${hours.from} AND hour < ${hours.to} AND actions > 0 AND ${reached}) AS h
+      INNER JOIN ${bounds} AS b ON b.identity = h.identity WHERE h.hour >= b.whole_from)
+    + (SELECT count() FROM (SELECT identity, time FROM attributed_actions FINAL
+        WHERE time >= ${from} AND time <= ${generatedAt} AND ${reached}
+          AND (toStartOfHour(time) IN (SELECT toStartOfHour(lower) FROM ${bounds}) OR time >= ${hours.to})) AS a
+      INNER JOIN ${bounds} AS b ON b.identity = a.identity
+      WHERE a.time >= b.lower AND NOT (a.time >= b.whole_from AND a.time < ${hours.to}))`
 }
 
 /**

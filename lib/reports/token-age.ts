@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { sql } from '@/lib/clickhouse'
-import { credentialCtes, cte, inWindow, withCtes, type Cte } from '@/lib/attribution'
+import { actionGroupsCtes, credentialCtes, cte, withCtes, type Cte } from '@/lib/attribution'
 import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 import type { ReportPeriod } from './run'
 import type { Thresholds } from './thresholds'
@@ -66,16 +66,16 @@ export function ratedCredentialsCte(period: ReportPeriod, t: Thresholds): Cte {
  * `token-age` (metrics.md): credentials live at some instant of [from, to), their age in days
  * = min(to, expires_at, revoked_at) - issued_at, against each type's maximum. A credential
  * an action of the period presented with no known issue time counts as `unknown_issue_time`.
- * Every type is listed in `by_type`, 0 when absent. Cost: the credential set (all time: a token
- * issued before the period may be live in it), read from the per_credential projection, and
- * one pass over the period's credential ids for `unknown_issue_time`.
+ * Every type is listed in `by_type`, 0 when absent. Cost: the stored credential set (all time:
+ * a token issued before the period may be live in it), and the period's action groups
+ * (actionGroupsCtes), which carry the presented credentials with no known issue time.
  */
 export async function tokenAgeReport(opts: ReportOptions): Promise<TokenAgeReport> {
   const generatedAt = opts.now ?? new Date()
   const t = opts.thresholds
   const period = { from: opts.from, to: opts.to }
   const result = await reportRow(
-    sql`${withCtes(credentialCtes(t.default_token_lifetime_seconds), [ratedCredentialsCte(period, t)])},
+    sql`${withCtes(credentialCtes(t.default_token_lifetime_seconds), [ratedCredentialsCte(period, t)], actionGroupsCtes(period, t.default_token_lifetime_seconds))},
       tallies AS (
         SELECT countIf(live) AS members,
           countIf(live AND type = 'oauth_access') AS oauth_access, countIf(live AND type = 'oauth_refresh') AS oauth_refresh,
@@ -88,14 +88,7 @@ export async function tokenAgeReport(opts: ReportOptions): Promise<TokenAgeRepor
           countIf(live AND bucket = '<=365') AS up_to_365, countIf(live AND bucket = '>365') AS over_365
         FROM rated
       ),
-      unknown_issue AS (
-        SELECT uniqExact(g.credential_id) AS unknown_issue_time
-        FROM (
-          SELECT credential_id FROM gateway_requests
-          WHERE ${inWindow(sql`time`, period)} AND is_action = 1 AND outcome != 'denied' AND credential_id != ''
-        ) AS g
-        INNER JOIN (SELECT credential_id FROM credentials WHERE issued_at IS NULL) AS c ON c.credential_id = g.credential_id
-      )
+      unknown_issue AS (SELECT uniqExactArray(unissued) AS unknown_issue_time FROM action_groups)
       SELECT members AS credentials,
         CAST((oauth_access, oauth_refresh, api_key, pat, service_token),
           'Tuple(oauth_access UInt64, oauth_refresh UInt64, api_key UInt64, pat UInt64, service_token UInt64)') AS by_type,

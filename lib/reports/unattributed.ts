@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { sql } from '@/lib/clickhouse'
-import { attributedActionCtes, inWindow, withCtes } from '@/lib/attribution'
+import { actionGroupsCtes, inWindow, withCtes } from '@/lib/attribution'
 import { count, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 
 const byReason = z.object({ no_credential: count, unknown_credential: count, unmapped_subject: count })
@@ -25,31 +25,31 @@ const body = z.object({
 export const unattributedReportSchema = reportHeaderSchema('unattributed').extend(body.shape)
 export type UnattributedReport = z.infer<typeof unattributedReportSchema>
 
-/** Tallies shared by the attribution report: how, why not, and which flags, per action. */
+/** Tallies shared by the attribution report, summed over `action_groups`: how, why not, and which flags. */
 export const actionTallies = sql`
-  count() AS total, countIf(identity = '') AS unattributed,
-  countIf(reason = 'no_credential') AS no_credential, countIf(reason = 'unknown_credential') AS unknown_credential,
-  countIf(reason = 'unmapped_subject') AS unmapped_subject,
-  countIf(method = 'credential') AS credential, countIf(method = 'subject_claim') AS subject_claim,
-  countIf(method = 'session') AS session,
-  countIf(after_expiry) AS after_expiry, countIf(after_revocation) AS after_revocation,
-  countIf(after_deprovision) AS after_deprovision, countIf(conflict) AS conflict`
+  sum(actions) AS total, sumIf(actions, identity = '') AS unattributed,
+  sumIf(actions, reason = 'no_credential') AS no_credential, sumIf(actions, reason = 'unknown_credential') AS unknown_credential,
+  sumIf(actions, reason = 'unmapped_subject') AS unmapped_subject,
+  sumIf(actions, method = 'credential') AS credential, sumIf(actions, method = 'subject_claim') AS subject_claim,
+  sumIf(actions, method = 'session') AS session,
+  sum(after_expiry) AS after_expiry, sum(after_revocation) AS after_revocation,
+  sum(after_deprovision) AS after_deprovision, sum(conflict) AS conflict`
 
 /**
  * `unattributed` (metrics.md): agent actions in [from, to) by attribution outcome, server and
- * client, plus refused requests. One pass over the period's actions with GROUPING SETS
- * (all / per server / per client); the outer query only folds those few rows. Cost is
- * dominated by attributing every action of the period (see attributedActionCtes).
+ * client, plus refused requests. One pass over the period's action groups (actionGroupsCtes:
+ * whole hours pre-aggregated, edge hours from the stored actions) with GROUPING SETS (all /
+ * per server / per client); the outer query only folds those few rows.
  */
 export async function unattributedReport(opts: ReportOptions): Promise<UnattributedReport> {
   const generatedAt = opts.now ?? new Date()
   const period = { from: opts.from, to: opts.to }
   const row = await reportRow(
-    sql`${withCtes(attributedActionCtes(period, opts.thresholds.default_token_lifetime_seconds))},
+    sql`${withCtes(actionGroupsCtes(period, opts.thresholds.default_token_lifetime_seconds))},
       tallies AS (
         SELECT GROUPING(server_name, client) AS grouping_set, server_name, client, ${actionTallies}
         FROM (SELECT *, if(server = '', 'unknown', server) AS server_name,
-                        if(client_name = '', 'unknown', client_name) AS client FROM actions)
+                        if(client_name = '', 'unknown', client_name) AS client FROM action_groups)
         GROUP BY GROUPING SETS ((), (server_name), (client))
       )
       SELECT

@@ -1,7 +1,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { insert, query, sql } from '@/lib/clickhouse'
-import { attributedActionCtes, attributedActionCtesFromScratch, maintainAttribution, reattribute, withCtes } from '@/lib/attribution'
+import { command, insert, query, sql } from '@/lib/clickhouse'
+import {
+  actionGroupsCtes,
+  attributedActionCtes,
+  attributedActionCtesFromScratch,
+  cte,
+  maintainAttribution,
+  reattribute,
+  withCtes,
+  type TimeWindow,
+} from '@/lib/attribution'
+import { groupedActions } from '@/lib/attribution/hours'
 import { ALL_TIME } from '@/lib/attribution/maintain'
 import { DEFAULT_THRESHOLDS, REPORT_NAMES, REPORTS } from '@/lib/reports'
 import type { GatewayRequestRow, IdpFactRow } from '@/lib/sources/types'
@@ -24,6 +34,43 @@ async function actionKeys(fromScratch: boolean): Promise<unknown[]> {
       FROM actions ORDER BY event_id`,
     { tag: 'test', settings: { enable_materialized_cte: 1 } },
   )
+}
+
+/**
+ * The agent actions of `window` grouped as every report reads them (per identity, server,
+ * client, method and reason: the tallies, the distinct tools and unissued credentials, first
+ * and last): through the hourly rollup and its edge hours, or from scratch (the oracle).
+ */
+async function actionGroups(window: TimeWindow, fromScratch: boolean): Promise<unknown[]> {
+  const ctes = fromScratch
+    ? [...attributedActionCtesFromScratch(window, LIFETIME), cte('action_groups', groupedActions(sql``))]
+    : actionGroupsCtes(window, LIFETIME)
+  return query(
+    sql`${withCtes(ctes)}
+      SELECT identity, server, client_name, method, reason, sum(actions) AS actions, sum(after_expiry) AS after_expiry,
+        sum(after_revocation) AS after_revocation, sum(after_deprovision) AS after_deprovision, sum(conflict) AS conflict,
+        arraySort(groupUniqArrayArray(tools)) AS tools, arraySort(groupUniqArrayArray(unissued)) AS unissued,
+        min(first_action) AS first_action, max(last_action) AS last_action
+      FROM action_groups GROUP BY identity, server, client_name, method, reason
+      HAVING actions > 0 ORDER BY identity, server, client_name, method, reason`,
+    { tag: 'test', settings: { enable_materialized_cte: 1, output_format_json_quote_64bit_integers: 0 } },
+  )
+}
+
+/** Coverage's gateway sources in `window`: through request_hours and its edge hours, and the oracle (every request, FINAL). */
+async function gatewayCoverage(window: { from: Date; to: Date }): Promise<[unknown[], unknown[]]> {
+  const report = await REPORTS.coverage({ ...window, thresholds: DEFAULT_THRESHOLDS })
+  const oracle = await query<{ source: string; events: number; first_event: string; last_event: string }>(
+    sql`SELECT toString(source) AS source, count() AS events, min(time) AS first_event, max(time) AS last_event
+      FROM gateway_requests FINAL WHERE time >= ${window.from} AND time < ${window.to} GROUP BY source ORDER BY source`,
+    { tag: 'test', settings: { output_format_json_quote_64bit_integers: 0 } },
+  )
+  const names = new Set(oracle.map((o) => o.source))
+  const asIso = (t: string) => new Date(t.endsWith('Z') ? t : `${t}Z`).toISOString()
+  return [
+    report.sources.filter((s) => names.has(s.source)).map((s) => [s.source, s.events, s.first_event, s.last_event]),
+    oracle.map((o) => [o.source, o.events, asIso(o.first_event), asIso(o.last_event)]),
+  ]
 }
 
 async function allReports(): Promise<Record<string, unknown>> {
@@ -52,12 +99,21 @@ function split<T>(items: T[], cuts: number[]): T[][] {
   return batches
 }
 
-/** The maintained state after `arriving` in `cuts` batches equals the oracle, action by action, and so do the reports. */
-async function maintainedEqualsOracle(rows: Row[], order: number[], cuts: number[], repeated: number[]): Promise<void> {
+/**
+ * The maintained state after `arriving` in `cuts` batches equals the oracle, action by action;
+ * so do the action groups and coverage the reports read through the hourly rollups, for each
+ * of `windows` (bounds at any millisecond); and so do the reports after a rebuild from scratch.
+ */
+async function maintainedEqualsOracle(rows: Row[], order: number[], cuts: number[], repeated: number[], windows: TimeWindow[] = []): Promise<void> {
   await emptyStore()
   await deliver(split([...order, ...repeated].map((i) => rows[i]), cuts))
   const maintained = await actionKeys(false)
   expect(maintained).toEqual(await actionKeys(true))
+  for (const window of windows) {
+    expect(await actionGroups(window, false)).toEqual(await actionGroups(window, true))
+    const [coverage, oracle] = await gatewayCoverage(window)
+    expect(coverage).toEqual(oracle)
+  }
   const reports = await allReports()
   await reattribute(null)
   expect(reports).toEqual(await allReports())
@@ -105,6 +161,20 @@ function asRows(facts: IdpFactRow[], requests: GatewayRequestRow[]): Row[] {
   return [...facts.map((row) => ({ table: 'idp_events' as const, row })), ...requests.map((row) => ({ table: 'gateway_requests' as const, row }))]
 }
 
+/**
+ * Periods of the scenarios' days with bounds at any millisecond near the 15-minute grid the
+ * actions sit on (so a bound cuts an hour that has actions), from a few minutes to two days:
+ * the rollup's whole hours and its edge hours both count.
+ */
+const GRID_MS = 900_000
+const windowArbitrary: fc.Arbitrary<TimeWindow> = fc
+  .tuple(fc.integer({ min: 0, max: 2 * 96 }), fc.integer({ min: 0, max: 2 * 96 }), fc.integer({ min: 1 - GRID_MS, max: GRID_MS - 1 }), fc.integer({ min: 1 - GRID_MS, max: GRID_MS - 1 }))
+  .map(([a, b, da, db]) => {
+    const origin = Date.parse(at('09-30 12:00'))
+    const [from, to] = [origin + a * GRID_MS + da, origin + b * GRID_MS + db].sort((x, y) => x - y)
+    return { from: new Date(from), to: new Date(Math.max(to, from + 1)) }
+  })
+
 /** Random arrival: an order of every row, batch cuts, and rows delivered twice. */
 function arrivals(size: number) {
   const indices = Array.from({ length: size }, (_, i) => i)
@@ -120,7 +190,9 @@ describe('maintained attribution', () => {
     const scenario = mixedDay()
     const rows = asRows(scenario.facts, scenario.requests)
     await fc.assert(
-      fc.asyncProperty(arrivals(rows.length), ([order, cuts, repeated]) => maintainedEqualsOracle(rows, order, cuts, repeated)),
+      fc.asyncProperty(arrivals(rows.length), fc.array(windowArbitrary, { minLength: 1, maxLength: 3 }), ([order, cuts, repeated], windows) =>
+        maintainedEqualsOracle(rows, order, cuts, repeated, windows),
+      ),
       { numRuns: 6 },
     )
     // the scenario reaches every rule: the comparison is not between two empty answers
@@ -132,9 +204,9 @@ describe('maintained attribution', () => {
     const scenarios = fc
       .tuple(fc.array(factArbitrary, { minLength: 1, maxLength: 12 }), fc.array(requestArbitrary, { minLength: 1, maxLength: 16 }))
       .map(([facts, requests]) => asRows(facts, requests))
-      .chain((rows) => fc.tuple(fc.constant(rows), arrivals(rows.length)))
+      .chain((rows) => fc.tuple(fc.constant(rows), arrivals(rows.length), fc.array(windowArbitrary, { minLength: 1, maxLength: 3 })))
     await fc.assert(
-      fc.asyncProperty(scenarios, ([rows, [order, cuts, repeated]]) => maintainedEqualsOracle(rows, order, cuts, repeated)),
+      fc.asyncProperty(scenarios, ([rows, [order, cuts, repeated], windows]) => maintainedEqualsOracle(rows, order, cuts, repeated, windows)),
       { numRuns: 12 },
     )
   })
@@ -167,5 +239,26 @@ describe('maintained attribution', () => {
     expect(after[0].version).not.toBe(before[0].version)
     const report = await REPORTS.unattributed(days)
     expect([report.unattributed_actions, report.by_method.credential, report.by_method.session]).toEqual([1, 1, 1])
+  })
+
+  it('rebuilds the hourly rollups with `custody reattribute`, with or without a period', { timeout: 300_000 }, async () => {
+    await emptyStore()
+    const scenario = mixedDay()
+    await deliver([asRows(scenario.facts, scenario.requests)])
+    const reports = await allReports()
+    expect((reports.unattributed as { total_actions: number }).total_actions).toBeGreaterThan(0)
+    const loseRollups = async () => {
+      await command(sql`TRUNCATE TABLE attributed_hours`, { tag: 'test' })
+      await command(sql`TRUNCATE TABLE request_hours`, { tag: 'test' })
+    }
+    await loseRollups()
+    // the reports read the rollups: without them the period's whole hours are missing
+    expect(await allReports()).not.toEqual(reports)
+    await reattribute(null)
+    expect(await allReports()).toEqual(reports)
+    // a period rebuilds the hours its actions fall in: here every hour the reports read (revocation-latency's reach to generated_at)
+    await loseRollups()
+    await reattribute({ from: days.from, to: days.now ?? days.to, through: true })
+    expect(await allReports()).toEqual(reports)
   })
 })

@@ -4,7 +4,8 @@ import { clickhouseReady } from '@/lib/clickhouse/ready'
 import { inWindow, type TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
-import { inputsNow, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
+import { inputsNow, inputsUnchanged, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
+import { refreshHours, refreshRequestHours, truncateHours, versionNow } from './hours'
 import { clearDirty } from './tables'
 
 export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number }
@@ -33,14 +34,15 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
  *   a moved first trigger rewrites its identity's `after_deprovision` flags.
  * Rows the last run covered removed from an input (fewer rows up to its watermark), or no
  * state yet: rebuilt from scratch.
- * Cheap when nothing arrived: two counts and two max() over ingested_at.
+ * Cheap when nothing arrived: two counts from part metadata and two max() over the granules at the watermarks (inputsUnchanged).
  */
 export function maintainAttribution(): Promise<MaintenanceOutcome> {
   return serialized(async () => {
     const started = Date.now()
-    const before = await readState()
-    const now = await inputsNow(before)
     const outcome = (kind: MaintenanceOutcome['kind'], gateway: boolean, idp: boolean) => ({ kind, gateway, idp, seconds: (Date.now() - started) / 1000 })
+    const before = await readState()
+    if (before !== null && (await inputsUnchanged(before))) return outcome('current', false, false)
+    const now = await inputsNow(before)
     if (before === null || now.gateway_kept < before.gateway_rows || now.idp_kept < before.idp_rows) {
       await rebuild(null)
       return outcome('rebuilt', true, true)
@@ -55,6 +57,7 @@ export function maintainAttribution(): Promise<MaintenanceOutcome> {
 
 async function incremental(before: AttributionState, after: AttributionState, idp: boolean, since: SqlFragment): Promise<void> {
   const runId = randomUUID()
+  const written = await versionNow()
   try {
     if (idp) {
       after.idp_generation = nextGeneration(before.idp_generation)
@@ -66,6 +69,8 @@ async function incremental(before: AttributionState, after: AttributionState, id
     await markSessions(runId, since)
     await reattributeReached(runId, after.idp_generation, since)
     if (idp) await refreshDeprovisionFlags(runId, after.idp_generation)
+    await refreshHours(written)
+    await refreshRequestHours(since)
     await writeState(after)
   } finally {
     await clearDirty(runId)
@@ -93,7 +98,13 @@ async function rebuild(scope: TimeWindow | null, onStep: (step: string) => void 
   onStep('IdP side: subjects, credentials, claims, triggers, identities from every fact')
   await buildIdpGeneration(id)
   onStep(scope === null || before === null ? 'every agent action, from scratch' : 'the agent actions of the period, from scratch')
-  await reattributeFromScratch(before === null ? null : scope)
+  const whole = scope === null || before === null
+  const written = await versionNow()
+  await reattributeFromScratch(whole ? null : scope)
+  onStep('actions per hour, from the actions written')
+  if (whole) await truncateHours()
+  await refreshHours(written)
+  await refreshRequestHours(whole ? sql`1` : inWindow(sql`time`, scope))
   const watermarks = scope === null || before === null ? marks : before
   await writeState({ ...watermarks, idp_generation: id })
   if (before !== null) await dropGenerationsBefore(before.idp_generation)

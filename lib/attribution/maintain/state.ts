@@ -37,6 +37,27 @@ export async function inputsNow(state: AttributionState | null): Promise<InputsN
   return keptRow.parse(rows[0])
 }
 
+/**
+ * Whether the inputs are as `state` saw them: the same row counts (part metadata, no read)
+ * and the same latest ingest, read only from the granules the minmax index on ingested_at
+ * puts at or after the watermark. The same test maintainAttribution makes with inputsNow,
+ * without a pass over every row: what a reader pays when nothing arrived.
+ */
+export async function inputsUnchanged(state: AttributionState): Promise<boolean> {
+  const rows = await query<unknown>(
+    sql`SELECT (SELECT count() FROM gateway_requests) AS gateway_rows,
+        (SELECT toUnixTimestamp64Milli(max(ingested_at)) FROM gateway_requests WHERE ingested_at >= ${atMillis(state.gateway_latest)}) AS gateway_latest,
+        (SELECT count() FROM idp_events) AS idp_rows,
+        (SELECT toUnixTimestamp64Milli(max(ingested_at)) FROM idp_events WHERE ingested_at >= ${atMillis(state.idp_latest)}) AS idp_latest`,
+    { tag: 'attribution:unchanged' },
+  )
+  const now = marksRow.pick({ gateway_rows: true, gateway_latest: true, idp_rows: true, idp_latest: true }).parse(rows[0])
+  return (
+    now.gateway_rows === state.gateway_rows && now.gateway_latest === state.gateway_latest &&
+    now.idp_rows === state.idp_rows && now.idp_latest === state.idp_latest
+  )
+}
+
 /** The watermarks and counts a run records of what it saw. */
 export function marksOf(now: InputsNow): InputMarks {
   return {

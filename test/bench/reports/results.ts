@@ -1,8 +1,8 @@
 import type { LateBatch } from './late-batch'
 import type { Timed } from './timing'
 
-/** A report as the engine answered it (the whole JSON) with its timing. */
-export type TimedReport = Timed<unknown>
+/** A report as the engine answered it (the whole JSON) with its timing, and the process's user + system CPU per run. */
+export type TimedReport = Timed<unknown> & { cpuSeconds?: number }
 
 /** What the chDB process hands back to the benchmark (chdb.json). */
 export type ChdbSide = {

@@ -1,0 +1,104 @@
+import { z } from 'zod'
+import { query, sql, type SqlFragment } from '@/lib/clickhouse'
+import { actionsCte } from '../actions'
+import { withCtes, cte } from '../cte'
+import { GROUP_COLUMNS, ROLLUP_LIFETIME_SECONDS, groupedActions } from '../hours'
+import { localTable, newVersion, run } from './tables'
+
+const GROUP_KEY = sql`hour, identity, server, client_name, method, reason`
+
+/** A version no row written before this call has and every row written after it does (the engine's clock). */
+export async function versionNow(): Promise<number> {
+  const rows = await query<unknown>(sql`SELECT toUnixTimestamp64Micro(now64(6)) AS v`, { tag: 'attribution:version-now' })
+  return z.object({ v: z.coerce.number() }).parse(rows[0]).v
+}
+
+/**
+ * Recomputes the attributed_hours rows of every hour in which an action was written at or
+ * after `since` (a versionNow() taken before the writes), from attributed_actions FINAL, and
+ * writes them with a newer version; a group of such an hour that has no actions any more is
+ * written with actions = 0. Idempotent: a repeat writes the same answer again, the newest
+ * version wins. A crash before it is repaired by the next run, which rewrites the same actions.
+ */
+export async function refreshHours(since: number): Promise<void> {
+  const hours = await touchedHours(since)
+  if (hours.length === 0) return
+  const seconds = hours.map((h) => h.getTime() / 1000)
+  const touched = sql`toUnixTimestamp(toStartOfHour(time)) IN ${seconds}`
+  const ctes = [
+    cte(
+      'attribution',
+      sql`SELECT * FROM attributed_actions FINAL
+        WHERE time >= ${hours[0]} AND time < ${endOf(hours)} AND ${touched}`,
+    ),
+    actionsCte(ROLLUP_LIFETIME_SECONDS),
+    cte('fresh', groupedActions(sql`toStartOfHour(time) AS hour,`), { materialized: true }),
+  ]
+  await run(
+    sql`INSERT INTO attributed_hours (hour, ${GROUP_COLUMNS}, lifetime_seconds, version)
+      ${withCtes(ctes)}
+      SELECT hour, ${GROUP_COLUMNS}, ${ROLLUP_LIFETIME_SECONDS}, ${newVersion} FROM fresh
+      UNION ALL
+      SELECT o.hour, o.identity, o.server, o.client_name, o.method, o.reason, 0, 0, 0, 0, 0,
+        emptyArrayString(), emptyArrayString(), o.hour, o.hour, ${ROLLUP_LIFETIME_SECONDS}, ${newVersion}
+      FROM (SELECT ${GROUP_KEY} FROM attributed_hours FINAL WHERE toUnixTimestamp(hour) IN ${seconds} AND actions > 0) AS o
+      LEFT ANTI JOIN fresh AS f USING (hour, identity, server, client_name, method, reason)`,
+    'hours',
+  )
+  await mergeDays('attributed_hours', hours)
+}
+
+/**
+ * Recomputes the request_hours rows of every hour a gateway request matching `stored` (new
+ * ones: a condition on ingested_at, read through its minmax index) falls in, from every
+ * stored request of those hours.
+ */
+export async function refreshRequestHours(stored: SqlFragment): Promise<void> {
+  const rows = await query<unknown>(
+    sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM gateway_requests WHERE ${stored} ORDER BY hour`,
+    { tag: 'attribution:request-hours' },
+  )
+  const hours = hourList.parse(rows).map((r) => new Date(r.hour * 1000))
+  if (hours.length === 0) return
+  await run(
+    sql`INSERT INTO request_hours (hour, source, events, first_event, last_event, version)
+      SELECT toStartOfHour(time) AS hour, source, uniqExact(event_id, time), min(time), max(time), ${newVersion}
+      FROM gateway_requests
+      WHERE time >= ${hours[0]} AND time < ${endOf(hours)} AND toUnixTimestamp(toStartOfHour(time)) IN ${hours.map((h) => h.getTime() / 1000)}
+      GROUP BY hour, source`,
+    'request-hours',
+  )
+  await mergeDays('request_hours', hours)
+}
+
+/**
+ * Merges each touched day's partition of `table` into one part, so reports read it with FINAL for free
+ * (a partition of one merged part needs no merge at read time); a day is a few thousand rows.
+ */
+async function mergeDays(table: 'attributed_hours' | 'request_hours', hours: Date[]): Promise<void> {
+  const days = [...new Set(hours.map((h) => h.toISOString().slice(0, 10).replaceAll('-', '')))]
+  for (const day of days) {
+    await run(sql`OPTIMIZE TABLE ${localTable(table)} PARTITION ID ${day} FINAL`, 'merge-hours', { optimize_skip_merged_partitions: 1 })
+  }
+}
+
+/** The hours in which an action was written at or after `since`, in order. */
+async function touchedHours(since: number): Promise<Date[]> {
+  const rows = await query<unknown>(
+    sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM attributed_actions WHERE version >= ${since} ORDER BY hour`,
+    { tag: 'attribution:touched-hours' },
+  )
+  return hourList.parse(rows).map((r) => new Date(r.hour * 1000))
+}
+
+const hourList = z.array(z.object({ hour: z.coerce.number() }))
+
+function endOf(hours: Date[]): Date {
+  return new Date(hours[hours.length - 1].getTime() + 3_600_000)
+}
+
+/** `custody reattribute` without a period starts the rollups over, as it does the actions. */
+export async function truncateHours(): Promise<void> {
+  await run(sql`TRUNCATE TABLE ${localTable('attributed_hours')}`, 'truncate-hours')
+  await run(sql`TRUNCATE TABLE ${localTable('request_hours')}`, 'truncate-request-hours')
+}
