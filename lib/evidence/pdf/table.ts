@@ -17,6 +17,11 @@ export class PackTable {
   // Where each column starts (summed as the cells are laid out), and its left-aligned text's x as written.
   private readonly starts: number[] = []
   private readonly lefts: string[]
+  // How wide each column's text may be, in the font's thousandths of its size.
+  private readonly textWidths: number[]
+  // Where the rule under each row starts and ends, as written.
+  private readonly ruleFrom = num(MARGIN)
+  private readonly ruleTo: string
   // This page's rows, written as one append when it is full (pdfkit makes a Buffer per append).
   private pending = ''
 
@@ -30,6 +35,8 @@ export class PackTable {
     this.widths = columns.map((c) => ((c.weight ?? 1) / total) * contentWidth(doc))
     for (let i = 0, x = MARGIN; i < columns.length; x += this.widths[i++]) this.starts.push(x)
     this.lefts = this.starts.map((x) => num(x + PAD))
+    this.ruleTo = num(MARGIN + contentWidth(doc))
+    this.textWidths = this.widths.map((w) => ((w - 2 * PAD) / this.size) * 1000)
     this.header()
   }
 
@@ -73,7 +80,7 @@ export class PackTable {
   private lines(cells: string[]): string[][] {
     const metrics = StandardFontMetrics.current(this.doc)
     const advance = (charCode: number) => metrics.advance(charCode)
-    return cells.map((text, i) => (text ? wrap(advance, text, ((this.widths[i] - 2 * PAD) / this.size) * 1000) : []))
+    return cells.map((text, i) => (text ? wrap(advance, text, this.textWidths[i]) : []))
   }
 
   private height(cells: string[][]): number {
@@ -95,7 +102,7 @@ export class PackTable {
     const bottom = num(doc.page.height - top - height)
     const font = metrics.fontOperator(this.size)
     const baselines: string[] = []
-    let content = `q ${pageSpace(doc)} 0.25 w ${RULE_COLOR} RG ${num(MARGIN)} ${bottom} m ${num(MARGIN + contentWidth(doc))} ${bottom} l S ${rgb(color)} rg`
+    let content = `q ${pageSpace(doc)} 0.25 w ${RULE_COLOR} RG ${this.ruleFrom} ${bottom} m ${this.ruleTo} ${bottom} l S ${rgb(color)} rg`
     for (let i = 0; i < cells.length; i++) {
       const lines = cells[i]
       if (lines.length > 0 && baselines.length === 0) metrics.useOn(doc)
@@ -128,30 +135,20 @@ function rgb(hex: string): string {
  * hashes have no break), never dropping a character. One pass over each line's characters.
  */
 export function wrap(advance: (charCode: number) => number, text: string, width: number): string[] {
-  if (fitsWhole(advance, text, width)) return [text]
   const lines: string[] = []
-  for (const paragraph of text.split('\n')) {
-    let rest = paragraph
-    for (let cut = fitting(advance, rest, width); cut.fit < rest.length && rest.length > 1; cut = fitting(advance, rest, width)) {
-      const fit = cut.lastBreak > 0 ? cut.lastBreak + 1 : cut.fit
-      lines.push(rest.slice(0, fit).trimEnd())
-      rest = rest.slice(fit).trimStart()
-    }
-    lines.push(rest)
-  }
+  if (text.indexOf('\n') === -1) wrapParagraph(advance, text, width, lines)
+  else for (const paragraph of text.split('\n')) wrapParagraph(advance, paragraph, width, lines)
   return lines
 }
 
-// Most cells: one line, no line break in it, no wider than the column.
-function fitsWhole(advance: (charCode: number) => number, text: string, width: number): boolean {
-  let used = 0
-  for (let i = 0; i < text.length; i++) {
-    const charCode = text.charCodeAt(i)
-    if (charCode === 10) return false
-    used += advance(charCode)
-    if (used > width) return false
+function wrapParagraph(advance: (charCode: number) => number, paragraph: string, width: number, lines: string[]): void {
+  let rest = paragraph
+  for (let cut = fitting(advance, rest, width); cut.fit < rest.length && rest.length > 1; cut = fitting(advance, rest, width)) {
+    const fit = cut.lastBreak > 0 ? cut.lastBreak + 1 : cut.fit
+    lines.push(rest.slice(0, fit).trimEnd())
+    rest = rest.slice(fit).trimStart()
   }
-  return true
+  lines.push(rest)
 }
 
 // The longest prefix that fits (at least one character), and the last break inside it.
