@@ -29,7 +29,7 @@ export function csvBatches(columns: readonly string[]): (rows: object[]) => stri
   }
 }
 
-export function csvHeader(columns: readonly string[]): string {
+function csvHeader(columns: readonly string[]): string {
   return `${columns.map((c) => csvCell(c)).join(',')}\r\n`
 }
 
