@@ -1,6 +1,4 @@
 import { Readable } from 'node:stream'
-import { stringify, type Options, type Stringifier } from 'csv-stringify'
-import { stringify as stringifyRows } from 'csv-stringify/sync'
 
 /**
  * A population as CSV (dashboard.md): RFC 4180 (CRLF, quoted where needed), a header row of
@@ -10,16 +8,11 @@ import { stringify as stringifyRows } from 'csv-stringify/sync'
  * when the reader wants more, so no population is ever held in memory.
  */
 export function csvStream<Row extends object>(columns: readonly string[], rows: AsyncIterable<Row>): ReadableStream<Uint8Array> {
-  const csv = csvStringifier(columns)
-  const source = Readable.from(rows)
-  source.on('error', (err) => csv.destroy(err))
-  source.pipe(csv)
-  return Readable.toWeb(csv) as ReadableStream<Uint8Array>
-}
-
-/** The one CSV form of a population: the download writes it, an evidence pack hashes it (so the two can be compared). */
-export function csvStringifier(columns: readonly string[]): Stringifier {
-  return stringify(csvOptions(columns))
+  async function* lines() {
+    yield csvHeader(columns)
+    for await (const row of rows) yield csvRecord(columns, row)
+  }
+  return Readable.toWeb(Readable.from(lines(), { objectMode: false })) as ReadableStream<Uint8Array>
 }
 
 /**
@@ -29,19 +22,43 @@ export function csvStringifier(columns: readonly string[]): Stringifier {
 export function csvBatches(columns: readonly string[]): (rows: object[]) => string {
   let header = true
   return (rows) => {
-    const text = stringifyRows(rows, { ...csvOptions(columns), header })
+    let text = header ? csvHeader(columns) : ''
     header = false
+    for (const row of rows) text += csvRecord(columns, row)
     return text
   }
 }
 
-function csvOptions(columns: readonly string[]): Options {
-  return {
-    header: true,
-    columns: [...columns],
-    record_delimiter: 'windows',
-    escape_formulas: true,
-    quoted_match: /[\r\n]/, // RFC 4180: a line break inside a cell is quoted too (csv-stringify quotes only the delimiter by itself)
-    cast: { boolean: (v) => (v ? 'true' : 'false'), date: (d) => d.toISOString() },
-  }
+function csvHeader(columns: readonly string[]): string {
+  return `${columns.map((c) => csvCell(c)).join(',')}\r\n`
+}
+
+/** One row as its CSV line, CRLF-terminated: its `columns` in order. */
+export function csvRecord(columns: readonly string[], row: object): string {
+  const values = row as Record<string, unknown>
+  let line = ''
+  for (let i = 0; i < columns.length; i++) line += i === 0 ? csvCell(values[columns[i]]) : `,${csvCell(values[columns[i]])}`
+  return `${line}\r\n`
+}
+
+// A text cell a spreadsheet would run (a negative number is not one). With the full-width forms some spreadsheets fold to these.
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/
+// Quoted when it holds the delimiter, a quote or a line break (RFC 4180).
+const NEEDS_QUOTES = /[",\r\n]/
+
+/** One cell: empty for null, true/false, dates as ISO 8601 UTC, numbers as JavaScript prints them, objects as JSON. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  const numeric = typeof value === 'number' || typeof value === 'bigint'
+  let text: string
+  if (typeof value === 'string') text = value
+  else if (numeric) text = String(value)
+  else if (typeof value === 'boolean') text = value ? 'true' : 'false'
+  else if (value instanceof Date) text = value.toISOString()
+  else if (typeof value === 'object') text = JSON.stringify(value)
+  else throw new Error(`CSV: a ${typeof value} has no CSV form`)
+  if (text === '') return ''
+  const quoted = NEEDS_QUOTES.test(text)
+  if (!numeric && FORMULA_START.test(text)) text = `'${text}`
+  return quoted ? `"${text.replaceAll('"', '""')}"` : text
 }

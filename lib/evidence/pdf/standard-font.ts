@@ -59,6 +59,7 @@ export class StandardFontMetrics {
 
   /** `text` as a PDF literal string of the font's WinAnsi bytes: printable ASCII as itself, the rest as octal escapes. */
   literal(text: string): string {
+    if (!NEEDS_ESCAPE.test(text)) return `(${text})`
     let literal = '('
     for (let i = 0; i < text.length; i++) {
       const charCode = text.charCodeAt(i)
@@ -76,7 +77,12 @@ export class StandardFontMetrics {
    */
   textObject(doc: PackDocument, text: string, x: number, top: number, size: number): string {
     this.useOn(doc)
-    return `q BT /${this.font.id} ${num(size)} Tf 1 0 0 1 ${num(x)} ${num(doc.page.height - top - this.ascent(size))} Tm ${this.literal(text)} Tj ET Q`
+    return `q BT ${this.fontOperator(size)} 1 0 0 1 ${num(x)} ${num(doc.page.height - top - this.ascent(size))} Tm ${this.literal(text)} Tj ET Q`
+  }
+
+  /** The operator that selects this font at `size` points. */
+  fontOperator(size: number): string {
+    return `/${this.font.id} ${num(size)} Tf`
   }
 
   /** Registers the font on the current page, as pdfkit does before its own text operators. */
@@ -101,6 +107,9 @@ export const num = (n: number) => String(Math.round(n * 100) / 100)
 export function pageSpace(doc: PackDocument): string {
   return `1 0 0 -1 0 ${num(doc.page.height)} cm`
 }
+
+// Printable ASCII but the three delimiters: written as itself (WinAnsi encodes it as itself).
+const NEEDS_ESCAPE = /[^\x20-\x27\x2a-\x5b\x5d-\x7e]/
 
 // In a literal string: printable ASCII but the three delimiters as itself, every other byte as \ooo.
 function literalByte(code: number): string {

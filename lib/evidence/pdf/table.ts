@@ -8,10 +8,22 @@ const PAD = 2
 /**
  * A table written row by row as its rows arrive (a population is streamed, never held):
  * every row whole on one page, the header row repeated at the top of every page it spans.
+ * A page's rows reach its content stream together, when the page is full or at `end()`:
+ * nothing else may draw between a table's rows.
  */
 export class PackTable {
   private readonly widths: number[]
   private readonly size: number
+  // Where each column starts (summed as the cells are laid out), and its left-aligned text's x as written.
+  private readonly starts: number[] = []
+  private readonly lefts: string[]
+  // How wide each column's text may be, in the font's thousandths of its size.
+  private readonly textWidths: number[]
+  // Where the rule under each row starts and ends, as written.
+  private readonly ruleFrom = num(MARGIN)
+  private readonly ruleTo: string
+  // This page's rows, written as one append when it is full (pdfkit makes a Buffer per append).
+  private pending = ''
 
   constructor(
     private readonly doc: PackDocument,
@@ -21,6 +33,10 @@ export class PackTable {
     this.size = opts.size ?? 6.5
     const total = columns.reduce((n, c) => n + (c.weight ?? 1), 0)
     this.widths = columns.map((c) => ((c.weight ?? 1) / total) * contentWidth(doc))
+    for (let i = 0, x = MARGIN; i < columns.length; x += this.widths[i++]) this.starts.push(x)
+    this.lefts = this.starts.map((x) => num(x + PAD))
+    this.ruleTo = num(MARGIN + contentWidth(doc))
+    this.textWidths = this.widths.map((w) => ((w - 2 * PAD) / this.size) * 1000)
     this.header()
   }
 
@@ -30,16 +46,23 @@ export class PackTable {
     const lines = this.lines(cells)
     const height = this.height(lines)
     if (doc.y + height > pageBottom(doc)) {
+      this.flush()
       doc.addPage()
       this.header()
       doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(this.size)
     }
-    this.draw(lines, height, opts.color ?? '#000000')
+    this.pending += this.draw(lines, height, opts.color ?? '#000000')
   }
 
   end(): void {
+    this.flush()
     this.doc.x = MARGIN
     this.doc.moveDown(0.5)
+  }
+
+  private flush(): void {
+    if (this.pending) this.doc.addContent(Buffer.from(this.pending, 'latin1'))
+    this.pending = ''
   }
 
   private header(): void {
@@ -50,51 +73,60 @@ export class PackTable {
     if (doc.y + height * 2 > pageBottom(doc)) doc.addPage()
     doc.rect(MARGIN, doc.y, contentWidth(doc), height).fill('#e8e8e8')
     doc.fillColor('#000000')
-    this.draw(lines, height, '#000000')
+    doc.addContent(Buffer.from(this.draw(lines, height, '#000000'), 'latin1'))
   }
 
   // Cells are broken into lines here, measured with the font's AFM widths read once per character.
   private lines(cells: string[]): string[][] {
     const metrics = StandardFontMetrics.current(this.doc)
     const advance = (charCode: number) => metrics.advance(charCode)
-    return cells.map((text, i) => (text ? wrap(advance, text, ((this.widths[i] - 2 * PAD) / this.size) * 1000) : []))
+    return cells.map((text, i) => (text ? wrap(advance, text, this.textWidths[i]) : []))
   }
 
   private height(cells: string[][]): number {
-    return Math.max(1, ...cells.map((l) => l.length)) * this.doc.currentLineHeight(true) + 2 * PAD
+    let most = 1
+    for (const lines of cells) if (lines.length > most) most = lines.length
+    return most * this.doc.currentLineHeight(true) + 2 * PAD
   }
 
-  // The whole row (its text and the rule under it) in one append to the page's content stream,
-  // as bytes (pdfkit would convert a string character by character): pdfkit's text() measures
-  // and kerns each cell again, character by character, on every call.
-  private draw(cells: string[][], height: number, color: string): void {
+  // The whole row (its text and the rule under it) as one piece of the page's content stream,
+  // in bytes as latin1 (pdfkit would convert a string character by character): pdfkit's text()
+  // measures and kerns each cell again, character by character, on every call. Each line is a
+  // text object of its own (as `StandardFontMetrics.textObject` writes it); the operands shared by
+  // a row's lines are formatted once.
+  private draw(cells: string[][], height: number, color: string): string {
     const doc = this.doc
     const metrics = StandardFontMetrics.current(doc)
     const top = doc.y
     const line = doc.currentLineHeight(true)
-    const rule = `${num(MARGIN)} ${num(doc.page.height - top - height)} m ${num(MARGIN + contentWidth(doc))} ${num(doc.page.height - top - height)} l S`
-    let content = `q ${pageSpace(doc)} 0.25 w ${RULE_COLOR} RG ${rule} ${rgb(color)} rg`
-    let x = MARGIN
+    const bottom = num(doc.page.height - top - height)
+    const font = metrics.fontOperator(this.size)
+    const baselines: string[] = []
+    let content = `q ${pageSpace(doc)} 0.25 w ${RULE_COLOR} RG ${this.ruleFrom} ${bottom} m ${this.ruleTo} ${bottom} l S ${rgb(color)} rg`
     for (let i = 0; i < cells.length; i++) {
-      const right = this.columns[i].align === 'right'
       const lines = cells[i]
+      if (lines.length > 0 && baselines.length === 0) metrics.useOn(doc)
       for (let n = 0; n < lines.length; n++) {
-        const left = right ? x + this.widths[i] - PAD - metrics.widthOf(lines[n], this.size) : x + PAD
-        content += ` ${metrics.textObject(doc, lines[n], left, top + PAD + n * line, this.size)}`
+        const left = this.columns[i].align === 'right' ? num(this.starts[i] + this.widths[i] - PAD - metrics.widthOf(lines[n], this.size)) : this.lefts[i]
+        baselines[n] ??= num(doc.page.height - (top + PAD + n * line) - metrics.ascent(this.size))
+        content += ` q BT ${font} 1 0 0 1 ${left} ${baselines[n]} Tm ${metrics.literal(lines[n])} Tj ET Q`
       }
-      x += this.widths[i]
     }
-    doc.addContent(Buffer.from(`${content} Q\n`, 'latin1'))
     doc.x = MARGIN
     doc.y = top + height
+    return `${content} Q\n`
   }
 }
 
 const RULE_COLOR = '0.733 0.733 0.733'
 
+const rgbOperands = new Map<string, string>()
+
 /** `#rrggbb` as the PDF's `r g b` operands. */
 function rgb(hex: string): string {
-  return [1, 3, 5].map((i) => num(parseInt(hex.slice(i, i + 2), 16) / 255)).join(' ')
+  let operands = rgbOperands.get(hex)
+  if (operands === undefined) rgbOperands.set(hex, (operands = [1, 3, 5].map((i) => num(parseInt(hex.slice(i, i + 2), 16) / 255)).join(' ')))
+  return operands
 }
 
 /**
@@ -104,16 +136,19 @@ function rgb(hex: string): string {
  */
 export function wrap(advance: (charCode: number) => number, text: string, width: number): string[] {
   const lines: string[] = []
-  for (const paragraph of text.split('\n')) {
-    let rest = paragraph
-    for (let cut = fitting(advance, rest, width); cut.fit < rest.length && rest.length > 1; cut = fitting(advance, rest, width)) {
-      const fit = cut.lastBreak > 0 ? cut.lastBreak + 1 : cut.fit
-      lines.push(rest.slice(0, fit).trimEnd())
-      rest = rest.slice(fit).trimStart()
-    }
-    lines.push(rest)
-  }
+  if (text.indexOf('\n') === -1) wrapParagraph(advance, text, width, lines)
+  else for (const paragraph of text.split('\n')) wrapParagraph(advance, paragraph, width, lines)
   return lines
+}
+
+function wrapParagraph(advance: (charCode: number) => number, paragraph: string, width: number, lines: string[]): void {
+  let rest = paragraph
+  for (let cut = fitting(advance, rest, width); cut.fit < rest.length && rest.length > 1; cut = fitting(advance, rest, width)) {
+    const fit = cut.lastBreak > 0 ? cut.lastBreak + 1 : cut.fit
+    lines.push(rest.slice(0, fit).trimEnd())
+    rest = rest.slice(fit).trimStart()
+  }
+  lines.push(rest)
 }
 
 // The longest prefix that fits (at least one character), and the last break inside it.
