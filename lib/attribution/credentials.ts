@@ -1,10 +1,15 @@
 import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { cte, type Cte } from './cte'
 
+/** An IdP's grant of a credential to an OAuth client (what off-gateway counts; the key inventory issues none). */
+const GRANT = sql`kind = 'credential' AND source != 'keys' AND client_id != ''`
+
 /**
  * What IdP logs and the key inventory say about each credential: type and client (the latest
  * non-empty), issue time (a grant event's own time is its issue time; an inventory key has only
- * what the inventory lists), the latest logged expiry, and every explicit revocation. Only
+ * what the inventory lists), the latest logged expiry, and every explicit revocation; its first
+ * grant to a client (client, source, subject: the earliest, ties by client) and the earliest
+ * issue time its grants log (null when no IdP granted it to a client). Only
  * min/max-style aggregates: duplicate facts change nothing. Needs facts.
  */
 export const idpCredentialEvidenceCte: Cte = cte(
@@ -15,7 +20,9 @@ export const idpCredentialEvidenceCte: Cte = cte(
       minIf(if(source = 'keys', issued_at, coalesce(issued_at, time)), kind = 'credential') AS issued,
       argMaxIf(expires_at, (time, expires_at), kind = 'credential') AS expires,
       groupArrayIf(time, kind = 'revocation') AS revocations,
-      argMin(toString(source), (kind != 'credential', time, source)) AS logged_by
+      argMin(toString(source), (kind != 'credential', time, source)) AS logged_by,
+      argMinIf((client_id, toString(source), subject_id), (time, client_id), ${GRANT}) AS first_grant,
+      minIf(toNullable(coalesce(issued_at, time)), ${GRANT}) AS grant_issued
     FROM facts
     WHERE credential_id != '' AND kind IN ('credential', 'revocation')
     GROUP BY credential_id`,
@@ -57,7 +64,9 @@ export const gatewayCredentialEvidenceCte: Cte = gatewayCredentialEvidenceWhereC
  * `explicit_expires` is the expiry some source logged (null when none did). `revoked_at`: the
  * earliest explicit or inventory revocation, or subject-wide revocation by the issuing source
  * for the issuing subject, strictly after issue. `logged_by`: the source of the grant (or,
- * lacking one, the revocation) that names it first; '' for one only a gateway saw. This is what attribution_credentials stores
+ * lacking one, the revocation) that names it first; '' for one only a gateway saw. `presented`:
+ * some gateway request (refused ones included) presented it. `grant_*`: its first IdP grant to
+ * a client, for off-gateway (grant_issued null when none). This is what attribution_credentials stores
  * (lib/attribution/maintain). Needs facts, credential_subjects, subject_revocations and both
  * evidence CTEs. Materialized: a report that refers to it twice computes it once.
  */
@@ -67,12 +76,14 @@ export const credentialRowsCte: Cte = cte(
       r.issued AS issued_at, coalesce(r.idp_expires, r.gateway_expires) AS explicit_expires,
       arrayFilter(t -> issued_at IS NULL OR t > issued_at, arrayConcat(r.revocations, sr.times)) AS counted_revocations,
       if(empty(counted_revocations), NULL, arrayMin(counted_revocations)) AS revoked_at,
-      r.last_used_at AS last_used_at, r.known = 1 AS known, r.logged_by AS logged_by
+      r.last_used_at AS last_used_at, r.known = 1 AS known, r.logged_by AS logged_by, r.presented AS presented,
+      r.first_grant.1 AS grant_client, r.first_grant.2 AS grant_source, r.first_grant.3 AS grant_subject, r.grant_issued AS grant_issued
     FROM (
       SELECT if(i.idp = 1, i.credential_id, g.credential_id) AS credential_id, i.idp AS known,
         if(i.type != '', i.type, g.type) AS credential_type, if(i.client != '', i.client, g.client) AS client,
         coalesce(i.issued, g.issued) AS issued, i.expires AS idp_expires, g.expires AS gateway_expires,
-        i.revocations AS revocations, g.last_used_at AS last_used_at, i.logged_by AS logged_by
+        i.revocations AS revocations, g.last_used_at AS last_used_at, i.logged_by AS logged_by,
+        g.credential_id != '' AS presented, i.first_grant AS first_grant, i.grant_issued AS grant_issued
       FROM idp_credential_evidence AS i
       FULL OUTER JOIN gateway_credential_evidence AS g ON g.credential_id = i.credential_id
     ) AS r

@@ -5,6 +5,7 @@ import type { TimeWindow } from './inputs'
 import {
   currentGeneration,
   storedAttributionCte,
+  storedCredentialGrantsCte,
   storedCredentialRowsCte,
   storedCredentialSubjectsCte,
   storedIdentitiesCte,
@@ -39,6 +40,9 @@ export const triggerCtes: Cte[] = [storedTriggersCte(currentGeneration), firstTr
 export function credentialCtes(lifetimeSeconds: number): Cte[] {
   return [storedCredentialSubjectsCte(currentGeneration), storedCredentialRowsCte(currentGeneration), credentialsCte(lifetimeSeconds)]
 }
+
+/** Each credential's first IdP grant to a client and whether a gateway presented it, as `credential_grants` (stored). */
+export const credentialGrantsCte: Cte = storedCredentialGrantsCte(currentGeneration)
 
 /**
  * Every agent action with time in `scope`, attributed, as `actions` (see actions.ts), with

@@ -43,6 +43,21 @@ export function storedCredentialRowsCte(g: Generation): Cte {
   )
 }
 
+/**
+ * Each credential an IdP granted to a client: the first grant's client, source and subject, its
+ * issue time, and whether a gateway presented it, as `credential_grants` (off-gateway).
+ * FINAL before the filter: a gateway batch's newer version may set `presented`.
+ */
+export function storedCredentialGrantsCte(g: Generation): Cte {
+  return cte(
+    'credential_grants',
+    sql`SELECT credential_id, presented, grant_client AS client, grant_source, grant_subject, assumeNotNull(grant_issued) AS issued
+      FROM attribution_credentials FINAL
+      WHERE generation = ${g} AND grant_issued IS NOT NULL`,
+    { materialized: true },
+  )
+}
+
 export function storedTriggersCte(g: Generation): Cte {
   return cte(
     'triggers',

@@ -22,6 +22,7 @@ describe('custody reattribute', () => {
     expect(custody(['ingest', '--source', 'okta', 'test/fixtures/e2e/okta.ndjson']).code).toBe(0)
     expect(custody(['ingest', '--source', 'gateway', 'test/fixtures/e2e/gateway.ndjson']).code).toBe(0)
     const before = JSON.parse(custody(['report', 'unattributed', ...PERIOD, '--json']).stdout)
+    const offGatewayBefore = JSON.parse(custody(['report', 'off-gateway', ...PERIOD, '--json']).stdout)
     const run = custody(['reattribute', '--json'])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stderr).toContain('reattribute: every agent action, from scratch')
@@ -29,6 +30,9 @@ describe('custody reattribute', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ from: null, to: null, actions: 10 })
     const after = JSON.parse(custody(['report', 'unattributed', ...PERIOD, '--json']).stdout)
     expect({ ...after, generated_at: null }).toEqual({ ...before, generated_at: null })
+    // off-gateway reads the stored credential set, which the rebuild writes again
+    const offGatewayAfter = JSON.parse(custody(['report', 'off-gateway', ...PERIOD, '--json']).stdout)
+    expect({ ...offGatewayAfter, generated_at: null }).toEqual({ ...offGatewayBefore, generated_at: null })
 
     const scoped = custody(['reattribute', ...PERIOD, '--json'])
     expect(scoped.code, scoped.stderr).toBe(0)

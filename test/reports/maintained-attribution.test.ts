@@ -14,6 +14,7 @@ import {
 import { groupedActions } from '@/lib/attribution/hours'
 import { ALL_TIME } from '@/lib/attribution/maintain'
 import { DEFAULT_THRESHOLDS, REPORT_NAMES, REPORTS } from '@/lib/reports'
+import { offGatewayGrantCtes, offGatewayGrantCtesFromScratch } from '@/lib/reports/off-gateway'
 import type { GatewayRequestRow, IdpFactRow } from '@/lib/sources/types'
 import { at, fact, grant, person, request, revocation, service, trigger } from './builders'
 import { mixedDay } from './scenario'
@@ -73,6 +74,16 @@ async function gatewayCoverage(window: { from: Date; to: Date }): Promise<[unkno
   ]
 }
 
+/** Off-gateway's grants in `window`: through the stored credential set, or from every fact and request (the oracle). */
+async function offGatewayGrants(window: TimeWindow, fromScratch: boolean): Promise<unknown[]> {
+  const ctes = fromScratch ? offGatewayGrantCtesFromScratch(window) : offGatewayGrantCtes(window)
+  return query(
+    sql`${withCtes(ctes)}
+      SELECT credential_id, client, toString(issued) AS issued, toString(source) AS source, subject_id FROM off_gateway_grants ORDER BY credential_id`,
+    { tag: 'test', settings: { enable_materialized_cte: 1 } },
+  )
+}
+
 async function allReports(): Promise<Record<string, unknown>> {
   const answers: Record<string, unknown> = {}
   for (const name of REPORT_NAMES) answers[name] = await REPORTS[name](days)
@@ -109,6 +120,9 @@ async function maintainedEqualsOracle(rows: Row[], order: number[], cuts: number
   await deliver(split([...order, ...repeated].map((i) => rows[i]), cuts))
   const maintained = await actionKeys(false)
   expect(maintained).toEqual(await actionKeys(true))
+  for (const window of [days, ...windows]) {
+    expect(await offGatewayGrants(window, false)).toEqual(await offGatewayGrants(window, true))
+  }
   for (const window of windows) {
     expect(await actionGroups(window, false)).toEqual(await actionGroups(window, true))
     const [coverage, oracle] = await gatewayCoverage(window)
@@ -123,6 +137,8 @@ const okta = ['00uA', '00uB', '00uC']
 const emails = ['a@example.com', 'B@Example.com', 'c@example.com']
 const credentials = ['AT.1', 'AT.2', 'AT.3', 'AT.4', 'sha256:k1']
 const sessions = ['', 'S1', 'S2', 'S3']
+/** OAuth clients: a grant's, a token's as the gateway logs it (off-gateway's agent clients). */
+const clients = ['', '0oaCLI', '0oaBOT']
 /** A time of the two days, on a 15-minute grid so ties happen. */
 const time = fc.integer({ min: 0, max: 2 * 96 }).map((q) => new Date(Date.parse(at('09-30 12:00')) + q * 900_000).toISOString())
 
@@ -133,8 +149,17 @@ const factArbitrary: fc.Arbitrary<IdpFactRow> = fc.oneof(
   fc.record({ e: fc.constantFrom(...emails), t: time }).map(({ e, t }) => person('guid-1', e, { source: 'entra', time: t })),
   fc.record({ t: time, owner: fc.constantFrom('', ...okta) }).map(({ t, owner }) => service('0oaBOT', 'Bot', { time: t, owner })),
   fc
-    .record({ c: fc.constantFrom(...credentials), s: fc.constantFrom(...okta, '0oaBOT'), t: time, exp: fc.option(time, { nil: null }) })
-    .map(({ c, s, t, exp }) => grant(c, s, t, { expires_at: exp, subject_kind: s === '0oaBOT' ? 'service' : 'person' })),
+    .record({
+      c: fc.constantFrom(...credentials),
+      s: fc.constantFrom(...okta, '0oaBOT'),
+      t: time,
+      exp: fc.option(time, { nil: null }),
+      client: fc.constantFrom(...clients),
+      issued: fc.option(time, { nil: null }),
+    })
+    .map(({ c, s, t, exp, client, issued }) =>
+      grant(c, s, t, { expires_at: exp, subject_kind: s === '0oaBOT' ? 'service' : 'person', client_id: client, issued_at: issued }),
+    ),
   fc.record({ c: fc.constantFrom(...credentials), t: time }).map(({ c, t }) => revocation(c, t)),
   fc.record({ s: fc.constantFrom(...okta), t: time }).map(({ s, t }) =>
     fact({ kind: 'subject_revocation', time: t, subject_kind: 'person', subject_id: s }),
@@ -152,9 +177,20 @@ const requestArbitrary: fc.Arbitrary<GatewayRequestRow> = fc
     method: fc.constantFrom('tools/call', 'tools/call', 'initialize'),
     outcome: fc.constantFrom('ok', 'ok', 'error', 'denied'),
     iat: fc.option(time, { nil: null }),
+    client: fc.constantFrom('', '', ...clients),
   })
-  .map(({ t, session, credential, sub, user, method, outcome, iat }) =>
-    request({ time: t, session_id: session, credential_id: credential, jwt_sub: sub, user_claim: user, method, outcome: outcome as 'ok', token_iat: iat }),
+  .map(({ t, session, credential, sub, user, method, outcome, iat, client }) =>
+    request({
+      time: t,
+      session_id: session,
+      credential_id: credential,
+      jwt_sub: sub,
+      user_claim: user,
+      method,
+      outcome: outcome as 'ok',
+      token_iat: iat,
+      jwt_client_id: client,
+    }),
   )
 
 function asRows(facts: IdpFactRow[], requests: GatewayRequestRow[]): Row[] {
@@ -198,6 +234,7 @@ describe('maintained attribution', () => {
     // the scenario reaches every rule: the comparison is not between two empty answers
     const methods = new Set((await actionKeys(false)).map((a) => (a as { method: string }).method))
     expect([...methods].sort()).toEqual(['', 'credential', 'session', 'subject_claim'])
+    expect(await offGatewayGrants(days, false)).not.toEqual([])
   })
 
   it('equals the from-scratch oracle for random facts and actions, in random orders, batches and repeats', { timeout: 600_000 }, async () => {
@@ -239,6 +276,22 @@ describe('maintained attribution', () => {
     expect(after[0].version).not.toBe(before[0].version)
     const report = await REPORTS.unattributed(days)
     expect([report.unattributed_actions, report.by_method.credential, report.by_method.session]).toEqual([1, 1, 1])
+  })
+
+  it('keeps off-gateway current as a grant, then a gateway batch presenting it, then a late earlier grant arrive', { timeout: 120_000 }, async () => {
+    await emptyStore()
+    const clients = async () => (await REPORTS['off-gateway'](days)).clients.map((c) => [c.client, c.grants, c.last_grant])
+    await deliver([asRows([grant('AT.og', '00uA', at('10-01 09:00'), { client_id: '0oaCLI' })], [request({ time: at('10-01 08:00'), jwt_client_id: '0oaCLI' })])])
+    expect(await clients()).toEqual([['0oaCLI', 1, at('10-01 09:00')]])
+
+    // the gateway presents it later: no longer off the gateway
+    await deliver([asRows([], [request({ time: at('10-01 12:00'), credential_id: 'AT.og', outcome: 'denied' })])])
+    expect(await clients()).toEqual([])
+
+    // a late grant of another credential, issued before the last one, to the same client
+    await deliver([asRows([grant('AT.og2', '00uA', at('10-01 07:00'), { client_id: '0oaCLI' })], [])])
+    expect(await clients()).toEqual([['0oaCLI', 1, at('10-01 07:00')]])
+    expect(await offGatewayGrants(days, false)).toEqual(await offGatewayGrants(days, true))
   })
 
   it('rebuilds the hourly rollups with `custody reattribute`, with or without a period', { timeout: 300_000 }, async () => {
