@@ -294,6 +294,32 @@ describe('maintained attribution', () => {
     expect(await offGatewayGrants(days, false)).toEqual(await offGatewayGrants(days, true))
   })
 
+  it('keeps its state when a background merge drops duplicate copies, and rebuilds after the inputs are truncated', { timeout: 300_000 }, async () => {
+    await emptyStore()
+    const scenario = mixedDay()
+    const rows = asRows(scenario.facts, scenario.requests)
+    await deliver([rows, rows]) // delivered twice: every request and fact is stored as two copies until a merge
+    const reports = await allReports()
+    const copies = async () => query<{ gateway: number; idp: number }>(
+      sql`SELECT (SELECT count() FROM gateway_requests) AS gateway, (SELECT count() FROM idp_events) AS idp`,
+      { tag: 'test', settings: { output_format_json_quote_64bit_integers: 0 } },
+    )
+    const [stored] = await copies()
+    await command(sql`OPTIMIZE TABLE gateway_requests FINAL`, { tag: 'test' })
+    await command(sql`OPTIMIZE TABLE idp_events FINAL`, { tag: 'test' })
+    const [merged] = await copies()
+    expect([merged.gateway, merged.idp]).toEqual([stored.gateway / 2, stored.idp / 2])
+
+    expect((await maintainAttribution()).kind).toBe('current')
+    expect(await allReports()).toEqual(reports)
+    expect(await actionKeys(false)).toEqual(await actionKeys(true))
+    expect((await maintainAttribution()).kind).toBe('current')
+
+    await command(sql`TRUNCATE TABLE gateway_requests`, { tag: 'test' })
+    expect((await maintainAttribution()).kind).toBe('rebuilt')
+    expect((await REPORTS.unattributed(days)).total_actions).toBe(0)
+  })
+
   it('rebuilds the hourly rollups with `custody reattribute`, with or without a period', { timeout: 300_000 }, async () => {
     await emptyStore()
     const scenario = mixedDay()

@@ -32,8 +32,8 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
  * - then the sessions those requests belong to, and every agent action stored since, presenting
  *   a marked credential or claim, or in a marked session, is re-attributed by INSERT … SELECT;
  *   a moved first trigger rewrites its identity's `after_deprovision` flags.
- * Rows the last run covered removed from an input (fewer rows up to its watermark), or no
- * state yet: rebuilt from scratch.
+ * Every row the last run covered gone from an input (a TRUNCATE), or no state yet: rebuilt
+ * from scratch; fewer rows with nothing newer (a merge dropped duplicates): only the counts move.
  * Cheap when nothing arrived: two counts from part metadata and two max() over the granules at the watermarks (inputsUnchanged).
  */
 export function maintainAttribution(): Promise<MaintenanceOutcome> {
@@ -43,13 +43,17 @@ export function maintainAttribution(): Promise<MaintenanceOutcome> {
     const before = await readState()
     if (before !== null && (await inputsUnchanged(before))) return outcome('current', false, false)
     const now = await inputsNow(before)
-    if (before === null || now.gateway_kept < before.gateway_rows || now.idp_kept < before.idp_rows) {
+    if (before === null || emptied(now.gateway_kept, before.gateway_rows) || emptied(now.idp_kept, before.idp_rows)) {
       await rebuild(null)
       return outcome('rebuilt', true, true)
     }
-    const gateway = now.gateway_rows !== before.gateway_rows || now.gateway_latest !== before.gateway_latest
-    const idp = now.idp_rows !== before.idp_rows || now.idp_latest !== before.idp_latest
-    if (!gateway && !idp) return outcome('current', false, false)
+    const gateway = now.gateway_rows > before.gateway_rows || now.gateway_latest !== before.gateway_latest
+    const idp = now.idp_rows > before.idp_rows || now.idp_latest !== before.idp_latest
+    if (!gateway && !idp) {
+      // fewer rows, nothing newer: a merge dropped duplicate copies; remember the counts, nothing to re-attribute
+      await writeState({ ...before, ...marksOf(now) })
+      return outcome('current', false, false)
+    }
     await incremental(before, { ...before, ...marksOf(now) }, idp, storedSince(before, now))
     return outcome('incremental', gateway, idp)
   })
@@ -118,6 +122,16 @@ export async function storedActionCount(scope: TimeWindow | null): Promise<numbe
     { tag: 'attribution:count' },
   )
   return Number(rows[0].actions)
+}
+
+/**
+ * Every row the last run covered is gone (a TRUNCATE): rebuild. Fewer but not none is a
+ * ReplacingMergeTree merge dropping duplicate copies of the same request or fact: each keeps
+ * its newest copy (the newest ingested_at, so the watermark stays), and what it says is what the
+ * stored attribution already holds. Nothing in Custody deletes some input rows and keeps others.
+ */
+function emptied(keptUpToWatermark: number, counted: number): boolean {
+  return counted > 0 && keptUpToWatermark === 0
 }
 
 /** Generations are ms timestamps, always above the previous one (two runs in one ms still differ). */

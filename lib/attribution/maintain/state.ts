@@ -17,8 +17,8 @@ export type InputsNow = z.infer<typeof keptRow>
 
 /**
  * The input tables now: row counts, latest ingest, and the rows ingested up to the previous
- * run's watermarks. Fewer of those than that run counted means rows it covered were removed
- * (a TRUNCATE, or a merge dropping duplicates): the state is rebuilt.
+ * run's watermarks. None of those left means the rows it covered were removed (a TRUNCATE): the
+ * state is rebuilt; fewer is a merge dropping duplicate copies (lib/attribution/maintain/index.ts).
  */
 export async function inputsNow(state: AttributionState | null): Promise<InputsNow> {
   const [gatewayUpTo, idpUpTo] = [atMillis(state?.gateway_latest ?? 0), atMillis(state?.idp_latest ?? 0)]
