@@ -2,7 +2,7 @@ import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { DEFAULT_THRESHOLDS } from '@/lib/reports/thresholds'
 import { actionsCte } from './actions'
 import { cte, type Cte } from './cte'
-import type { TimeWindow } from './inputs'
+import { inWindow, type TimeWindow } from './inputs'
 
 /**
  * Agent actions per hour (db/clickhouse/0009 attributed_hours, kept by maintain/hours.ts): a
@@ -37,11 +37,19 @@ export function groupedActions(extraKeys: SqlFragment, filter: SqlFragment = sql
 }
 
 /** The whole hours of `[from, to)` (half-open; `through` adds the last millisecond): [start, end), or null when none. */
-export function wholeHours(window: TimeWindow): { from: Date; to: Date; end: Date } | null {
+export type WholeHours = { from: Date; to: Date; end: Date }
+
+export function wholeHours(window: TimeWindow): WholeHours | null {
   const end = window.through ? window.to.getTime() + 1 : window.to.getTime()
   const first = Math.ceil(window.from.getTime() / HOUR_MS) * HOUR_MS
   const last = Math.floor(end / HOUR_MS) * HOUR_MS
   return first < last ? { from: new Date(first), to: new Date(last), end: new Date(end) } : null
+}
+
+/** The condition on `time` that selects `window` outside its whole `hours` (all of it when there are none): its edge hours. */
+export function edgeHours(window: TimeWindow, hours: WholeHours | null): SqlFragment {
+  const inside = inWindow(sql`time`, window)
+  return hours ? sql`${inside} AND NOT (time >= ${hours.from} AND time < ${hours.to})` : inside
 }
 
 /**
@@ -52,8 +60,7 @@ export function wholeHours(window: TimeWindow): { from: Date; to: Date; end: Dat
  */
 export function actionGroupsCtes(window: TimeWindow, lifetimeSeconds: number): Cte[] {
   const hours = lifetimeSeconds === ROLLUP_LIFETIME_SECONDS ? wholeHours(window) : null
-  const inWindow = window.through ? sql`time >= ${window.from} AND time <= ${window.to}` : sql`time >= ${window.from} AND time < ${window.to}`
-  const edges = hours ? sql`${inWindow} AND NOT (time >= ${hours.from} AND time < ${hours.to})` : inWindow
+  const edges = edgeHours(window, hours)
   const fromRollup = hours
     ? sql`UNION ALL
       SELECT ${GROUP_COLUMNS} FROM attributed_hours FINAL

@@ -15,7 +15,7 @@ import {
 import { firstTriggersCte } from './triggers'
 
 export { withCtes, cte, type Cte } from './cte'
-export { actionGroupsCtes, ROLLUP_LIFETIME_SECONDS, wholeHours } from './hours'
+export { actionGroupsCtes, edgeHours, ROLLUP_LIFETIME_SECONDS, wholeHours } from './hours'
 export { factsCte, inWindow, type TimeWindow } from './inputs'
 export { claimIdentity, credentialIdentity, directJoins } from './rules'
 export {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { sql, type SqlFragment } from '@/lib/clickhouse'
-import { wholeHours } from '@/lib/attribution'
+import { edgeHours, wholeHours } from '@/lib/attribution'
 import { count, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 
 const iso = z.string().nullable().transform((t) => (t === null ? null : new Date(t.endsWith('Z') ? t : `${t}Z`).toISOString()))
@@ -66,12 +66,10 @@ export async function coverageReport(opts: ReportOptions): Promise<CoverageRepor
  * the counts add up exactly.
  */
 function gatewayRequestDays(period: { from: Date; to: Date }): SqlFragment {
-  const inPeriod = sql`time >= ${period.from} AND time < ${period.to}`
   const hours = wholeHours(period)
-  const edges = hours ? sql`${inPeriod} AND NOT (time >= ${hours.from} AND time < ${hours.to})` : inPeriod
   const raw = sql`SELECT toString(source) AS source, uniqExact(event_id, time) AS events, min(time) AS first_event,
       max(time) AS last_event, toDate(time) AS day
-    FROM gateway_requests WHERE ${edges} GROUP BY source, day`
+    FROM gateway_requests WHERE ${edgeHours(period, hours)} GROUP BY source, day`
   if (!hours) return raw
   return sql`${raw}
     UNION ALL

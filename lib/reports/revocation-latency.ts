@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { sql } from '@/lib/clickhouse'
+import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { actionGroupsCtes, credentialCtes, cte, triggerCtes, wholeHours, withCtes, type Cte } from '@/lib/attribution'
-import type { SqlFragment } from '@/lib/clickhouse'
 import { count, nearestRank, reportHeader, reportHeaderSchema, reportRow, type ReportOptions } from './common'
 import type { ReportPeriod } from './run'
 import type { Thresholds } from './thresholds'
