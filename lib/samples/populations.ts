@@ -8,7 +8,6 @@ import type { SamplePopulation } from './names'
 
 export { SAMPLE_POPULATIONS, type SamplePopulation } from './names'
 
-
 type Sampled = { population: Population<Record<string, unknown>>; source: (period: ReportPeriod, now: Date) => Promise<PopulationSource> }
 
 /**

@@ -14,7 +14,6 @@ export type ThresholdVersion = {
   settings: ThresholdSettings
 }
 
-
 /**
  * The settings in force: the defaults, overlaid with what security staff set (a key absent
  * from the store, or a rule added since, stays at its default), and the latest change's version.
@@ -36,12 +35,10 @@ export async function storedThresholds(db: AppStore | AppTx): Promise<StoredThre
   return { stored, version: latest?.version ?? 0 }
 }
 
-
 async function storedSettings(db: AppStore | AppTx): Promise<Record<string, unknown>> {
   const rows = await db.select({ key: thresholds.key, value: thresholds.value }).from(thresholds)
   return Object.fromEntries(rows.map((r) => [r.key, r.value]))
 }
-
 
 async function latestChange(db: AppStore | AppTx) {
   const [latest] = await db
