@@ -74,6 +74,11 @@ function openEmbedded(config: CustodyConfig): { client: ClickHouseClient; engine
   acquireDataDirLock(config.dataDir)
   const dir = path.join(config.dataDir, 'clickhouse')
   const engine = new Session(dir, { connectionArgs: Object.entries(EMBEDDED_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`) })
-  const connection = createChdbConnection({ path: dir }) as unknown as Connection
-  return { client: createClient({ connection, clickhouse_settings: { date_time_output_format: 'iso' } }), engine }
+  try {
+    const connection = createChdbConnection({ path: dir }) as unknown as Connection
+    return { client: createClient({ connection, clickhouse_settings: { date_time_output_format: 'iso' } }), engine }
+  } catch (err) {
+    engine.close()
+    throw err
+  }
 }
