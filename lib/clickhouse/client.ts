@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { loadConfig, type CustodyConfig } from '@/lib/config'
 import { acquireDataDirLock } from '@/lib/store/lock'
@@ -7,7 +8,27 @@ import { acquireDataDirLock } from '@/lib/store/lock'
 // chdb types against its own copy of @clickhouse/client-common; the runtime shapes match.
 type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>
 
-const state = globalThis as unknown as { __custodyClickHouse?: { client: ClickHouseClient; key: string } }
+type Open = { client: ClickHouseClient; key: string; engine?: Session }
+
+const state = globalThis as unknown as { __custodyClickHouse?: Open }
+
+/**
+ * The embedded engine's server-level settings. ClickHouse's defaults size a server that owns the machine
+ * (5 GiB mark and primary-index caches, merges bounded only by RAM); a CLI run or the dashboard shares it,
+ * and issue 11 bounds an ingest to 512 MB. Caches: a report at 10M actions reads ~1,300 granules per table,
+ * so a few MiB of marks hold them all. Merges: one at a time past 256 MiB of merge memory, so a big merge
+ * does not start beside another (it waits; parts stay readable). A ClickHouse server (CLICKHOUSE_URL) keeps
+ * its operator's configuration.
+ */
+export const EMBEDDED_SERVER_SETTINGS = {
+  mark_cache_size: 64 << 20,
+  index_mark_cache_size: 16 << 20,
+  primary_index_cache_size: 32 << 20,
+  query_condition_cache_size: 16 << 20,
+  compiled_expression_cache_size: 16 << 20,
+  merges_mutations_memory_usage_soft_limit: 256 << 20,
+  background_merges_mutations_concurrency_ratio: 1,
+}
 
 /** The process-wide client: chDB in $CUSTODY_DATA_DIR/clickhouse, or a server when CLICKHOUSE_URL is set. */
 export function clickhouseClient(config: CustodyConfig = loadConfig()): ClickHouseClient {
@@ -16,15 +37,16 @@ export function clickhouseClient(config: CustodyConfig = loadConfig()): ClickHou
   if (state.__custodyClickHouse) {
     throw new Error(`ClickHouse is already open at ${state.__custodyClickHouse.key}; close it before opening ${key}`)
   }
-  const client = config.clickhouse.url ? serverClient(config) : embeddedClient(config)
-  state.__custodyClickHouse = { client, key }
-  return client
+  state.__custodyClickHouse = config.clickhouse.url ? { client: serverClient(config), key } : { ...openEmbedded(config), key }
+  return state.__custodyClickHouse.client
 }
 
 export async function closeClickHouse(): Promise<void> {
   const open = state.__custodyClickHouse
   state.__custodyClickHouse = undefined
-  if (open) await open.client.close()
+  if (!open) return
+  await open.client.close()
+  open.engine?.close() // the last connection to the data dir: the engine shuts down
 }
 
 export function isEmbedded(config: CustodyConfig = loadConfig()): boolean {
@@ -43,9 +65,20 @@ function serverClient(config: CustodyConfig): ClickHouseClient {
   })
 }
 
-function embeddedClient(config: CustodyConfig): ClickHouseClient {
+/**
+ * Server-level settings are the engine's start arguments, and chdb's connection factory takes none: the first
+ * connection to the data dir (kept open beside the client's) starts the engine with them, and the client's
+ * connection to the same path shares that engine.
+ */
+function openEmbedded(config: CustodyConfig): { client: ClickHouseClient; engine: Session } {
   acquireDataDirLock(config.dataDir)
   const dir = path.join(config.dataDir, 'clickhouse')
-  const connection = createChdbConnection({ path: dir }) as unknown as Connection
-  return createClient({ connection, clickhouse_settings: { date_time_output_format: 'iso' } })
+  const engine = new Session(dir, { connectionArgs: Object.entries(EMBEDDED_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`) })
+  try {
+    const connection = createChdbConnection({ path: dir }) as unknown as Connection
+    return { client: createClient({ connection, clickhouse_settings: { date_time_output_format: 'iso' } }), engine }
+  } catch (err) {
+    engine.close()
+    throw err
+  }
 }

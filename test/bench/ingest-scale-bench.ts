@@ -85,6 +85,24 @@ async function bigFile(work: string, bytes: number): Promise<BigFile> {
   return { bytes: size, lines: summary.read, seconds: run.seconds, cpuSeconds: run.cpuSeconds, peakRssMb: run.peakRssMb }
 }
 
+/** What holds an ingest's memory, and what would reach 512 MB (traced runs of `custody ingest` on the 1M-line file, RSS sampled every 0.25 s). */
+const MEMORY_LIMITS = [
+  'Where the peak RSS comes from (1M-line gateway file, this code; traced runs, RSS of the process sampled every 0.25 s, beside the',
+  "engine's own counters). The floor before any row: node, the CLI and chDB opened on the data dir, ~360 MB (node and chDB alone 250 MB, of which",
+  "201 MB are libchdb.so's resident pages); the start-up section's peak RSS (~300 MB) is the same floor. Storing the batches: 600–800 MB (the JS",
+  "heap 60–130 MB and 25–80 MB of batch text outside it, the engine's insert 25–60 MB, and a background merge of the stored parts 100–270 MB).",
+  "Re-attributing the batch's actions (attribution upkeep, one INSERT … SELECT over every new request, its sessions and IdP side): 850–1,030 MB",
+  'in 4 runs with one thread, smaller insert blocks and spilling (boundedMemory), 1,050–1,210 MB in 2 runs before. The alert evaluation that ends the run boots',
+  "PGlite, the embedded app store, which adds 240–550 MB of wasm memory and code on top of what the engine still holds: with the app store on",
+  'PostgreSQL (DATABASE_URL) the same ingest peaked at 976 MB, in the upkeep, and ended at 600 MB. The engine now starts with caches sized for a',
+  'CLI (64 MiB of marks instead of 5 GiB; EMBEDDED_SERVER_SETTINGS), which bounds a long run and the dashboard but does not move a 1M-line peak.',
+  '512 MB is therefore out of reach in one process that holds chDB: 360 MB before the first row leaves ~150 MB for a batch, a merge and the',
+  'upkeep together. What would come nearest: re-attributing a big batch in slices (by session hash, each slice one bounded statement), merges',
+  "capped by size (the tables' max_bytes_to_merge_at_max_space_in_pool), and no PGlite in the ingest process (the alert rules evaluated by the",
+  'dashboard or a later command, or the app store on PostgreSQL).',
+  '',
+]
+
 function section(rows: IngestBenchRow[], big: BigFile, oktaActions: number, baselineRef: string | undefined): string {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
   return [
@@ -109,5 +127,6 @@ function section(rows: IngestBenchRow[], big: BigFile, oktaActions: number, base
     `A ${mb(big.bytes)} MB gateway file (${fmt(big.lines)} lines, BENCH_BIG_FILE_BYTES), today's code: ${secs(big.seconds)} s (${secs(big.cpuSeconds)} s CPU), ${fmt(big.lines / big.seconds)} lines/s,`,
     `peak RSS ${big.peakRssMb} MB (goal ${goalCell(RSS, big.peakRssMb)}).`,
     '',
+    ...MEMORY_LIMITS,
   ].join('\n')
 }

@@ -117,6 +117,13 @@ const LIMITS = [
   "(module.enableCompileCache, Node ≥ 22.1; this stack's Node 20 has none for ES modules), running `custody` as `node` instead of",
   "`npm run -s` (npm's own start), or asking the running dashboard, which the CLI already does when it owns the data dir.",
   '',
+  "The attribution report starts like the others: on an empty period it sends the same statements (the migration ledger, attribution's",
+  'state and catch-up check, one report query; CUSTODY_TRACE), loads the same modules, and its query costs ~53 ms of CPU warm (the others',
+  '33–127 ms). Its 1.15 s median (1.29 s CPU) at the merge did not recur: in the run of 2026-12-06T18:05Z 0.86 s CPU against 0.79–0.88 s for the others, the',
+  'baseline alike, and in 6 alternated starts beside coverage 0.76 s against 0.72 s. Nothing in its path differs; a start that pays',
+  "more CPU than wall time most likely met chDB's background work on the data dir (not shown). The embedded engine's memory",
+  'settings (EMBEDDED_SERVER_SETTINGS) cost a start nothing measurable (that run: current 0.79–0.88 s CPU, baseline 5f74064 0.81–0.93 s).',
+  '',
 ]
 
 function section(rows: Row[], runs: number, baselineRef: string | undefined): string {

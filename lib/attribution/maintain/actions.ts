@@ -1,4 +1,4 @@
-import { joinSql, sql, type SqlFragment } from '@/lib/clickhouse'
+import { isEmbedded, joinSql, sql, type SqlFragment } from '@/lib/clickhouse'
 import { attributionCte, directCte, inheritedCte } from '../actions'
 import { cte, withCtes } from '../cte'
 import { requestRows, type TimeWindow } from '../inputs'
@@ -28,6 +28,22 @@ async function reachedRequests(runId: string, since: SqlFragment, withSessions: 
 
 /** Skip indexes hold with FINAL here: every copy of a request has the same credential, claims and session. */
 const INDEXED_FINAL = { use_skip_indexes_if_final: 1 }
+
+/**
+ * What re-attributing a whole batch's actions may hold: an INSERT … SELECT squashes its rows into blocks of
+ * up to 1M rows / 256 MiB before writing by default, and a GROUP BY or sort past 128 MiB spills to disk. On
+ * the embedded engine one thread: a second one doubles the hash sets while the other core merges the batch
+ * (issue 11 bounds an ingest to 512 MB); a server keeps its cores. Every name is a query setting a server knows.
+ */
+export function boundedMemory(): Record<string, number> {
+  return {
+    min_insert_block_size_rows: 262_144,
+    min_insert_block_size_bytes: 32 << 20,
+    max_bytes_before_external_group_by: 128 << 20,
+    max_bytes_before_external_sort: 128 << 20,
+    ...(isEmbedded() ? { max_threads: 1 } : {}),
+  }
+}
 
 /**
  * Marks every session a run can change: the sessions of new requests (a new seed, or a new
@@ -70,7 +86,7 @@ export async function reattributeReached(runId: string, id: number, since: SqlFr
     sql`INSERT INTO attributed_actions (${ATTRIBUTION_COLUMNS}, version)
       ${withCtes(ctes)} SELECT ${ATTRIBUTION_COLUMNS}, ${newVersion} FROM attribution`,
     'reattribute',
-    INDEXED_FINAL,
+    { ...INDEXED_FINAL, ...boundedMemory() },
   )
 }
 
@@ -105,6 +121,7 @@ export async function reattributeFromScratch(scope: TimeWindow | null): Promise<
     sql`INSERT INTO attributed_actions (${ATTRIBUTION_COLUMNS}, version)
       ${withCtes(attributionCtesFromScratch(window))} SELECT ${ATTRIBUTION_COLUMNS}, ${newVersion} FROM attribution`,
     'from-scratch',
+    boundedMemory(),
   )
 }
 

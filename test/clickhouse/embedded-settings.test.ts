@@ -1,0 +1,63 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-engine-settings-'))
+process.env.CUSTODY_DATA_DIR = dataDir
+delete process.env.CLICKHOUSE_URL
+
+const { closeClickHouse, query, sql } = await import('@/lib/clickhouse')
+const { EMBEDDED_SERVER_SETTINGS } = await import('@/lib/clickhouse/client')
+const { boundedMemory } = await import('@/lib/attribution/maintain/actions')
+const { releaseDataDirLock } = await import('@/lib/store/lock')
+
+afterAll(async () => {
+  await closeClickHouse()
+  releaseDataDirLock(dataDir)
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+const serverSettings = () =>
+  query<{ name: string; value: string }>(sql`SELECT name, value FROM system.server_settings WHERE has(${Object.keys(EMBEDDED_SERVER_SETTINGS)}, name)`, {
+    tag: 'test',
+  })
+
+describe("the embedded engine's memory settings", () => {
+  it('reach chDB: the engine reports each server setting as configured, not its default', async () => {
+    const configured = Object.fromEntries(Object.entries(EMBEDDED_SERVER_SETTINGS).map(([name, value]) => [name, String(value)]))
+    const reported = Object.fromEntries((await serverSettings()).map((s) => [s.name, s.value]))
+    expect(reported).toEqual(configured)
+    expect(Number(reported.mark_cache_size)).toBeLessThan(5 * 2 ** 30) // ClickHouse's default: 5 GiB
+  })
+
+  it('hold again after the engine is closed and reopened in the same process', async () => {
+    await closeClickHouse() // shuts the engine down: a new one starts from its arguments again
+    const reported = Object.fromEntries((await serverSettings()).map((s) => [s.name, s.value]))
+    expect(Number(reported.merges_mutations_memory_usage_soft_limit)).toBe(EMBEDDED_SERVER_SETTINGS.merges_mutations_memory_usage_soft_limit)
+  })
+
+  it("closing lets another data dir open: the engine's own connection goes with the client", async () => {
+    await closeClickHouse()
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-engine-settings-other-'))
+    const { clickhouseClient } = await import('@/lib/clickhouse/client')
+    const { loadConfig } = await import('@/lib/config')
+    try {
+      const client = clickhouseClient({ ...loadConfig(), dataDir: other })
+      const rows = await (await client.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json<{ one: number }>()
+      expect(rows).toEqual([{ one: 1 }])
+    } finally {
+      await closeClickHouse()
+      releaseDataDirLock(other)
+      fs.rmSync(other, { recursive: true, force: true })
+    }
+  })
+
+  it("the upkeep's per-query limits (one thread here) are settings a ClickHouse server knows (it refuses unknown ones)", async () => {
+    const bounded = boundedMemory()
+    expect(bounded.max_threads).toBe(1)
+    const names = Object.keys(bounded)
+    const known = await query<{ name: string }>(sql`SELECT name FROM system.settings WHERE has(${names}, name)`, { tag: 'test' })
+    expect(known.map((k) => k.name).sort()).toEqual([...names].sort())
+  })
+})
