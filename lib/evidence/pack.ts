@@ -37,26 +37,52 @@ export type PackInput = {
 
 export type ListedPopulation = { control: Control; population: PackPopulation; rows: PackPopulationRows }
 
+// How many rows the populations read ahead of the one being drawn may hold: chDB's client keeps each
+// query's whole result until it is read, so this bounds the memory of a pack over millions of actions,
+// while the demo quarter's populations (~57,000 rows) are all read while the first are drawn.
+const READ_AHEAD_ROWS = 200_000
+
 /**
- * The populations a pack for `control` lists, in order, each one's query started while the one
- * before is drawn, and the first at once (it runs while the reports do): the engine answers on
- * its own threads while this one draws. `read` is lib/evidence/populations.ts, guarded by the
- * caller's export. At most two populations are read at a time.
+ * The populations a pack for `control` lists, in order, each one's query started before its
+ * turn: the first at once (it runs while the reports do), the next when the one before is
+ * drawn, and, once `reports` gives each population's size, as many more as READ_AHEAD_ROWS
+ * holds. The engine answers on its own threads while this one draws, so it is never left idle
+ * by a long table. `read` is lib/evidence/populations.ts, guarded by the caller's export.
  */
-export function packPopulations(control: ControlId, read: (name: PackPopulationName) => Promise<PackPopulationRows>): AsyncIterable<ListedPopulation> {
+export function packPopulations(
+  control: ControlId,
+  read: (name: PackPopulationName) => Promise<PackPopulationRows>,
+  reports: Promise<PackReports>,
+): AsyncIterable<ListedPopulation> {
   const listed = controlsOf(control).flatMap((c) => c.populations.map((p) => ({ control: c, population: p })))
+  const readings: (Promise<PackPopulationRows> | undefined)[] = []
+  let sizes: number[] | null = null
+  let drawing = 0
   const start = (i: number) => {
-    if (i >= listed.length) return null
+    if (i >= listed.length || readings[i]) return
     const reading = started(read(listed[i].population.name))
     reading.catch(() => undefined) // awaited in its turn; a failure surfaces there
-    return reading
+    readings[i] = reading
   }
-  let next = start(0)
+  const readAhead = () => {
+    start(drawing)
+    start(drawing + 1)
+    // a population without a report count (the service accounts, a subset of the identities) counts as none
+    for (let i = drawing + 2, held = sizes?.[drawing + 1] ?? 0; sizes && i < listed.length; i++) {
+      held += sizes[i]
+      if (held > READ_AHEAD_ROWS) break
+      start(i)
+    }
+  }
+  start(0)
+  reports.then((r) => {
+    sizes = listed.map((l) => l.population.count?.of(r) ?? 0)
+    readAhead()
+  }, () => undefined) // the export awaits the reports itself; a failure surfaces there
   return (async function* () {
-    for (let i = 0; i < listed.length; i++) {
-      const rows = await next!
-      next = start(i + 1)
-      yield { ...listed[i], rows }
+    for (; drawing < listed.length; drawing++) {
+      readAhead()
+      yield { ...listed[drawing], rows: await readings[drawing]! }
     }
   })()
 }
