@@ -67,7 +67,6 @@ export function packPopulations(
   const readAhead = () => {
     start(drawing)
     start(drawing + 1)
-    // a population without a report count (the service accounts, a subset of the identities) counts as none
     for (let i = drawing + 2, held = sizes?.[drawing + 1] ?? 0; sizes && i < listed.length; i++) {
       held += sizes[i]
       if (held > READ_AHEAD_ROWS) break
@@ -76,7 +75,8 @@ export function packPopulations(
   }
   start(0)
   reports.then((r) => {
-    sizes = listed.map((l) => l.population.count?.of(r) ?? 0)
+    // one with neither a count nor a bound is read only when it is next
+    sizes = listed.map(({ population: p }) => (p.count ? p.count.of(r) : (p.atMost?.(r) ?? Infinity)))
     readAhead()
   }, () => undefined) // the export awaits the reports itself; a failure surfaces there
   return (async function* () {
