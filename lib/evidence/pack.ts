@@ -155,10 +155,13 @@ export async function renderPack(input: PackInput, file: PackFile): Promise<Mani
 async function started(reading: Promise<PackPopulationRows>): Promise<PackPopulationRows> {
   const population = await reading
   const rows = population.rows[Symbol.asyncIterator]()
-  const first = rows.next()
+  let first: Promise<IteratorResult<object>> | null = rows.next()
   first.catch(() => undefined) // awaited when the table reads it; a failure surfaces there
-  async function* all() {
-    for (let row = await first; !row.done; row = await rows.next()) yield row.value
+  // the rows as they come, the first from the read already under way (no generator of its own: one less hop a row)
+  const next = () => {
+    const row = first ?? rows.next()
+    first = null
+    return row
   }
-  return { ...population, rows: all() }
+  return { ...population, rows: { [Symbol.asyncIterator]: () => ({ next }) } }
 }
