@@ -29,6 +29,8 @@ export type PackPopulation = {
   title: string
   /** The report number its row count equals, when one does. */
   count?: { key: string; of: (r: PackReports) => number }
+  /** Where none does: a report number its row count cannot exceed (the pack reads populations ahead by their sizes). */
+  atMost?: (r: PackReports) => number
 }
 
 export type Control = {
@@ -141,7 +143,7 @@ const REMOVAL: Control = {
   populations: [
     { name: 'credentials-over-max-age', title: 'Credentials over their type’s max age', count: { key: 'token-age.over_max_age', of: (r) => need(r, 'token-age').over_max_age } },
     { name: 'credentials-without-expiry', title: 'Credentials without expiry', count: { key: 'token-age.no_expiry', of: (r) => need(r, 'token-age').no_expiry } },
-    { name: 'service-accounts', title: 'Service accounts that acted, and their owners' },
+    { name: 'service-accounts', title: 'Service accounts that acted, and their owners', atMost: (r) => need(r, 'attribution').identities.length },
   ],
 }
 
@@ -171,7 +173,12 @@ const MONITORING: Control = {
   ],
   populations: [
     { name: 'unattributed-actions', title: 'Unattributed actions', count: { key: 'unattributed.unattributed_actions', of: (r) => need(r, 'unattributed').unattributed_actions } },
-    { name: 'flagged-actions', title: 'Actions with a flag (after expiry, revocation, deprovisioning; conflict)' },
+    {
+      name: 'flagged-actions',
+      title: 'Actions with a flag (after expiry, revocation, deprovisioning; conflict)',
+      // each flagged action has at least one of the flags the report counts
+      atMost: (r) => Object.values(need(r, 'unattributed').flagged).reduce((n, c) => n + c, 0),
+    },
   ],
 }
 

@@ -2,6 +2,7 @@ import { openAppStore } from '@/db'
 import { evidenceExports } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
+import { attributionReady } from '@/lib/attribution'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
 import { traceStep } from '@/lib/trace'
 import { alertsRaised } from './alerts'
@@ -43,7 +44,9 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
   traceStep('export', 'started')
   const generatedAt = request.asOf ?? new Date()
   const period: ReportPeriod = { from: request.from, to: request.to }
-  // every report and fact the pack prints, asked at once: the engine answers them while the app store opens
+  // every report and fact the pack prints, asked at once: the engine answers them while the app store opens;
+  // one check of the stored attribution for all of them and the populations
+  const checked = attributionReady()
   const monitoring = controlsOf(request.control).some((c) => c.id === 'CC7.2')
   const reading = Promise.all([
     Promise.all(reportsOf(request.control).map(async (name) => [name, await evidenceReport(actor, name, period, generatedAt)] as const)),
@@ -54,10 +57,11 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
     samplesForPack(actor, period, generatedAt),
   ])
   reading.catch(() => undefined) // awaited below, after the signer; a failure surfaces there
-  const populations = packPopulations(request.control, (name) => readPackPopulation(actor, name, period, generatedAt))
+  const reportsRead = reading.then(([read]) => Object.fromEntries(read) as PackReports)
+  const populations = packPopulations(request.control, (name) => readPackPopulation(actor, name, period, generatedAt, checked), reportsRead)
   const db = await openAppStore()
   const signer = await activeSigner(actor, db)
-  const [reports, coverage, watermarks, silent, alerts, samples] = await reading
+  const [, coverage, watermarks, silent, alerts, samples] = await reading
   traceStep('export', 'reports read')
   const file = new PackFile(request.out)
   let manifest: Manifest
@@ -68,7 +72,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
         period,
         generatedAt,
         generatedBy: actorLabel(actor),
-        reports: Object.fromEntries(reports) as PackReports,
+        reports: await reportsRead,
         coverage,
         silent,
         watermarks,

@@ -37,26 +37,52 @@ export type PackInput = {
 
 export type ListedPopulation = { control: Control; population: PackPopulation; rows: PackPopulationRows }
 
+// How many rows the populations read ahead of the one being drawn may hold: chDB's client keeps each
+// query's whole result until it is read, so this bounds the memory of a pack over millions of actions,
+// while the demo quarter's populations (~57,000 rows) are all read while the first are drawn.
+const READ_AHEAD_ROWS = 200_000
+
 /**
- * The populations a pack for `control` lists, in order, each one's query started while the one
- * before is drawn, and the first at once (it runs while the reports do): the engine answers on
- * its own threads while this one draws. `read` is lib/evidence/populations.ts, guarded by the
- * caller's export. At most two populations are read at a time.
+ * The populations a pack for `control` lists, in order, each one's query started before its
+ * turn: the first at once (it runs while the reports do), the next when the one before is
+ * drawn, and, once `reports` gives each population's size, as many more as READ_AHEAD_ROWS
+ * holds. The engine answers on its own threads while this one draws, so it is never left idle
+ * by a long table. `read` is lib/evidence/populations.ts, guarded by the caller's export.
  */
-export function packPopulations(control: ControlId, read: (name: PackPopulationName) => Promise<PackPopulationRows>): AsyncIterable<ListedPopulation> {
+export function packPopulations(
+  control: ControlId,
+  read: (name: PackPopulationName) => Promise<PackPopulationRows>,
+  reports: Promise<PackReports>,
+): AsyncIterable<ListedPopulation> {
   const listed = controlsOf(control).flatMap((c) => c.populations.map((p) => ({ control: c, population: p })))
+  const readings: (Promise<PackPopulationRows> | undefined)[] = []
+  let sizes: number[] | null = null
+  let drawing = 0
   const start = (i: number) => {
-    if (i >= listed.length) return null
+    if (i >= listed.length || readings[i]) return
     const reading = started(read(listed[i].population.name))
     reading.catch(() => undefined) // awaited in its turn; a failure surfaces there
-    return reading
+    readings[i] = reading
   }
-  let next = start(0)
+  const readAhead = () => {
+    start(drawing)
+    start(drawing + 1)
+    for (let i = drawing + 2, held = sizes?.[drawing + 1] ?? 0; sizes && i < listed.length; i++) {
+      held += sizes[i]
+      if (held > READ_AHEAD_ROWS) break
+      start(i)
+    }
+  }
+  start(0)
+  reports.then((r) => {
+    // one with neither a count nor a bound is read only when it is next
+    sizes = listed.map(({ population: p }) => (p.count ? p.count.of(r) : (p.atMost?.(r) ?? Infinity)))
+    readAhead()
+  }, () => undefined) // the export awaits the reports itself; a failure surfaces there
   return (async function* () {
-    for (let i = 0; i < listed.length; i++) {
-      const rows = await next!
-      next = start(i + 1)
-      yield { ...listed[i], rows }
+    for (; drawing < listed.length; drawing++) {
+      readAhead()
+      yield { ...listed[drawing], rows: await readings[drawing]! }
     }
   })()
 }
@@ -129,10 +155,13 @@ export async function renderPack(input: PackInput, file: PackFile): Promise<Mani
 async function started(reading: Promise<PackPopulationRows>): Promise<PackPopulationRows> {
   const population = await reading
   const rows = population.rows[Symbol.asyncIterator]()
-  const first = rows.next()
+  let first: Promise<IteratorResult<object>> | null = rows.next()
   first.catch(() => undefined) // awaited when the table reads it; a failure surfaces there
-  async function* all() {
-    for (let row = await first; !row.done; row = await rows.next()) yield row.value
+  // the rows as they come, the first from the read already under way (no generator of its own: one less hop a row)
+  const next = () => {
+    const row = first ?? rows.next()
+    first = null
+    return row
   }
-  return { ...population, rows: all() }
+  return { ...population, rows: { [Symbol.asyncIterator]: () => ({ next }) } }
 }

@@ -1,11 +1,11 @@
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { sql } from '@/lib/clickhouse'
-import { actionsPopulation, allActions, postTriggerActionSource } from '@/lib/populations/actions'
-import { allCredentials, credentialsPopulation } from '@/lib/populations/credentials'
-import { allGrants, grantsPopulation } from '@/lib/populations/grants'
+import { actionSource, actionsPopulation, postTriggerActionSource } from '@/lib/populations/actions'
+import { credentialSource, credentialsPopulation } from '@/lib/populations/credentials'
+import { grantSource, grantsPopulation } from '@/lib/populations/grants'
 import { identitiesPopulation, identitySource } from '@/lib/populations/identities'
-import { readAll } from '@/lib/populations/population'
-import { allTriggers, triggersPopulation } from '@/lib/populations/triggers'
+import { readAll, type Population, type PopulationSource } from '@/lib/populations/population'
+import { triggerSource, triggersPopulation } from '@/lib/populations/triggers'
 import type { ReportPeriod } from '@/lib/reports/run'
 import type { PackPopulationName } from './controls'
 
@@ -15,40 +15,43 @@ export type PackQuery = { text: string; params: Record<string, unknown> }
 export type PackPopulationRows = { columns: readonly string[]; rows: AsyncIterable<object>; query: PackQuery }
 
 /**
- * The rows of one of a pack's populations, from the same functions the pages' lists and CSV
- * downloads and samples use (lib/populations), so a pack's table is the download of the same
- * filter, and its row count the report's number (`post-trigger-actions` and the identities are
- * judged at `now`, the pack's generated_at, as the report is).
+ * The rows of one of a pack's populations, from the same population queries the pages' lists
+ * and CSV downloads and samples use (lib/populations), so a pack's table is the download of the
+ * same filter, and its row count the report's number (`post-trigger-actions` and the triggers
+ * are judged at `now`, the pack's generated_at, as the report is). `checked`: the stored
+ * attribution's check the pack's reports made, which every population of the pack reads after
+ * (default: its own).
  */
-export async function readPackPopulation(actor: Actor, name: PackPopulationName, period: ReportPeriod, now: Date): Promise<PackPopulationRows> {
+export async function readPackPopulation(actor: Actor, name: PackPopulationName, period: ReportPeriod, now: Date, checked?: Promise<void>): Promise<PackPopulationRows> {
   requirePermission(actor, 'evidence:export')
+  const { population, source } = await packSource(name, period, now)
+  const rows = readAll(population, source, checked)
+  return { columns: population.columns, rows, query: rows.query }
+}
+
+async function packSource(name: PackPopulationName, period: ReportPeriod, now: Date): Promise<{ population: Population<object>; source: PopulationSource }> {
   switch (name) {
     case 'identities':
-      return listed(identitiesPopulation.columns, readAll(identitiesPopulation, await identitySource(period)))
+      return { population: identitiesPopulation, source: await identitySource(period) }
     case 'service-accounts': {
       const source = await identitySource(period)
-      return listed(identitiesPopulation.columns, readAll(identitiesPopulation, { ...source, where: [...source.where, sql`kind = 'service'`] }))
+      return { population: identitiesPopulation, source: { ...source, where: [...source.where, sql`kind = 'service'`] } }
     }
     case 'credentials':
-      return listed(credentialsPopulation.columns, await allCredentials(actor, period, {}))
+      return { population: credentialsPopulation, source: await credentialSource(period, {}) }
     case 'credentials-over-max-age':
-      return listed(credentialsPopulation.columns, await allCredentials(actor, period, { over_max_age: true }))
+      return { population: credentialsPopulation, source: await credentialSource(period, { over_max_age: true }) }
     case 'credentials-without-expiry':
-      return listed(credentialsPopulation.columns, await allCredentials(actor, period, { no_expiry: true }))
+      return { population: credentialsPopulation, source: await credentialSource(period, { no_expiry: true }) }
     case 'off-gateway-grants':
-      return listed(grantsPopulation.columns, await allGrants(actor, period, {}))
+      return { population: grantsPopulation, source: grantSource(period, {}) }
     case 'triggers':
-      return listed(triggersPopulation.columns, await allTriggers(actor, period, {}, now))
+      return { population: triggersPopulation, source: await triggerSource(period, {}, now) }
     case 'unattributed-actions':
-      return listed(actionsPopulation.columns, await allActions(actor, period, { reason: 'unattributed' }))
+      return { population: actionsPopulation, source: await actionSource(period, { reason: 'unattributed' }) }
     case 'post-trigger-actions':
-      return listed(actionsPopulation.columns, readAll(actionsPopulation, await postTriggerActionSource(period, now)))
+      return { population: actionsPopulation, source: await postTriggerActionSource(period, now) }
     case 'flagged-actions':
-      return listed(actionsPopulation.columns, await allActions(actor, period, { flag: 'any' }))
+      return { population: actionsPopulation, source: await actionSource(period, { flag: 'any' }) }
   }
 }
-
-function listed(columns: readonly string[], rows: AsyncIterable<object> & { query: PackQuery }): PackPopulationRows {
-  return { columns, rows, query: rows.query }
-}
-

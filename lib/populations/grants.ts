@@ -52,7 +52,8 @@ export async function allGrants(actor: Actor, period: ReportPeriod, filters: Gra
   return readAll(grantsPopulation, grantSource(period, filters))
 }
 
-function grantSource(period: ReportPeriod, filters: GrantFilters): PopulationSource {
+/** The period's off-gateway grants matching `filters`, as a population query (the pages, the CSV, packs). */
+export function grantSource(period: ReportPeriod, filters: GrantFilters): PopulationSource {
   return {
     with: sql`${withCtes(subjectCtes, offGatewayGrantCtes(period))},
       population AS (

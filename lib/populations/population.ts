@@ -86,17 +86,21 @@ function nextCursor(p: Population<unknown>, shown: Record<string, unknown>[]): s
 /** A population's rows as they stream, and the query that reads them (the evidence pack's method section prints it). */
 export type PopulationRows<Row> = AsyncIterable<Row> & { query: SqlQuery }
 
-/** Every row of the filtered population in key order, streamed from ClickHouse (no row limit). */
-export function readAll<Row>(p: Population<Row>, source: PopulationSource): PopulationRows<Row> {
+/**
+ * Every row of the filtered population in key order, streamed from ClickHouse (no row limit).
+ * `checked`: the stored attribution's check this read relies on; default its own (attributionReady).
+ * An evidence pack checks once for all its reports and populations.
+ */
+export function readAll<Row>(p: Population<Row>, source: PopulationSource, checked?: Promise<void>): PopulationRows<Row> {
   const names = selected(p)
   const fragment = sql`${source.with}
       SELECT ${columnList(names)} FROM population WHERE ${where(source)}
       ORDER BY ${columnList(p.key.map((k) => k.name))}`
-  return Object.assign(streamRows(p, fragment), { query: render(fragment) })
+  return Object.assign(streamRows(p, fragment, checked), { query: render(fragment) })
 }
 
-async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment): AsyncGenerator<Row> {
-  await attributionReady()
+async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment, checked?: Promise<void>): AsyncGenerator<Row> {
+  await (checked ?? attributionReady())
   const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS })
   for await (const row of rows) yield p.row.parse(row)
 }

@@ -4,17 +4,23 @@
 // and over the report benchmark's company (BENCH_EVIDENCE_ACTIONS actions in October 2026; 0 skips it;
 // BENCH_EVIDENCE_COMPANY=<data dir> reuses a company the reports bench's chdb-side generated and reattributed
 // for that many actions, instead of generating it again; BENCH_EVIDENCE_COMPANY_RUNS=1 exports it once, not twice).
+// BENCH_EVIDENCE_DEMO=<data dir> reuses a demo company loaded before (`custody demo`). BENCH_BASELINE=<git ref> also
+// times that commit's export over the demo company, alternating with today's (BENCH_EVIDENCE_RUNS pairs, default 3),
+// after one untimed export of each (its CLI build, the OS's file cache).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DAY, iso, PERIOD_DAYS, PERIOD_END, PERIOD_START } from '@/lib/demo/clock'
+import { checkoutBaseline } from './baseline-checkout'
 import { measure } from './measure'
 import { runChdbSide } from './reports-bench'
 import { benchShape } from './reports/shape'
 
 type PackRun = {
   over: string
+  /** `today's code`, or the baseline commit's. */
+  code: string
   period: string
   run: string
   seconds: number
@@ -26,6 +32,7 @@ type PackRun = {
   pdfKb: number
   pages: number
   rows: string
+  sha256: string
 }
 
 export async function benchEvidence(): Promise<string> {
@@ -34,11 +41,15 @@ export async function benchEvidence(): Promise<string> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-bench-evidence-'))
   const runs: PackRun[] = []
   try {
-    const demo = path.join(work, 'demo')
-    process.stderr.write(`evidence: loading the demo company (scale ${scale})\n`)
-    execFileSync('npx', ['tsx', 'lib/cli/main.ts', 'demo', '--scale', String(scale)], { env: { ...process.env, CUSTODY_DATA_DIR: demo }, stdio: ['ignore', 'ignore', 'inherit'] })
+    const demo = process.env.BENCH_EVIDENCE_DEMO ?? path.join(work, 'demo')
+    if (!process.env.BENCH_EVIDENCE_DEMO) {
+      process.stderr.write(`evidence: loading the demo company (scale ${scale})\n`)
+      execFileSync('npx', ['tsx', 'lib/cli/main.ts', 'demo', '--scale', String(scale)], { env: { ...process.env, CUSTODY_DATA_DIR: demo }, stdio: ['ignore', 'ignore', 'inherit'] })
+    }
     const quarter = { from: iso(PERIOD_START), to: iso(PERIOD_END) }
-    runs.push(...(await timeExports(demo, `the demo company, scale ${scale}`, quarter, work)))
+    const over = `the demo company, scale ${scale}`
+    if (process.env.BENCH_BASELINE) runs.push(...(await alternateWithBaseline(process.env.BENCH_BASELINE, demo, over, quarter, work)))
+    else runs.push(...(await timeExports(demo, over, quarter, work)))
     if (actions > 0) {
       const shape = benchShape(actions)
       const company = process.env.BENCH_EVIDENCE_COMPANY ?? path.join(work, 'company')
@@ -57,30 +68,50 @@ export async function benchEvidence(): Promise<string> {
 
 /** Two exports as fresh processes: the first also creates the signing key and warms the OS's file cache. */
 async function timeExports(dataDir: string, over: string, period: { from: string; to: string }, work: string, times = 2): Promise<PackRun[]> {
-  const out = path.join(work, 'pack.pdf')
   const timed: PackRun[] = []
-  for (const run of ['first', 'second'].slice(0, times)) {
-    process.stderr.write(`evidence: export all over ${over} (${run}) …\n`)
-    const args = ['run', '-s', 'custody', '--', 'export', '--control', 'all', '--from', period.from, '--to', period.to, '--out', out, '--as-of', period.to, '--json']
-    const m = await measure('npm', args, { CUSTODY_DATA_DIR: dataDir, CUSTODY_QUERY_TIMEOUT_SECONDS: '3600', CUSTODY_TRACE: '1' })
-    if (m.code !== 0) throw new Error(`evidence: export exited ${m.code}: ${m.stderr}`)
-    const summary = JSON.parse(m.stdout) as { populations: { name: string; rows: number }[] }
-    const pdf = fs.readFileSync(out)
-    timed.push({
-      over,
-      period: `${period.from} – ${period.to}`,
-      run,
-      seconds: m.seconds,
-      cpuSeconds: m.cpuSeconds,
-      marks: { started: mark(m.stderr, 'started'), reports: mark(m.stderr, 'reports read'), written: mark(m.stderr, 'pack written') },
-      load: os.loadavg().map((l) => l.toFixed(1)).join(' / '),
-      peakRssMb: m.peakRssMb,
-      pdfKb: Math.round(pdf.length / 1024),
-      pages: pdf.toString('latin1').match(/\/Type \/Page\b/g)?.length ?? 0,
-      rows: summary.populations.map((p) => `${p.name} ${p.rows.toLocaleString('en-US')}`).join(', '),
-    })
+  for (const run of ['first', 'second'].slice(0, times)) timed.push(await timeExport({ dir: process.cwd(), code: "today's code" }, dataDir, over, period, work, run))
+  return timed
+}
+
+/** The baseline commit's export and today's in turns over the same data, so the machine's load reaches both alike. */
+async function alternateWithBaseline(ref: string, dataDir: string, over: string, period: { from: string; to: string }, work: string): Promise<PackRun[]> {
+  const baseline = checkoutBaseline(ref)
+  const checkouts = [{ dir: baseline.dir, code: `baseline ${baseline.commit}` }, { dir: process.cwd(), code: "today's code" }]
+  const timed: PackRun[] = []
+  try {
+    for (const checkout of checkouts) await timeExport(checkout, dataDir, over, period, work, 'untimed')
+    const pairs = Number(process.env.BENCH_EVIDENCE_RUNS ?? 3)
+    for (let pair = 1; pair <= pairs; pair++) for (const checkout of checkouts) timed.push(await timeExport(checkout, dataDir, over, period, work, String(pair)))
+  } finally {
+    baseline.dispose()
   }
   return timed
+}
+
+/** One export as a fresh process, by the code in `checkout.dir`. */
+async function timeExport(checkout: { dir: string; code: string }, dataDir: string, over: string, period: { from: string; to: string }, work: string, run: string): Promise<PackRun> {
+  const out = path.join(work, 'pack.pdf')
+  process.stderr.write(`evidence: export all over ${over} (${checkout.code}, ${run}) …\n`)
+  const args = ['run', '-s', 'custody', '--', 'export', '--control', 'all', '--from', period.from, '--to', period.to, '--out', out, '--as-of', period.to, '--json']
+  const m = await measure('npm', args, { CUSTODY_DATA_DIR: dataDir, CUSTODY_QUERY_TIMEOUT_SECONDS: '3600', CUSTODY_TRACE: '1' }, checkout.dir)
+  if (m.code !== 0) throw new Error(`evidence: export exited ${m.code}: ${m.stderr}`)
+  const summary = JSON.parse(m.stdout) as { sha256: string; populations: { name: string; rows: number }[] }
+  const pdf = fs.readFileSync(out)
+  return {
+    over,
+    code: checkout.code,
+    period: `${period.from} – ${period.to}`,
+    run,
+    seconds: m.seconds,
+    cpuSeconds: m.cpuSeconds,
+    marks: { started: mark(m.stderr, 'started'), reports: mark(m.stderr, 'reports read'), written: mark(m.stderr, 'pack written') },
+    load: os.loadavg().map((l) => l.toFixed(1)).join(' / '),
+    peakRssMb: m.peakRssMb,
+    pdfKb: Math.round(pdf.length / 1024),
+    pages: pdf.toString('latin1').match(/\/Type \/Page\b/g)?.length ?? 0,
+    rows: summary.populations.map((p) => `${p.name} ${p.rows.toLocaleString('en-US')}`).join(', '),
+    sha256: summary.sha256,
+  }
 }
 
 /** When the export reached `step`, in seconds since its process started (its CUSTODY_TRACE line). */
@@ -107,9 +138,9 @@ function section(runs: PackRun[]): string {
     'the reports and populations the engine computes over every action of the quarter, and the PDF, which lists each population in full,',
     'so its size and pages follow the population row counts (last column), not the number of actions.',
     '',
-    '| data | period | run | wall s | CPU s | export called s | reports read s | PDF written s | peak RSS MB | PDF KB | pages | load after | population rows |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
-    ...runs.map((r) => `| ${r.over} | ${r.period} | ${r.run} | ${s(r.seconds)} | ${s(r.cpuSeconds)} | ${s(r.marks.started)} | ${s(r.marks.reports)} | ${s(r.marks.written)} | ${r.peakRssMb} | ${r.pdfKb} | ${r.pages} | ${r.load} | ${r.rows} |`),
+    '| data | period | code | run | wall s | CPU s | export called s | reports read s | PDF written s | peak RSS MB | PDF KB | pages | PDF SHA-256 | load after | population rows |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.over} | ${r.period} | ${r.code} | ${r.run} | ${s(r.seconds)} | ${s(r.cpuSeconds)} | ${s(r.marks.started)} | ${s(r.marks.reports)} | ${s(r.marks.written)} | ${r.peakRssMb} | ${r.pdfKb} | ${r.pages} | ${r.sha256.slice(0, 12)}… | ${r.load} | ${r.rows} |`),
     '',
   ].join('\n')
 }

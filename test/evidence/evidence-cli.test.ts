@@ -70,6 +70,16 @@ describe('custody export', () => {
     expect(sideOf(second).equals(sideOf(first))).toBe(true)
   })
 
+  it('checks the stored attribution once for the whole `all` pack: its reports and every population read after one check', () => {
+    const run = custody(['export', '--control', 'all', ...PERIOD, '--out', path.join(out, 'all.pdf'), ...AS_OF, '--json'], { CUSTODY_TRACE: '1' })
+    expect(run.code, run.stderr).toBe(0)
+    const listed = (JSON.parse(run.stdout) as { populations: unknown[] }).populations
+    expect(listed.length).toBeGreaterThan(5)
+    // each check reads the maintenance state first (lib/attribution/maintain: readState)
+    expect(run.stderr.match(/clickhouse attribution:state:/g)).toHaveLength(1)
+    expect(run.stderr.match(/clickhouse population:[a-z-]+:all:/g)!.length).toBeGreaterThanOrEqual(listed.length)
+  })
+
   it('refuses an unknown control, a missing --out or a reversed period with exit 2', () => {
     const unknown = custody(['export', '--control', 'CC9.9', ...PERIOD, '--out', path.join(out, 'x.pdf')])
     expect(unknown.code).toBe(2)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { setImmediate as eventLoopTurn } from 'node:timers/promises'
 import { csvBatches } from '@/lib/populations/csv'
 import type { PackPopulationRows } from '../populations'
 import { heading, paragraph, type PackDocument } from './document'
@@ -24,7 +25,14 @@ export async function populationTable(doc: PackDocument, title: string, populati
   let rows = 0
   for await (const row of population.rows) {
     batch.push(row)
-    if (batch.length === CSV_BATCH) hash.update(csv(batch.splice(0)))
+    if (batch.length === CSV_BATCH) {
+      hash.update(csv(batch.splice(0)))
+      // The rows arrive without a turn of the event loop (chDB's result is already in memory), but the
+      // populations read ahead only advance on one: chDB starts a parameterized query when the one
+      // before it has completed in JavaScript. Without this turn a table of 30,000 rows holds the
+      // engine idle until it is drawn.
+      await eventLoopTurn()
+    }
     const values = row as Record<string, unknown>
     table.row(population.columns.map((c) => cell(values[c])))
     rows++
