@@ -8,8 +8,8 @@ export type EngineSource = {
   source: 'gateway' | 'okta'
   /** rows of the staged lines, one per line: `seq`, `fast` (the engine vouches for it), `event_id`, and the source's rows */
   rowsTable: 'ingest_staging_gateway' | 'ingest_staging_okta'
-  /** fills rowsTable from the batch's staged text (statements run in order) */
-  buildRows: (batchId: string, lines: SqlFragment) => SqlFragment | SqlFragment[]
+  /** fills rowsTable from the batch's staged text */
+  buildRows: (batchId: string, lines: SqlFragment) => SqlFragment
   buildSettings?: Record<string, string | number>
   /** event ids of the batch's fast lines already stored */
   storedEventIds: (batchId: string) => SqlFragment
@@ -35,9 +35,7 @@ export async function storeLinesInEngine(
   const staged = await stageLines(run, randomUUID(), sendable)
   const batchId = staged.batchId
   try {
-    for (const statement of [engine.buildRows(batchId, staged.lines)].flat()) {
-      await command(statement, { tag: `ingest:${engine.source}-engine-rows`, settings: engine.buildSettings })
-    }
+    await command(engine.buildRows(batchId, staged.lines), { tag: `ingest:${engine.source}-engine-rows`, settings: engine.buildSettings })
     const route = await routeOf(engine, batchId)
     if (Number(route.staged) !== sendable.length) {
       throw new Error(`staged batch ${batchId} holds ${route.staged} of ${sendable.length} lines`)

@@ -221,8 +221,7 @@ const FACT_STEPS = [
  * line has at most 100 brackets, so far fewer than 256 facts (fact_index is a UInt8).
  */
 export function stageOktaRows(lines: SqlFragment, batchId: string): SqlFragment {
-  const unknown = sql`(SELECT * FROM ${lines} WHERE seq GLOBAL NOT IN (SELECT seq FROM ingest_staging_okta WHERE batch_id = ${batchId}))`
-  let records = oktaLineVerdicts(unknown)
+  let records = oktaLineVerdicts(lines)
   for (const step of [...SUBJECT_STEPS, ...FACT_STEPS]) records = sql`SELECT *, ${unsafeRawSql(step)} FROM (${records})`
   const time = (ms: string) => `if(${ms} = ${NO_TIME}, NULL, fromUnixTimestamp64Milli(${ms}, 'UTC'))`
   const fields = `f.kind, f.subject_kind, f.subject_id, f.email, f.login, f.display_name, f.owner, f.client_id, f.credential_id,
@@ -232,28 +231,4 @@ INSERT INTO ingest_staging_okta (batch_id, seq, fast, event_id, time, vendor_eve
 SELECT ${batchId}, seq, fast, event_id, fromUnixTimestamp64Milli(ifNull(published_ms, 0), 'UTC'),
   event_type, if(fast, arrayMap(f -> tuple(${unsafeRawSql(fields)}), facts), []), raw
 FROM (${records})`
-}
-
-/**
- * Stages, without parsing them, the lines delivered again exactly as stored (a shipper's
- * at-least-once overlap, a file sent twice): the stored first fact of the same event carries
- * the same text, so what the parser would make of it is what is stored. Each is a fast line
- * with no facts: the route counts it a duplicate and no insert reads it. Run before
- * stageOktaRows, which parses only the lines not staged here. The lookup is bounded by the
- * batch's `published` range (the stored time of an Okta fact); a line it misses is parsed.
- */
-export function stageRedeliveredOktaRows(lines: SqlFragment, batchId: string): SqlFragment {
-  const delivered = sql`(SELECT seq, raw, JSONExtractString(raw, 'uuid') AS event_id,
-      parseDateTime64BestEffortOrNull(JSONExtractString(raw, 'published'), 3, 'UTC') AS published FROM ${lines})`
-  return sql`
-INSERT INTO ingest_staging_okta (batch_id, seq, fast, event_id, time, vendor_event_type, facts, raw)
-SELECT ${batchId}, l.seq, 1, l.event_id, s.time, s.vendor_event_type, [], ''
-FROM ${delivered} AS l
-INNER JOIN (
-  SELECT event_id, raw, time, vendor_event_type FROM idp_events
-  WHERE source = 'okta' AND fact_index = 0
-    AND time BETWEEN (SELECT min(published) FROM ${delivered}) AND (SELECT max(published) FROM ${delivered})
-    AND event_id IN (SELECT event_id FROM ${delivered} WHERE event_id != '')
-  LIMIT 1 BY event_id, raw
-) AS s ON s.event_id = l.event_id AND s.raw = l.raw`
 }

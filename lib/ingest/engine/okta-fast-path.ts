@@ -1,6 +1,6 @@
 import { sql } from '@/lib/clickhouse'
 import { storeLinesInEngine, type EngineSource } from './engine-store'
-import { stageOktaRows, stageRedeliveredOktaRows } from './okta-event-sql'
+import { stageOktaRows } from './okta-event-sql'
 import type { EngineOutcome, StagedLine } from './staging'
 
 const ENGINE_SETTINGS = {
@@ -20,13 +20,12 @@ const ENGINE_SETTINGS = {
  * Okta System Log lines (`--source okta`) parsed by the engine (storeLinesInEngine): each
  * line is read once into ingest_staging_okta (db/clickhouse/0008), the LogEvents the engine
  * vouches for with the idp_events rows lib/sources/okta.ts builds; every other line goes to
- * the JS parser (its facts, or its reject). A line stored before, byte for byte, is staged as
- * a duplicate without being parsed (stageRedeliveredOktaRows).
+ * the JS parser (its facts, or its reject).
  */
 export const OKTA_ENGINE: EngineSource = {
   source: 'okta',
   rowsTable: 'ingest_staging_okta',
-  buildRows: (batchId, lines) => [stageRedeliveredOktaRows(lines, batchId), stageOktaRows(lines, batchId)],
+  buildRows: (batchId, lines) => stageOktaRows(lines, batchId),
   buildSettings: ENGINE_SETTINGS,
   storedEventIds,
   insertAll: insertFacts,
