@@ -8,7 +8,8 @@ const millis = z.coerce.number().int().nonnegative()
 const marksRow = z.object({ gateway_rows: millis, gateway_latest: millis, gateway_at_watermark: millis, idp_rows: millis, idp_latest: millis })
 export type InputMarks = z.infer<typeof marksRow>
 
-const stateRow = marksRow.extend({ idp_generation: millis })
+/** `completed`: when the run finished (µs, the engine's clock, as attributed_actions versions): every version up to it is in the rollups. */
+const stateRow = marksRow.extend({ idp_generation: millis, completed: millis.optional() })
 export type AttributionState = z.infer<typeof stateRow>
 
 const keptRow = marksRow.extend({ gateway_kept: millis, gateway_at_previous: millis, idp_kept: millis })
@@ -106,7 +107,7 @@ export function storedSince(state: AttributionState, now: InputsNow): SqlFragmen
 export async function readState(): Promise<AttributionState | null> {
   const rows = await query<unknown>(
     sql`SELECT idp_generation, gateway_rows, toUnixTimestamp64Milli(gateway_watermark) AS gateway_latest,
-        gateway_at_watermark, idp_rows, toUnixTimestamp64Milli(idp_watermark) AS idp_latest
+        gateway_at_watermark, idp_rows, toUnixTimestamp64Milli(idp_watermark) AS idp_latest, toUnixTimestamp64Micro(completed_at) AS completed
       FROM attribution_state ORDER BY completed_at DESC LIMIT 1`,
     { tag: 'attribution:state' },
   )
