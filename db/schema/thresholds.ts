@@ -79,3 +79,14 @@ export const alertEvents = pgTable(
   },
   (t) => [index('alert_events_alert_at').on(t.alertId, t.at)],
 )
+
+/**
+ * What the latest evaluation of the alert rules read (lib/alerts/evaluate.ts): the stored
+ * attribution's watermarks and the thresholds version. One row, written with the alerts' new
+ * states; an evaluation after an ingest that finds the same inputs would repeat it, and skips.
+ */
+export const alertEvaluationInputs = pgTable('alert_evaluation_inputs', {
+  scope: text('scope').primaryKey(),
+  inputs: text('inputs').notNull(),
+  evaluatedAt: at('evaluated_at').notNull(),
+})

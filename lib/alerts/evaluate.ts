@@ -1,12 +1,13 @@
 import { openAppStore } from '@/db'
 import { attributionReady } from '@/lib/attribution/maintain'
+import { readState } from '@/lib/attribution/maintain/state'
 import { notifyAlertChanges } from '@/lib/notifications'
 import { settingsInForce } from '@/lib/thresholds/in-force'
 import type { AlertRun } from './alert'
 import { RULE_QUERIES, type Breach } from './breaches'
 import { newestEventTime } from './newest-event'
 import { RULE_IDS, type RuleId } from './rules'
-import { recordEvaluation, unresolvedAlerts } from './state'
+import { lastEvaluation, recordEvaluation, unresolvedAlerts } from './state'
 
 const state = globalThis as unknown as { __custodyAlertEvaluation?: Promise<unknown>; __custodyAlertQueued?: Promise<AlertRun> }
 
@@ -18,7 +19,7 @@ const state = globalThis as unknown as { __custodyAlertEvaluation?: Promise<unkn
  */
 export function evaluateAlerts(): Promise<AlertRun> {
   const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
-  const run = previous.catch(() => undefined).then(evaluateOnce)
+  const run = previous.catch(() => undefined).then(() => evaluateOnce(false))
   state.__custodyAlertEvaluation = run
   return run
 }
@@ -33,7 +34,7 @@ export function evaluateAlertsSoon(): Promise<AlertRun | null> {
     const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
     const run = previous.catch(() => undefined).then(() => {
       state.__custodyAlertQueued = undefined
-      return evaluateOnce()
+      return evaluateOnce(false)
     })
     state.__custodyAlertQueued = run
     state.__custodyAlertEvaluation = run
@@ -44,20 +45,46 @@ export function evaluateAlertsSoon(): Promise<AlertRun | null> {
   })
 }
 
-async function evaluateOnce(): Promise<AlertRun> {
+/**
+ * After an ingest (`custody ingest`): evaluates only when what the rules read moved since the
+ * latest evaluation (ruleInputs). An ingest that stored nothing new (every record a duplicate)
+ * then costs one state read instead of every rule's query; one that crashed before its
+ * evaluation is still caught up by the next, since its records moved the watermarks.
+ */
+export function evaluateAlertsAfterIngest(): Promise<AlertRun> {
+  const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
+  const run = previous.catch(() => undefined).then(() => evaluateOnce(true))
+  state.__custodyAlertEvaluation = run
+  return run
+}
+
+async function evaluateOnce(skipWhenUnchanged: boolean): Promise<AlertRun> {
   await attributionReady() // the rules read the stored attribution: bring it up to date first
   const db = await openAppStore()
+  const { version, settings } = await settingsInForce(db)
+  const inputs = await ruleInputs(version)
+  const last = skipWhenUnchanged ? await lastEvaluation(db) : null
+  if (last?.inputs === inputs) return { evaluated_at: last.evaluatedAt.toISOString(), alerts: await unresolvedAlerts(db) }
   const evaluatedAt = new Date()
   const newest = await newestEventTime()
   if (newest) {
-    const { settings } = await settingsInForce(db)
     const breaches = {} as Record<RuleId, Breach[]>
     for (const rule of RULE_IDS) breaches[rule] = settings.alert_rules[rule].enabled ? await RULE_QUERIES[rule]({ newest, settings }) : []
-    const changes = await recordEvaluation(db, breaches, evaluatedAt)
+    const changes = await recordEvaluation(db, breaches, evaluatedAt, inputs)
     // the new states are stored: a notification that fails is the notifier's to retry, not the evaluation's
     if (changes.fired.length > 0 || changes.resolved.length > 0) {
       await notifyAlertChanges(changes).catch((err: unknown) => console.error(`custody: alert notification failed: ${(err as Error).message}`))
     }
   }
   return { evaluated_at: evaluatedAt.toISOString(), alerts: await unresolvedAlerts(db) }
+}
+
+/**
+ * Everything the rules read, as one key: the stored attribution's IdP generation and input
+ * watermarks (every stored record, late IdP fact or rebuild moves one; the newest event and each
+ * rule's window follow from them) and the thresholds version (the rules' settings).
+ */
+async function ruleInputs(thresholdsVersion: number): Promise<string> {
+  const attribution = await readState()
+  return JSON.stringify({ attribution, thresholds: thresholdsVersion })
 }

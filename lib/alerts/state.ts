@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import type { AppStore } from '@/db'
-import { alertEvents, alerts } from '@/db/schema'
+import { alertEvaluationInputs, alertEvents, alerts } from '@/db/schema'
 import type { AppTx } from '@/lib/auth/audit-trail'
 import type { Alert, AlertChanges } from './alert'
 import type { Breach } from './breaches'
@@ -33,7 +33,7 @@ export const EVALUATION = 'custody:evaluation'
  * a resolved one opens a new alert (re-fire). The table lock serializes evaluations of several
  * processes sharing one PostgreSQL.
  */
-export async function recordEvaluation(db: AppStore, breaches: Record<RuleId, Breach[]>, evaluatedAt: Date): Promise<AlertChanges> {
+export async function recordEvaluation(db: AppStore, breaches: Record<RuleId, Breach[]>, evaluatedAt: Date, inputs: string): Promise<AlertChanges> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`LOCK TABLE ${alerts} IN EXCLUSIVE MODE`)
     const open = await tx.select().from(alerts).where(ne(alerts.state, 'resolved'))
@@ -52,8 +52,20 @@ export async function recordEvaluation(db: AppStore, breaches: Record<RuleId, Br
       }
     }
     const resolved = await resolveAlerts(tx, [...openByKey.values()], evaluatedAt)
+    await tx
+      .insert(alertEvaluationInputs)
+      .values({ scope: RULES_SCOPE, inputs, evaluatedAt })
+      .onConflictDoUpdate({ target: alertEvaluationInputs.scope, set: { inputs, evaluatedAt } })
     return { evaluated_at: evaluatedAt.toISOString(), fired, resolved }
   })
+}
+
+const RULES_SCOPE = 'rules'
+
+/** What the latest stored evaluation read (`inputs`, see evaluate.ts ruleInputs) and when; null before the first. */
+export async function lastEvaluation(db: AppStore): Promise<{ inputs: string; evaluatedAt: Date } | null> {
+  const [row] = await db.select().from(alertEvaluationInputs).where(eq(alertEvaluationInputs.scope, RULES_SCOPE))
+  return row ?? null
 }
 
 async function openAlert(tx: AppTx, rule: RuleId, breach: Breach, evaluatedAt: Date): Promise<Alert> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { evaluateAlerts } from '@/lib/alerts/evaluate'
+import { evaluateAlertsAfterIngest } from '@/lib/alerts/evaluate'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { loadConfig } from '@/lib/config'
 import { fileInput } from '@/lib/ingest/reader'
@@ -65,7 +65,7 @@ async function ownStoresOrDashboard(): Promise<Handoff | null> {
 /** The alert rules on what this run stored; a failure is reported and leaves the ingest's exit code alone. */
 async function evaluateAfterIngest(): Promise<void> {
   try {
-    await evaluateAlerts()
+    await evaluateAlertsAfterIngest()
   } catch (err) {
     process.stderr.write(`custody: the records are stored, but evaluating the alert rules failed: ${(err as Error).message}\n`)
   }

@@ -9,7 +9,7 @@ import { REPORT_NAMES, type ReportName } from '@/lib/reports'
 import { newDataDir, startDashboard, stopDashboard } from '../intake/dashboard'
 import { customerShape } from './customer/vendor-files'
 import { customerActions } from './customer/shape'
-import { custodyCli, peakRssMb, resetPeakRss, writeCustomerFileSet, type Measured } from './measure'
+import { custodyCli, measure, peakRssMb, resetPeakRss, writeCustomerFileSet, type Measured } from './measure'
 import { signInCookie } from './pages-bench'
 import { type Goal, goalCell, mb, secs } from './goals'
 
@@ -17,6 +17,7 @@ const PORT = Number(process.env.BENCH_CUSTOMER_PORT ?? 3194)
 const WARM_RUNS = 3
 
 type Ingested = { source: string; calls: number; files: number; read: number; accepted: number; seconds: number; peakRssMb: number; slowestCallSeconds: number }
+type Parts = { table: string; parts: number; partitions: number; most: number }
 type ReportTiming = { name: string; firstSeconds: number; secondSeconds: number; cliPeakRssMb: number; serverFirstSeconds: number; serverSeconds: number; serverPeakRssMb: number }
 
 export async function benchCustomer(): Promise<string> {
@@ -28,6 +29,7 @@ export async function benchCustomer(): Promise<string> {
     process.stderr.write(`customer: writing vendor files for ${shape.actions} actions to ${files}\n`)
     const written = await writeCustomerFileSet(files, shape.actions)
     const ingested = await ingestLikeAShipper(files, dataDir)
+    const parts = await activeParts(dataDir)
     const period = ['--from', shape.from.toISOString(), '--to', shape.to.toISOString()]
     const emptyPeriod = () => custodyCli(['report', 'unattributed', '--from', '2025-01-01T00:00:00Z', '--to', '2025-01-02T00:00:00Z', '--json'], dataDir)
     const empties = [await emptyPeriod(), await emptyPeriod()]
@@ -43,7 +45,7 @@ export async function benchCustomer(): Promise<string> {
     const reports: ReportTiming[] = REPORT_NAMES.map((name) => ({
       name, firstSeconds: cli.get(name)!.first, secondSeconds: cli.get(name)!.second, cliPeakRssMb: cli.get(name)!.rss, ...server.get(name)!,
     }))
-    return customerSection(shape.actions, filesSummary(files), written.seconds, ingested, empties, reports)
+    return customerSection(shape.actions, filesSummary(files), written.seconds, ingested, parts, empties, reports)
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
     fs.rmSync(dataDir, { recursive: true, force: true })
@@ -73,6 +75,13 @@ async function ingestLikeAShipper(files: string, dataDir: string): Promise<Inges
     process.stderr.write(`customer: ingest ${source} ${path.basename(batch[0])}: ${summary.read} in ${run.seconds.toFixed(1)} s\n`)
   }
   return [...totals.values()]
+}
+
+/** The active parts the ingest calls left (test/bench/customer/parts.ts), read by a process of its own. */
+async function activeParts(dataDir: string): Promise<Parts[]> {
+  const run = await measure(path.join('node_modules', '.bin', 'tsx'), ['test/bench/customer/parts.ts'], { CUSTODY_DATA_DIR: dataDir, CLICKHOUSE_URL: '' })
+  if (run.code !== 0) throw new Error(`customer: reading the parts failed: ${run.stderr}`)
+  return JSON.parse(run.stdout) as Parts[]
 }
 
 /** Each report through GET /api/reports/<name> of the built dashboard: the first call, then the median of the next ones. */
@@ -121,7 +130,7 @@ const INGEST_RATE: Record<string, Goal> = {
 }
 const INGEST_RSS: Goal = { text: '≤ 512 MB', met: (m) => m <= 512 }
 
-function customerSection(actions: number, files: string, writeSeconds: number, ingested: Ingested[], empties: Measured[], reports: ReportTiming[]): string {
+function customerSection(actions: number, files: string, writeSeconds: number, ingested: Ingested[], parts: Parts[], empties: Measured[], reports: ReportTiming[]): string {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
   return [
     `## The customer's path at ${fmt(actions)} actions (issue 11)`,
@@ -129,7 +138,8 @@ function customerSection(actions: number, files: string, writeSeconds: number, i
     `Measured ${new Date().toISOString()} on ${os.cpus().length} cores (load average ${os.loadavg()[0].toFixed(1)} at the end), Node ${process.version}.`,
     `Input: vendor-format files for ${fmt(actions)} agent actions in 30 days (BENCH_CUSTOMER_ACTIONS), people in proportion — ${files} —`,
     `written by the engine in ${secs(writeSeconds)} s (test/bench/customer/). Each file is what a shipper delivers for one day (and gateway);`,
-    'each day is one `npm run -s custody -- ingest` call per source, Okta first, on one embedded data dir, so the tables hold many unmerged parts.',
+    'each day is one `npm run -s custody -- ingest` call per source, Okta first, on one embedded data dir.',
+    `Active parts after the last call (each call's inserts are parts until chDB merges them): ${parts.map((p) => `${p.table} ${p.parts} in ${p.partitions} partition(s), at most ${p.most} in one`).join('; ')}.`,
     "Today's numbers (before issue 11, same shape, from the issue): ingest 42–89k gateway lines/s and ~5.6k Okta records/s;",
     'an empty-period report 13.5–15.5 s; the four attributed reports 12.6–20.6 s warm (40.8 s the first time), 2.2–3.0 GB peak RSS each.',
     'PostgreSQL baseline: the report benchmark section (same sessions, generated inside the engine) times every report on PostgreSQL too.',

@@ -146,6 +146,28 @@ describe('Okta System Log lines stored by the engine', () => {
     expect(fs.existsSync(scratch) ? fs.readdirSync(scratch) : []).toEqual([])
   })
 
+  it('counts a line delivered again exactly as stored a duplicate, and still reads a changed line with a stored event id', async () => {
+    await command(sql`TRUNCATE TABLE idp_events`, { tag: 'test' })
+    const plain = fixtureTexts().filter((t) => jsFacts(t) !== null && !/event_hook|aws\.partner|secret|eyJ/i.test(t)).slice(0, 4)
+    const lines = plain.map((text, i) => ({ line: i + 1, text }))
+    const first = await storeOktaLinesInEngine({ runId: randomUUID(), file: 'day.ndjson' }, lines)
+    expect(first).toMatchObject({ accepted: 4, duplicates: 0, fallback: [] })
+    const stored = await query(sql`SELECT * EXCEPT (run_id, ingested_at) FROM idp_events ORDER BY event_id, fact_index`, { tag: 'test' })
+
+    // the same day again, with a changed copy of one event (its type no longer a string) and a new event
+    const changed = JSON.stringify({ ...JSON.parse(plain[0]), eventType: 7 })
+    const fresh = JSON.stringify({ ...JSON.parse(plain[1]), uuid: 'redelivery-new-event' })
+    const again = [...lines, { line: 5, text: changed }, { line: 6, text: fresh }]
+    const outcome = await storeOktaLinesInEngine({ runId: randomUUID(), file: 'day.ndjson' }, again)
+    expect(outcome, 'four exact copies are duplicates; the changed copy is the JS parser\'s; the new event is stored').toMatchObject({
+      accepted: 1, duplicates: 4, fallback: [{ line: 5, text: changed }],
+    })
+    const now = await query(sql`SELECT * EXCEPT (run_id, ingested_at) FROM idp_events WHERE event_id != 'redelivery-new-event' ORDER BY event_id, fact_index`, { tag: 'test' })
+    expect(now, 'nothing stored again').toEqual(stored)
+    const [staged] = await query<{ n: string }>(sql`SELECT count() AS n FROM ingest_staging_okta`, { tag: 'test' })
+    expect(Number(staged.n)).toBe(0)
+  })
+
   it('stores the facts of the first of two different lines sharing an event id, and leaves nothing staged behind', async () => {
     const plain = fixtureTexts().filter((t) => jsFacts(t) !== null && !/event_hook|aws\.partner|secret|eyJ/i.test(t))
     const fewer = plain.find((t) => jsFacts(t)!.length === 1)!

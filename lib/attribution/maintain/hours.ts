@@ -3,7 +3,7 @@ import { query, sql, type SqlFragment } from '@/lib/clickhouse'
 import { actionsCte } from '../actions'
 import { withCtes, cte } from '../cte'
 import { GROUP_COLUMNS, ROLLUP_LIFETIME_SECONDS, groupedActions } from '../hours'
-import { localTable, newVersion, run } from './tables'
+import { ATTRIBUTION_COLUMNS, localTable, newVersion, run } from './tables'
 
 const GROUP_KEY = sql`hour, identity, server, client_name, method, reason`
 
@@ -20,8 +20,8 @@ export async function versionNow(): Promise<number> {
  * written with actions = 0. Idempotent: a repeat writes the same answer again, the newest
  * version wins. A crash before it is repaired by the next run, which rewrites the same actions.
  */
-export async function refreshHours(since: number): Promise<void> {
-  const hours = await touchedHours(since)
+export async function refreshHours(since: number, counted?: number): Promise<void> {
+  const hours = counted === undefined ? await touchedHours(since) : await changedHours(since, counted)
   if (hours.length === 0) return
   const seconds = hours.map((h) => h.getTime() / 1000)
   const touched = sql`toUnixTimestamp(toStartOfHour(time)) IN ${seconds}`
@@ -87,6 +87,30 @@ async function touchedHours(since: number): Promise<Date[]> {
   const rows = await query<unknown>(
     sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM attributed_actions WHERE version >= ${since} ORDER BY hour`,
     { tag: 'attribution:touched-hours' },
+  )
+  return hourList.parse(rows).map((r) => new Date(r.hour * 1000))
+}
+
+/**
+ * The hours in which an action written at or after `since` now reads differently from what the
+ * rollup counted: its newest version up to `counted` (a completed run's end: every version up to
+ * it was rolled up), or it has none there (new, or merged away: counted again). A maintenance run
+ * re-attributes every action a changed credential or claim can reach, and most come out as they
+ * were; their hours need no recount. Versions between `counted` and `since` (a run that crashed
+ * before its rollup) are not what the rollup counted, so the repair run counts their hours again.
+ */
+async function changedHours(since: number, counted: number): Promise<Date[]> {
+  const attribution = sql`toString(tuple(${ATTRIBUTION_COLUMNS}))`
+  const rows = await query<unknown>(
+    sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM (
+        SELECT time, argMaxIf(${attribution}, version, version >= ${since}) AS now,
+          argMaxIf(${attribution}, version, version <= ${counted}) AS before, countIf(version <= ${counted}) AS rolled_up
+        FROM attributed_actions
+        WHERE (time, event_id) IN (SELECT time, event_id FROM attributed_actions WHERE version >= ${since})
+        GROUP BY time, event_id
+        HAVING rolled_up = 0 OR now != before
+      ) ORDER BY hour`,
+    { tag: 'attribution:changed-hours' },
   )
   return hourList.parse(rows).map((r) => new Date(r.hour * 1000))
 }

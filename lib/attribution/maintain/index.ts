@@ -73,7 +73,7 @@ async function incremental(before: AttributionState, after: AttributionState, id
     await markSessions(runId, since)
     await reattributeReached(runId, after.idp_generation, since)
     if (idp) await refreshDeprovisionFlags(runId, after.idp_generation)
-    await refreshHours(written)
+    await refreshHours(written, before.completed)
     await refreshRequestHours(since)
     await writeState(after)
   } finally {

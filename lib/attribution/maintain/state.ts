@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { query, sql, type SqlFragment } from '@/lib/clickhouse'
+import { query, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { run } from './tables'
 
 const millis = z.coerce.number().int().nonnegative()
@@ -8,33 +8,58 @@ const millis = z.coerce.number().int().nonnegative()
 const marksRow = z.object({ gateway_rows: millis, gateway_latest: millis, gateway_at_watermark: millis, idp_rows: millis, idp_latest: millis })
 export type InputMarks = z.infer<typeof marksRow>
 
-const stateRow = marksRow.extend({ idp_generation: millis })
+/** `completed`: when the run finished (µs, the engine's clock, as attributed_actions versions): every version up to it is in the rollups. */
+const stateRow = marksRow.extend({ idp_generation: millis, completed: millis.optional() })
 export type AttributionState = z.infer<typeof stateRow>
 
 const keptRow = marksRow.extend({ gateway_kept: millis, gateway_at_previous: millis, idp_kept: millis })
 /** The input tables now, and how many of their rows were ingested up to `state`'s watermarks. */
 export type InputsNow = z.infer<typeof keptRow>
 
+const sinceRow = z.object({ rows: millis, latest: millis, newer: millis, at_latest: millis, at_previous: millis })
+
 /**
  * The input tables now: row counts, latest ingest, and the rows ingested up to the previous
  * run's watermarks. None of those left means the rows it covered were removed (a TRUNCATE): the
  * state is rebuilt; fewer is a merge dropping duplicate copies (lib/attribution/maintain/index.ts).
+ * In proportion to what arrived since the watermarks: the totals come from part metadata and the
+ * rest from the rows at or after each watermark (the minmax index on ingested_at skips the older
+ * granules), so rows up to it = total − newer. Only a table with no row left at or after its
+ * watermark (emptied, or the first run) is read whole.
  */
 export async function inputsNow(state: AttributionState | null): Promise<InputsNow> {
-  const [gatewayUpTo, idpUpTo] = [atMillis(state?.gateway_latest ?? 0), atMillis(state?.idp_latest ?? 0)]
+  const [gateway, idp] = await Promise.all([
+    inputSince('gateway_requests', state?.gateway_latest ?? 0),
+    inputSince('idp_events', state?.idp_latest ?? 0),
+  ])
+  return keptRow.parse({
+    gateway_rows: gateway.rows, gateway_latest: gateway.latest, gateway_kept: gateway.rows - gateway.newer,
+    gateway_at_watermark: gateway.at_latest, gateway_at_previous: gateway.at_previous,
+    idp_rows: idp.rows, idp_latest: idp.latest, idp_kept: idp.rows - idp.newer,
+  })
+}
+
+type InputSince = z.infer<typeof sinceRow>
+
+/** One input table's count (metadata), and its latest ingest and counts around `upToMs` read from the rows at or after it. */
+async function inputSince(table: 'gateway_requests' | 'idp_events', upToMs: number): Promise<InputSince> {
+  const from = upToMs > 0 ? sql`WHERE ingested_at >= ${atMillis(upToMs)}` : sql``
+  const since = await sinceWatermark(table, upToMs, from)
+  // nothing at or after the watermark: what is left is older, read it whole (its latest and the rows at it)
+  return since.rows > 0 && since.latest === 0 && upToMs > 0 ? sinceWatermark(table, upToMs, sql``) : since
+}
+
+async function sinceWatermark(table: 'gateway_requests' | 'idp_events', upToMs: number, where: SqlFragment): Promise<InputSince> {
+  const upTo = atMillis(upToMs)
+  const name = unsafeRawSql(table)
   const rows = await query<unknown>(
-    sql`SELECT g.rows AS gateway_rows, g.latest AS gateway_latest, g.kept AS gateway_kept,
-        g.at_latest AS gateway_at_watermark, g.at_previous AS gateway_at_previous,
-        i.rows AS idp_rows, i.latest AS idp_latest, i.kept AS idp_kept
-      FROM (SELECT count() AS rows, toUnixTimestamp64Milli(max(ingested_at)) AS latest, countIf(ingested_at <= ${gatewayUpTo}) AS kept,
-              countIf(ingested_at = (SELECT max(ingested_at) FROM gateway_requests)) AS at_latest,
-              countIf(ingested_at = ${gatewayUpTo}) AS at_previous
-            FROM gateway_requests) AS g
-      CROSS JOIN (SELECT count() AS rows, toUnixTimestamp64Milli(max(ingested_at)) AS latest, countIf(ingested_at <= ${idpUpTo}) AS kept
-            FROM idp_events) AS i`,
-    { tag: 'attribution:marks' },
+    sql`SELECT (SELECT count() FROM ${name}) AS rows, toUnixTimestamp64Milli(max(ingested_at)) AS latest,
+        countIf(ingested_at > ${upTo}) AS newer, countIf(ingested_at = (SELECT max(ingested_at) FROM ${name} ${where})) AS at_latest,
+        countIf(ingested_at = ${upTo}) AS at_previous
+      FROM ${name} ${where}`,
+    { tag: `attribution:marks-${table}` },
   )
-  return keptRow.parse(rows[0])
+  return sinceRow.parse(rows[0])
 }
 
 /**
@@ -82,7 +107,7 @@ export function storedSince(state: AttributionState, now: InputsNow): SqlFragmen
 export async function readState(): Promise<AttributionState | null> {
   const rows = await query<unknown>(
     sql`SELECT idp_generation, gateway_rows, toUnixTimestamp64Milli(gateway_watermark) AS gateway_latest,
-        gateway_at_watermark, idp_rows, toUnixTimestamp64Milli(idp_watermark) AS idp_latest
+        gateway_at_watermark, idp_rows, toUnixTimestamp64Milli(idp_watermark) AS idp_latest, toUnixTimestamp64Micro(completed_at) AS completed
       FROM attribution_state ORDER BY completed_at DESC LIMIT 1`,
     { tag: 'attribution:state' },
   )
