@@ -140,8 +140,9 @@ function newRun(parser: SourceParser, opts: IngestOptions) {
      * After each stored batch, whichever path stored it, and at the end of the run: attribution
      * catches up with what was stored. Within a run at most every MAINTAIN_EVERY_MS: a backfill's
      * IdP batches each rebuild the IdP side, and every reader catches up before it reads anyway.
+     * The clock starts with the run, so a call shorter than that maintains once, at its end.
      */
-    lastMaintained: 0,
+    lastMaintained: Date.now(),
     async stored({ final = false } = {}) {
       if (!final && Date.now() - run.lastMaintained < MAINTAIN_EVERY_MS) return
       await maintainAttribution()

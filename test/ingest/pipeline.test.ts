@@ -49,6 +49,16 @@ describe('ingest', () => {
     expect(rejects.map((r) => [Number(r.line), r.reason.split(':')[0]])).toEqual([[3, 'invalid JSON'], [5, 'time']])
   })
 
+  it('attributes what a short run stored once, at its end, however many batches it stored', async () => {
+    const maintained = () => count('attribution_state')
+    const before = await maintained()
+    const files = [[120, 121, 122], [123, 124, 125]].map((ids, n) => input(`batch-${n}.ndjson`, ids.map((i) => line(i)).join('\n')))
+    const summary = await ingest(gatewaySource, files)
+    expect(summary).toMatchObject({ read: 6, accepted: 6 })
+    expect(await maintained()).toBe(before + 1)
+    expect(await count('attributed_actions', sql`event_id IN ('ev-120', 'ev-125')`)).toBe(2)
+  })
+
   it('adds nothing when the same file is ingested again, and the ledger balances', async () => {
     const text = [line(10), line(11), line(12)].join('\n')
     await ingest(gatewaySource, [input('again.ndjson', text)])
