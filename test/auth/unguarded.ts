@@ -58,6 +58,7 @@ export const UNGUARDED: Record<string, string> = {
   'lib/populations/credentials.ts#credentialSource': 'builds the credentials population query for the guarded credentials functions and drawSample',
   'lib/populations/triggers.ts#triggerSource': 'builds the triggers population query for the guarded triggers functions and drawSample',
   'lib/populations/identities.ts#identitySource': 'builds the identities population query for drawSample and readPackPopulation, which guard',
+  'lib/populations/thresholds.ts#populationThresholds': 'reads the thresholds in force for the population query builders above (the store functions and readPackPopulation, which guard)',
   'lib/samples/populations.ts#SAMPLED': 'the sample population registry; reached only through drawSample (lib/samples/draw.ts), which guards',
   'lib/reports/unattributed.ts#unattributedReport': 'one report: reached through evidenceReport, which guards',
   'lib/reports/token-age.ts#tokenAgeReport': 'one report: reached through evidenceReport, which guards',

@@ -173,6 +173,23 @@ describe('custody verify', () => {
     expect(verifyPack(pdfOf(first), forged, { fingerprint: signer.fingerprint }).problems).toContain(`signed by another key: ${keyFingerprint(publicKeyText(other.publicKey))}, not ${signer.fingerprint}`)
   })
 
+  it('reads the thresholds in force as the last export kept them while the app store is unchanged, and the store again after a change', () => {
+    const exportCC72 = (name: string) => {
+      const file = path.join(out, name)
+      const run = custody(['export', '--control', 'CC7.2', ...PERIOD, '--out', file, ...AS_OF, '--json'], { CUSTODY_TRACE: '1' })
+      expect(run.code, run.stderr).toBe(0)
+      return { kept: run.stderr.includes('app-store thresholds:unchanged'), thresholds: sideFileSchema.parse(JSON.parse(sideOf(file).toString('utf8'))).manifest.thresholds }
+    }
+    // the exports before wrote their records and kept the thresholds after
+    expect(exportCC72('kept.pdf')).toMatchObject({ kept: true, thresholds: { version: 0, unattributed_ratio: 0.01 } })
+    const settings = path.join(out, 'ratio.json')
+    fs.writeFileSync(settings, JSON.stringify({ unattributed_ratio: 0.5 }))
+    const set = custody(['thresholds', 'set', settings, '--reason', 'pilot', '--json'])
+    expect(set.code, set.stderr).toBe(0)
+    expect(exportCC72('changed.pdf')).toMatchObject({ kept: false, thresholds: { version: 1, unattributed_ratio: 0.5 } })
+    expect(exportCC72('kept-again.pdf')).toMatchObject({ kept: true, thresholds: { version: 1, unattributed_ratio: 0.5 } })
+  })
+
   it('after a key rotation, new packs are signed by the new key and old packs still verify with the old one', () => {
     const rotated = custody(['signing-key', 'rotate', '--json'])
     expect(rotated.code, rotated.stderr).toBe(0)
