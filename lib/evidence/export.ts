@@ -12,7 +12,7 @@ import { canonicalBytes } from './canonical'
 import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
 import { packPopulations, renderPack } from './pack'
 import { PackFile } from './pdf/pack-file'
-import { readPackPopulation } from './populations'
+import { packPopulationReader } from './populations'
 import { sideFile, type Manifest } from './manifest'
 import { samplesForPack } from './samples'
 import { activeSigner } from './signing-key'
@@ -64,7 +64,9 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, t
   ])
   reading.catch(() => undefined) // awaited below, after the signer; a failure surfaces there
   const reportsRead = reading.then(([read]) => Object.fromEntries(read) as PackReports)
-  const populations = packPopulations(request.control, (name) => readPackPopulation(actor, name, period, generatedAt, { checked, thresholds: inForce }), reportsRead)
+  const listed = controlsOf(request.control).flatMap((c) => c.populations.map((p) => p.name))
+  const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce })
+  const populations = packPopulations(request.control, readPopulation, reportsRead)
   const db = await openAppStore()
   const signer = await activeSigner(actor, db)
   const [, coverage, watermarks, silent, alerts, samples] = await reading
