@@ -52,6 +52,7 @@ export const UNGUARDED: Record<string, string> = {
   'lib/custody-chain/seed.ts#sessionSeed': "one step of an action's chain of custody: reached only through custodyChain (lib/custody-chain/index.ts), which guards",
   'lib/populations/population.ts#readPage': "runs one population's query for the population functions (actionsPage, credentialsPage, …), which guard",
   'lib/populations/population.ts#readAll': "streams one population's query for the population functions (allActions, allCredentials, …) and readPackPopulation (lib/evidence/populations.ts), which guard",
+  'lib/populations/population.ts#readAllParts': "streams several filters of one population's query for packPopulationReader (lib/evidence/populations.ts), which guards",
   'lib/populations/population.ts#readSample': "draws one population's sample for drawSample (lib/samples/draw.ts), which guards",
   'lib/populations/actions.ts#actionSource': 'builds the actions population query for the guarded actions functions and drawSample',
   'lib/populations/actions.ts#postTriggerActionSource': 'builds the post-trigger actions population query for drawSample and readPackPopulation, which guard',
