@@ -23,8 +23,13 @@ const exportSchema = z
 export async function exportCommand(argv: string[]): Promise<number> {
   const values = parsed(argv, { control: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } }, 0)
   const args = valid(exportSchema, { ...values.values, asOf: values.values['as-of'], from: values.values.from ?? '', to: values.values.to ?? '' })
+  // the thresholds in force as the last export or report kept them while the app store is unchanged, so that the
+  // reports and populations need not wait for the store's boot; kept again once this export is recorded
+  const { keptThresholds, keepThresholdsForNextStart } = await import('./report-thresholds')
+  const kept = keptThresholds()
   const { exportEvidencePack } = await import('@/lib/evidence/export')
-  const pack = await exportEvidencePack(cliActor, { control: args.control, from: args.from, to: args.to, asOf: args.asOf, out: args.out })
+  const pack = await exportEvidencePack(cliActor, { control: args.control, from: args.from, to: args.to, asOf: args.asOf, out: args.out }, kept ? Promise.resolve(kept) : undefined)
+  await keepThresholdsForNextStart()
   fs.writeFileSync(`${args.out}.manifest.json`, pack.manifestFile)
   const summary = { ...pack.summary, out: args.out }
   process.stdout.write(args.json ? JSON.stringify(summary) + '\n' : `wrote ${args.out} (SHA-256 ${pack.sha256}) and ${args.out}.manifest.json\n`)

@@ -8,6 +8,7 @@ import { loadConfig, type CustodyConfig } from '@/lib/config'
 import type { Thresholds } from '@/lib/reports/thresholds'
 import { acquireDataDirLock } from '@/lib/store/lock'
 import { pgliteFingerprint } from '@/lib/store/pglite-fingerprint'
+import { storedThresholds } from '@/lib/thresholds/in-force'
 import { thresholdsFromStore, type StoredThresholds } from '@/lib/thresholds/settings'
 import { traceStatement } from '@/lib/trace'
 
@@ -30,13 +31,36 @@ const cacheSchema = z.object({
 export function embeddedThresholdsInForce(config: CustodyConfig = loadConfig()): Promise<Thresholds> | null {
   if (config.databaseUrl || !fs.existsSync(WORKER)) return null
   return (async () => {
-    acquireDataDirLock(config.dataDir) // a busy data dir fails here, in this thread, as DataDirBusyError
-    const cached = readCache(config.dataDir)
-    if (cached) return thresholdsFromStore(cached)
+    const kept = keptThresholds(config)
+    if (kept) return kept
     const stored = await fromWorker(config.dataDir)
     writeCache(config.dataDir, stored)
     return thresholdsFromStore(stored)
   })()
+}
+
+/**
+ * Only what the last start kept, while the embedded store is provably unchanged since; null otherwise (or on
+ * PostgreSQL). For a command that opens the app store on this thread too (`custody export`): a worker's PGlite
+ * beside this thread's would be two instances over one data dir. Takes the data-dir lock (DataDirBusyError).
+ */
+export function keptThresholds(config: CustodyConfig = loadConfig()): Thresholds | null {
+  if (config.databaseUrl) return null
+  acquireDataDirLock(config.dataDir)
+  const cached = readCache(config.dataDir)
+  return cached && thresholdsFromStore(cached)
+}
+
+/**
+ * After a command that wrote to the embedded app store (an export records itself): closes the store and keeps
+ * the thresholds it holds for the next start (keptThresholds, embeddedThresholdsInForce).
+ */
+export async function keepThresholdsForNextStart(config: CustodyConfig = loadConfig()): Promise<void> {
+  if (config.databaseUrl) return
+  const { openAppStore, closeAppStore } = await import('@/db')
+  const stored = await storedThresholds(await openAppStore())
+  await closeAppStore()
+  writeCache(config.dataDir, stored)
 }
 
 function cacheKey(dataDir: string): string | null {

@@ -3,14 +3,16 @@ import { evidenceExports } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
 import { attributionReady } from '@/lib/attribution'
+import { populationThresholds } from '@/lib/populations/thresholds'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
+import type { Thresholds } from '@/lib/reports/thresholds'
 import { traceStep } from '@/lib/trace'
 import { alertsRaised } from './alerts'
 import { canonicalBytes } from './canonical'
 import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
 import { packPopulations, renderPack } from './pack'
 import { PackFile } from './pdf/pack-file'
-import { readPackPopulation } from './populations'
+import { packPopulationReader } from './populations'
 import { sideFile, type Manifest } from './manifest'
 import { samplesForPack } from './samples'
 import { activeSigner } from './signing-key'
@@ -37,20 +39,24 @@ export type EvidencePack = { out: string; bytes: number; manifestFile: Buffer; s
  * reports and populations the dashboard shows, for `generated_at` = `asOf` (default now).
  * The same data, parameters, thresholds, signing key and `asOf` give the same bytes, written
  * to `out` as they are drawn. The export is recorded (who, when, what, the PDF's SHA-256) with its audit row.
+ * `thresholds`: the thresholds in force when the caller reads them off this thread (the CLI: lib/cli/report-thresholds.ts);
+ * default: the app store's, read once for the whole pack.
  */
-export async function exportEvidencePack(actor: Actor, request: ExportRequest): Promise<EvidencePack> {
+export async function exportEvidencePack(actor: Actor, request: ExportRequest, thresholds?: Promise<Thresholds>): Promise<EvidencePack> {
   requirePermission(actor, 'evidence:export')
   if (!(request.from < request.to)) throw new Error('from must be before to')
   traceStep('export', 'started')
   const generatedAt = request.asOf ?? new Date()
   const period: ReportPeriod = { from: request.from, to: request.to }
   // every report and fact the pack prints, asked at once: the engine answers them while the app store opens;
-  // one check of the stored attribution for all of them and the populations
+  // one check of the stored attribution and one read of the thresholds for all of them and the populations
   const checked = attributionReady()
+  const inForce = populationThresholds(thresholds)
+  inForce.catch(() => undefined) // awaited by the reports and populations; a failure surfaces there
   const monitoring = controlsOf(request.control).some((c) => c.id === 'CC7.2')
   const reading = Promise.all([
-    Promise.all(reportsOf(request.control).map(async (name) => [name, await evidenceReport(actor, name, period, generatedAt)] as const)),
-    evidenceReport(actor, 'coverage', period, generatedAt),
+    Promise.all(reportsOf(request.control).map(async (name) => [name, await evidenceReport(actor, name, period, generatedAt, () => inForce)] as const)),
+    evidenceReport(actor, 'coverage', period, generatedAt, () => inForce),
     sourceWatermarks(actor),
     silentDays(actor, period),
     monitoring ? alertsRaised(actor, period, generatedAt) : null,
@@ -58,7 +64,9 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest): 
   ])
   reading.catch(() => undefined) // awaited below, after the signer; a failure surfaces there
   const reportsRead = reading.then(([read]) => Object.fromEntries(read) as PackReports)
-  const populations = packPopulations(request.control, (name) => readPackPopulation(actor, name, period, generatedAt, checked), reportsRead)
+  const listed = controlsOf(request.control).flatMap((c) => c.populations.map((p) => p.name))
+  const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce })
+  const populations = packPopulations(request.control, readPopulation, reportsRead)
   const db = await openAppStore()
   const signer = await activeSigner(actor, db)
   const [, coverage, watermarks, silent, alerts, samples] = await reading

@@ -125,7 +125,7 @@ export async function renderPack(input: PackInput, file: PackFile): Promise<Mani
   for await (const { control: c, population: p, rows } of input.populations) {
     const drawn = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
     const entry: ManifestPopulation = { name: p.name, rows: drawn.rows, sha256: drawn.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
-    method.push({ ...entry, title: p.title, query: rows.query.text, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
+    method.push({ ...entry, title: p.title, query: rows.query.text, part: rows.query.part, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
     traceStep('export', `${p.name} drawn (${drawn.rows} rows)`)
   }
   methodSection(doc, method)
@@ -138,7 +138,7 @@ export async function renderPack(input: PackInput, file: PackFile): Promise<Mani
     generator: GENERATOR,
     watermarks: input.watermarks,
     // `all` lists a population shared by two controls once per control; the manifest names it once
-    populations: [...new Map(method.map(({ title: _t, query: _q, reportCount: _r, ...entry }) => [entry.name, entry])).values()],
+    populations: [...new Map(method.map(({ title: _t, query: _q, part: _p, reportCount: _r, ...entry }) => [entry.name, entry])).values()],
   }
   const attached = { creationDate: generatedAt, modifiedDate: generatedAt }
   doc.file(canonicalBytes(manifest), { ...attached, name: 'manifest.json', type: 'application/json', description: 'the signed manifest (canonical JSON)' })

@@ -1,57 +1,110 @@
+import { isDeepStrictEqual } from 'node:util'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { sql } from '@/lib/clickhouse'
+import { render } from '@/lib/clickhouse/sql'
 import { actionSource, actionsPopulation, postTriggerActionSource } from '@/lib/populations/actions'
 import { credentialSource, credentialsPopulation } from '@/lib/populations/credentials'
 import { grantSource, grantsPopulation } from '@/lib/populations/grants'
 import { identitiesPopulation, identitySource } from '@/lib/populations/identities'
-import { readAll, type Population, type PopulationSource } from '@/lib/populations/population'
+import { readAll, readAllParts, type Population, type PopulationSource } from '@/lib/populations/population'
 import { triggerSource, triggersPopulation } from '@/lib/populations/triggers'
 import type { ReportPeriod } from '@/lib/reports/run'
+import type { Thresholds } from '@/lib/reports/thresholds'
 import type { PackPopulationName } from './controls'
 
-/** The query that read a population: its text and bound parameters (the manifest fingerprints both). */
-export type PackQuery = { text: string; params: Record<string, unknown> }
+/**
+ * The query that read a population: its text and bound parameters (the manifest fingerprints both), and when
+ * it read several of the pack's populations at once, the column that is 1 on this population's rows.
+ */
+export type PackQuery = { text: string; params: Record<string, unknown>; part?: string }
 /** A population as a pack lists it: its columns, its rows as they stream, and the query that read them. */
 export type PackPopulationRows = { columns: readonly string[]; rows: AsyncIterable<object>; query: PackQuery }
+/**
+ * What the pack read once for all its reports and populations: the stored attribution's check and the
+ * thresholds in force (each defaults to the population's own read).
+ */
+export type PackReads = { checked?: Promise<void>; thresholds?: Promise<Thresholds> }
 
 /**
  * The rows of one of a pack's populations, from the same population queries the pages' lists
  * and CSV downloads and samples use (lib/populations), so a pack's table is the download of the
  * same filter, and its row count the report's number (`post-trigger-actions` and the triggers
- * are judged at `now`, the pack's generated_at, as the report is). `checked`: the stored
- * attribution's check the pack's reports made, which every population of the pack reads after
- * (default: its own).
+ * are judged at `now`, the pack's generated_at, as the report is).
  */
-export async function readPackPopulation(actor: Actor, name: PackPopulationName, period: ReportPeriod, now: Date, checked?: Promise<void>): Promise<PackPopulationRows> {
+export async function readPackPopulation(actor: Actor, name: PackPopulationName, period: ReportPeriod, now: Date, read: PackReads = {}): Promise<PackPopulationRows> {
   requirePermission(actor, 'evidence:export')
-  const { population, source } = await packSource(name, period, now)
-  const rows = readAll(population, source, checked)
-  return { columns: population.columns, rows, query: rows.query }
+  return packPopulationReader(actor, [name], period, now, read)(name)
 }
 
-async function packSource(name: PackPopulationName, period: ReportPeriod, now: Date): Promise<{ population: Population<object>; source: PopulationSource }> {
+// Populations that are filters of one population query (the same CTEs, only their conditions differ).
+const FAMILY: Record<PackPopulationName, string> = {
+  identities: 'identities',
+  'service-accounts': 'identities',
+  credentials: 'credentials',
+  'credentials-over-max-age': 'credentials',
+  'credentials-without-expiry': 'credentials',
+  'off-gateway-grants': 'off-gateway-grants',
+  triggers: 'triggers',
+  'unattributed-actions': 'actions',
+  'flagged-actions': 'actions',
+  'post-trigger-actions': 'post-trigger-actions',
+}
+
+/**
+ * Reads the populations `listed` (a pack's, each once) as readPackPopulation does, but the ones that are filters
+ * of one population query in one query: its rows meet any of their conditions, with a column per population
+ * saying which are whose (readAllParts). Each population's rows and CSV are unchanged; its printed query is the
+ * one that read them, with that column.
+ */
+export function packPopulationReader(actor: Actor, listed: readonly PackPopulationName[], period: ReportPeriod, now: Date, read: PackReads = {}): (name: PackPopulationName) => Promise<PackPopulationRows> {
+  requirePermission(actor, 'evidence:export')
+  const families = new Map<string, Promise<Map<PackPopulationName, PackPopulationRows>>>()
+  return async (name) => {
+    const family = FAMILY[name]
+    if (!families.has(family)) families.set(family, readFamily([...new Set(listed)].filter((n) => FAMILY[n] === family), period, now, read))
+    const rows = (await families.get(family)!).get(name)
+    if (!rows) throw new Error(`${name} is not one of the populations this pack lists`)
+    return rows
+  }
+}
+
+async function readFamily(members: PackPopulationName[], period: ReportPeriod, now: Date, read: PackReads): Promise<Map<PackPopulationName, PackPopulationRows>> {
+  const sources = await Promise.all(members.map((m) => packSource(m, period, now, read.thresholds)))
+  const [{ population, source }] = sources
+  if (members.length === 1) {
+    const rows = readAll(population, source, read.checked)
+    return new Map([[members[0], { columns: population.columns, rows, query: rows.query }]])
+  }
+  const shared = render(source.with)
+  if (sources.some((s) => !isDeepStrictEqual(render(s.source.with), shared))) throw new Error(`${members.join(', ')} are not filters of one population query`)
+  const part = (m: PackPopulationName) => `in_${m.replaceAll('-', '_')}`
+  const parts = readAllParts(population, { with: source.with, where: [] }, sources.map((s, i) => ({ part: part(members[i]), where: s.source.where })), read.checked)
+  return new Map(members.map((m, i) => [m, { columns: population.columns, rows: parts.rows[i], query: { ...parts.query, part: part(m) } }]))
+}
+
+async function packSource(name: PackPopulationName, period: ReportPeriod, now: Date, t?: Promise<Thresholds>): Promise<{ population: Population<object>; source: PopulationSource }> {
   switch (name) {
     case 'identities':
-      return { population: identitiesPopulation, source: await identitySource(period) }
+      return { population: identitiesPopulation, source: await identitySource(period, t) }
     case 'service-accounts': {
-      const source = await identitySource(period)
+      const source = await identitySource(period, t)
       return { population: identitiesPopulation, source: { ...source, where: [...source.where, sql`kind = 'service'`] } }
     }
     case 'credentials':
-      return { population: credentialsPopulation, source: await credentialSource(period, {}) }
+      return { population: credentialsPopulation, source: await credentialSource(period, {}, t) }
     case 'credentials-over-max-age':
-      return { population: credentialsPopulation, source: await credentialSource(period, { over_max_age: true }) }
+      return { population: credentialsPopulation, source: await credentialSource(period, { over_max_age: true }, t) }
     case 'credentials-without-expiry':
-      return { population: credentialsPopulation, source: await credentialSource(period, { no_expiry: true }) }
+      return { population: credentialsPopulation, source: await credentialSource(period, { no_expiry: true }, t) }
     case 'off-gateway-grants':
       return { population: grantsPopulation, source: grantSource(period, {}) }
     case 'triggers':
-      return { population: triggersPopulation, source: await triggerSource(period, {}, now) }
+      return { population: triggersPopulation, source: await triggerSource(period, {}, now, t) }
     case 'unattributed-actions':
-      return { population: actionsPopulation, source: await actionSource(period, { reason: 'unattributed' }) }
+      return { population: actionsPopulation, source: await actionSource(period, { reason: 'unattributed' }, t) }
     case 'post-trigger-actions':
-      return { population: actionsPopulation, source: await postTriggerActionSource(period, now) }
+      return { population: actionsPopulation, source: await postTriggerActionSource(period, now, t) }
     case 'flagged-actions':
-      return { population: actionsPopulation, source: await actionSource(period, { flag: 'any' }) }
+      return { population: actionsPopulation, source: await actionSource(period, { flag: 'any' }, t) }
   }
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { openAppStore } from '@/db'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { attributedActionCtes, withCtes } from '@/lib/attribution'
 import { sql, type SqlFragment } from '@/lib/clickhouse'
@@ -7,8 +6,9 @@ import { isoFromClickHouse } from '@/lib/reports/common'
 import { identityReachCte, periodTriggersCte } from '@/lib/reports/revocation-latency'
 import type { ReportPeriod } from '@/lib/reports/run'
 import { parseParams, type SearchParams } from '@/lib/reports/search-params'
-import { thresholdsInForce } from '@/lib/thresholds/in-force'
+import type { Thresholds } from '@/lib/reports/thresholds'
 import { ACTION_FLAGS, chFlag, type ActionFlag } from './flags'
+import { populationThresholds } from './thresholds'
 import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 const METHODS = ['credential', 'subject_claim', 'session'] as const
@@ -90,8 +90,8 @@ export async function allActions(actor: Actor, period: ReportPeriod, filters: Ac
 }
 
 /** The period's agent actions matching `filters`, as a population query (the pages, the CSV, samples). */
-export async function actionSource(period: ReportPeriod, filters: ActionFilters): Promise<PopulationSource> {
-  const thresholds = await thresholdsInForce(await openAppStore())
+export async function actionSource(period: ReportPeriod, filters: ActionFilters, inForce?: Promise<Thresholds>): Promise<PopulationSource> {
+  const thresholds = await populationThresholds(inForce)
   return {
     with: sql`${withCtes(attributedActionCtes(period, thresholds.default_token_lifetime_seconds))},
       population AS (SELECT ${actionColumns} FROM actions AS a)`,
@@ -104,8 +104,8 @@ export async function actionSource(period: ReportPeriod, filters: ActionFilters)
  * attributed to an identity with a trigger in the period, after its first such trigger, up to
  * `now` (the report's generated_at), so attribution runs from `from` to the later of `to` and `now`.
  */
-export async function postTriggerActionSource(period: ReportPeriod, now: Date): Promise<PopulationSource> {
-  const thresholds = await thresholdsInForce(await openAppStore())
+export async function postTriggerActionSource(period: ReportPeriod, now: Date, inForce?: Promise<Thresholds>): Promise<PopulationSource> {
+  const thresholds = await populationThresholds(inForce)
   const scope = { from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true }
   return {
     with: sql`${withCtes(attributedActionCtes(scope, thresholds.default_token_lifetime_seconds), [periodTriggersCte(period), identityReachCte])},

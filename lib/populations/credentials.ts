@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { openAppStore } from '@/db'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { credentialCtes, withCtes } from '@/lib/attribution'
 import { sql, type SqlFragment } from '@/lib/clickhouse'
@@ -7,8 +6,9 @@ import { isoFromClickHouse } from '@/lib/reports/common'
 import type { ReportPeriod } from '@/lib/reports/run'
 import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/search-params'
 import { AGE_BUCKETS, ratedCredentialsCte } from '@/lib/reports/token-age'
-import { thresholdsInForce } from '@/lib/thresholds/in-force'
+import type { Thresholds } from '@/lib/reports/thresholds'
 import { chFlag } from './flags'
+import { populationThresholds } from './thresholds'
 import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 const CREDENTIAL_TYPES = ['oauth_access', 'oauth_refresh', 'api_key', 'pat', 'service_token'] as const
@@ -72,8 +72,8 @@ export async function allCredentials(actor: Actor, period: ReportPeriod, filters
 }
 
 /** The period's live credentials matching `filters`, as a population query (the pages, the CSV, samples). */
-export async function credentialSource(period: ReportPeriod, filters: CredentialFilters): Promise<PopulationSource> {
-  const thresholds = await thresholdsInForce(await openAppStore())
+export async function credentialSource(period: ReportPeriod, filters: CredentialFilters, inForce?: Promise<Thresholds>): Promise<PopulationSource> {
+  const thresholds = await populationThresholds(inForce)
   return {
     with: sql`${withCtes(credentialCtes(thresholds.default_token_lifetime_seconds), [ratedCredentialsCte(period, thresholds)])},
       population AS (

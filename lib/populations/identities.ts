@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { openAppStore } from '@/db'
 import { actionGroupsCtes, identitiesCte, withCtes } from '@/lib/attribution'
 import { sql } from '@/lib/clickhouse'
 import { identityFields, identityKind, perIdentityCte } from '@/lib/reports/attribution'
 import { count } from '@/lib/reports/common'
 import type { ReportPeriod } from '@/lib/reports/run'
-import { thresholdsInForce } from '@/lib/thresholds/in-force'
+import type { Thresholds } from '@/lib/reports/thresholds'
 import type { Population, PopulationSource } from './population'
+import { populationThresholds } from './thresholds'
 
 const identityRow = z.object({
   ...identityFields,
@@ -33,8 +33,8 @@ export const identitiesPopulation: Population<IdentityRow> = {
  * as a population query, from the report's own per-identity grouping (perIdentityCte), so
  * its rows are the report's list and its count the list's length.
  */
-export async function identitySource(period: ReportPeriod): Promise<PopulationSource> {
-  const thresholds = await thresholdsInForce(await openAppStore())
+export async function identitySource(period: ReportPeriod, inForce?: Promise<Thresholds>): Promise<PopulationSource> {
+  const thresholds = await populationThresholds(inForce)
   return {
     with: sql`${withCtes(actionGroupsCtes(period, thresholds.default_token_lifetime_seconds), [identitiesCte, perIdentityCte])},
       population AS (

@@ -99,6 +99,40 @@ export function readAll<Row>(p: Population<Row>, source: PopulationSource, check
   return Object.assign(streamRows(p, fragment, checked), { query: render(fragment) })
 }
 
+/**
+ * Several filters of one population read in one query (one scan by the engine instead of one each): the rows
+ * meeting any part's conditions in key order, with a column per part (`part`, 1 or 0) saying whether the row is
+ * that part's. Each part's rows, in key order, are what readAll with its conditions gives. A row waits in its
+ * part's queue until that part is read, so a part read last holds its rows meanwhile.
+ */
+export function readAllParts<Row>(p: Population<Row>, source: PopulationSource, parts: { part: string; where: SqlFragment[] }[], checked?: Promise<void>): { query: SqlQuery; rows: AsyncIterable<Row>[] } {
+  const names = selected(p)
+  const flags = parts.map((t) => sql`(${where({ ...source, where: t.where })}) AS ${columnList([t.part])}`)
+  const fragment = sql`${source.with}
+      SELECT ${columnList(names)}, ${joinSql(flags, ', ')} FROM population
+      WHERE ${where(source)} AND (${joinSql(parts.map((t) => sql`(${where({ ...source, where: t.where })})`), ' OR ')})
+      ORDER BY ${columnList(p.key.map((k) => k.name))}`
+  const queues: Row[][] = parts.map(() => [])
+  let shared: AsyncGenerator<Record<string, unknown>> | null = null
+  const next = async (i: number): Promise<IteratorResult<Row>> => {
+    shared ??= streamRecords(p, fragment, checked)
+    while (queues[i].length === 0) {
+      const read = await shared.next()
+      // another part's read, asked at the same time, may have brought this part's last rows
+      if (read.done) break
+      const row = p.row.parse(read.value)
+      parts.forEach((t, j) => read.value[t.part] && queues[j].push(row))
+    }
+    return queues[i].length > 0 ? { done: false, value: queues[i].shift()! } : { done: true, value: undefined }
+  }
+  return { query: render(fragment), rows: parts.map((_, i) => ({ [Symbol.asyncIterator]: () => ({ next: () => next(i) }) })) }
+}
+
+async function* streamRecords(p: Population<unknown>, fragment: SqlFragment, checked?: Promise<void>): AsyncGenerator<Record<string, unknown>> {
+  await (checked ?? attributionReady())
+  yield* stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:parts`, settings: REPORT_QUERY_SETTINGS })
+}
+
 async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment, checked?: Promise<void>): AsyncGenerator<Row> {
   await (checked ?? attributionReady())
   const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS })

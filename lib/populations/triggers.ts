@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { openAppStore } from '@/db'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { attributedActionCtes, withCtes } from '@/lib/attribution'
 import { sql, type SqlFragment } from '@/lib/clickhouse'
@@ -7,8 +6,9 @@ import { isoFromClickHouse } from '@/lib/reports/common'
 import { triggerOutcomeCtes } from '@/lib/reports/revocation-latency'
 import type { ReportPeriod } from '@/lib/reports/run'
 import { booleanParam, parseParams, type SearchParams } from '@/lib/reports/search-params'
-import { thresholdsInForce } from '@/lib/thresholds/in-force'
+import type { Thresholds } from '@/lib/reports/thresholds'
 import { chFlag } from './flags'
+import { populationThresholds } from './thresholds'
 import { pageQuery, readAll, readPage, type PageRequest, type Population, type PopulationPage, type PopulationRows, type PopulationSource } from './population'
 
 /** The triggers population's filters: each one's row count is a `revocation-latency` number. */
@@ -76,8 +76,8 @@ export async function allTriggers(actor: Actor, period: ReportPeriod, filters: T
 }
 
 /** The period's triggers matching `filters`, judged at `now`, as a population query (the pages, the CSV, samples). */
-export async function triggerSource(period: ReportPeriod, filters: TriggerFilters, now: Date): Promise<PopulationSource> {
-  const t = await thresholdsInForce(await openAppStore())
+export async function triggerSource(period: ReportPeriod, filters: TriggerFilters, now: Date, inForce?: Promise<Thresholds>): Promise<PopulationSource> {
+  const t = await populationThresholds(inForce)
   // as the report: post-trigger actions run to generated_at, so attribution reaches it
   const scope = { from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true }
   return {

@@ -37,7 +37,7 @@ import { releaseDataDirLock } from '@/lib/store/lock'
 import { addDestination, deleteDestination, deliveryLog, listDestinations, sendTestNotification, setDestinationEnabled } from '@/lib/notifications/destinations'
 import { alertsRaised } from '@/lib/evidence/alerts'
 import { exportEvidencePack } from '@/lib/evidence/export'
-import { readPackPopulation } from '@/lib/evidence/populations'
+import { packPopulationReader, readPackPopulation } from '@/lib/evidence/populations'
 import { samplesForPack } from '@/lib/evidence/samples'
 import { activeSigner, activeSigningKey, rotateSigningKey, signingKeys } from '@/lib/evidence/signing-key'
 import { silentDays, sourceWatermarks } from '@/lib/evidence/watermarks'
@@ -113,6 +113,7 @@ const october = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-
 const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Actor, role: string) => Promise<unknown> }> = {
   exportEvidencePack: { permission: 'evidence:export', call: (a) => exportEvidencePack(a, { control: 'CC6.2', ...october, asOf: october.to, out: path.join(dataDir, 'pack.pdf') }) },
   readPackPopulation: { permission: 'evidence:export', call: (a) => readPackPopulation(a, 'triggers', october, october.to) },
+  packPopulationReader: { permission: 'evidence:export', call: async (a) => packPopulationReader(a, ['triggers'], october, october.to)('triggers') },
   samplesForPack: { permission: 'evidence:export', call: (a) => samplesForPack(a, october, october.to) },
   activeSigner: { permission: 'evidence:export', call: async (a) => activeSigner(a, db) },
   activeSigningKey: { permission: 'reports:read', call: (a) => activeSigningKey(a) },

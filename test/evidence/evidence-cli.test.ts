@@ -70,14 +70,22 @@ describe('custody export', () => {
     expect(sideOf(second).equals(sideOf(first))).toBe(true)
   })
 
-  it('checks the stored attribution once for the whole `all` pack: its reports and every population read after one check', () => {
+  it('checks the stored attribution once for the whole `all` pack, and reads its ten populations in six queries (one per population query they filter)', () => {
     const run = custody(['export', '--control', 'all', ...PERIOD, '--out', path.join(out, 'all.pdf'), ...AS_OF, '--json'], { CUSTODY_TRACE: '1' })
     expect(run.code, run.stderr).toBe(0)
     const listed = (JSON.parse(run.stdout) as { populations: unknown[] }).populations
     expect(listed.length).toBeGreaterThan(5)
     // each check reads the maintenance state first (lib/attribution/maintain: readState)
     expect(run.stderr.match(/clickhouse attribution:state:/g)).toHaveLength(1)
-    expect(run.stderr.match(/clickhouse population:[a-z-]+:all:/g)!.length).toBeGreaterThanOrEqual(listed.length)
+    expect(listed).toHaveLength(10)
+    expect(run.stderr.match(/clickhouse population:[a-z-]+:(all|parts):/g)!.sort()).toEqual([
+      'clickhouse population:actions:all:', // post-trigger-actions
+      'clickhouse population:actions:parts:', // unattributed-actions, flagged-actions
+      'clickhouse population:credentials:parts:', // credentials, over max age, without expiry
+      'clickhouse population:identities:parts:', // identities, service-accounts
+      'clickhouse population:off-gateway-grants:all:',
+      'clickhouse population:triggers:all:',
+    ])
   })
 
   it('refuses an unknown control, a missing --out or a reversed period with exit 2', () => {
@@ -171,6 +179,23 @@ describe('custody verify', () => {
     expect(result.ok).toBe(false)
     expect(result.problems).toEqual(['the signature attached to the PDF (manifest.sig) does not hold for its manifest.json'])
     expect(verifyPack(pdfOf(first), forged, { fingerprint: signer.fingerprint }).problems).toContain(`signed by another key: ${keyFingerprint(publicKeyText(other.publicKey))}, not ${signer.fingerprint}`)
+  })
+
+  it('reads the thresholds in force as the last export kept them while the app store is unchanged, and the store again after a change', () => {
+    const exportCC72 = (name: string) => {
+      const file = path.join(out, name)
+      const run = custody(['export', '--control', 'CC7.2', ...PERIOD, '--out', file, ...AS_OF, '--json'], { CUSTODY_TRACE: '1' })
+      expect(run.code, run.stderr).toBe(0)
+      return { kept: run.stderr.includes('app-store thresholds:unchanged'), thresholds: sideFileSchema.parse(JSON.parse(sideOf(file).toString('utf8'))).manifest.thresholds }
+    }
+    // the exports before wrote their records and kept the thresholds after
+    expect(exportCC72('kept.pdf')).toMatchObject({ kept: true, thresholds: { version: 0, unattributed_ratio: 0.01 } })
+    const settings = path.join(out, 'ratio.json')
+    fs.writeFileSync(settings, JSON.stringify({ unattributed_ratio: 0.5 }))
+    const set = custody(['thresholds', 'set', settings, '--reason', 'pilot', '--json'])
+    expect(set.code, set.stderr).toBe(0)
+    expect(exportCC72('changed.pdf')).toMatchObject({ kept: false, thresholds: { version: 1, unattributed_ratio: 0.5 } })
+    expect(exportCC72('kept-again.pdf')).toMatchObject({ kept: true, thresholds: { version: 1, unattributed_ratio: 0.5 } })
   })
 
   it('after a key rotation, new packs are signed by the new key and old packs still verify with the old one', () => {

@@ -140,6 +140,7 @@ describe('an evidence pack read back with pdfjs', () => {
     const downloads: Record<string, () => Promise<AsyncIterable<object>>> = {
       credentials: () => allCredentials(cliActor, period, {}),
       'credentials-over-max-age': () => allCredentials(cliActor, period, { over_max_age: true }),
+      'credentials-without-expiry': () => allCredentials(cliActor, period, { no_expiry: true }),
       'off-gateway-grants': () => allGrants(cliActor, period, {}),
       triggers: () => allTriggers(cliActor, period, {}, asOf),
       'unattributed-actions': () => allActions(cliActor, period, { reason: 'unattributed' }),
@@ -150,7 +151,7 @@ describe('an evidence pack read back with pdfjs', () => {
     const { grantsPopulation } = await import('@/lib/populations/grants')
     const { triggersPopulation } = await import('@/lib/populations/triggers')
     const { actionsPopulation } = await import('@/lib/populations/actions')
-    Object.assign(columns, { credentials: credentialsPopulation.columns, 'credentials-over-max-age': credentialsPopulation.columns, 'off-gateway-grants': grantsPopulation.columns, triggers: triggersPopulation.columns, 'unattributed-actions': actionsPopulation.columns, 'flagged-actions': actionsPopulation.columns })
+    Object.assign(columns, { credentials: credentialsPopulation.columns, 'credentials-over-max-age': credentialsPopulation.columns, 'credentials-without-expiry': credentialsPopulation.columns, 'off-gateway-grants': grantsPopulation.columns, triggers: triggersPopulation.columns, 'unattributed-actions': actionsPopulation.columns, 'flagged-actions': actionsPopulation.columns })
     const all = packs.get('all')!.summary.populations
     for (const [name, download] of Object.entries(downloads)) {
       const body = Buffer.from(await new Response(csvStream(columns[name], await download())).arrayBuffer())
@@ -246,5 +247,27 @@ describe('reproducible and recorded', () => {
       for (const p of packs.get(control)!.summary.populations) expect(names).toContain(p.name)
     }
     expect(reportsOf('all').sort()).toEqual(['attribution', 'off-gateway', 'revocation-latency', 'token-age', 'unattributed'])
+  })
+
+  it("`all` reads the populations that are filters of one query in one: the same rows as each control's pack, and each printed with the column that picks its rows", async () => {
+    const all = packs.get('all')!
+    for (const control of ['CC6.1', 'CC6.2', 'CC6.3', 'CC7.2'] as const) {
+      for (const p of packs.get(control)!.summary.populations) expect(all.summary.populations.find((q) => q.name === p.name), p.name).toEqual(p)
+    }
+    const manifest = manifestSchema.parse(JSON.parse(all.manifestFile.toString('utf8')).manifest)
+    const queryOf = (name: string) => manifest.populations.find((p) => p.name === name)!.query_sha256
+    expect(new Set(manifest.populations.map((p) => p.query_sha256)).size).toBe(6)
+    expect(queryOf('service-accounts')).toBe(queryOf('identities'))
+    expect(queryOf('credentials-over-max-age')).toBe(queryOf('credentials'))
+    expect(queryOf('credentials-without-expiry')).toBe(queryOf('credentials'))
+    expect(queryOf('flagged-actions')).toBe(queryOf('unattributed-actions'))
+    expect(queryOf('post-trigger-actions')).not.toBe(queryOf('unattributed-actions'))
+    const { text } = await readPdf(all.pdf)
+    const printed = text.replace(/\s+/g, ' ') // the query is wrapped to the page
+    for (const part of ['in_identities', 'in_service_accounts', 'in_credentials', 'in_credentials_over_max_age', 'in_credentials_without_expiry', 'in_unattributed_actions', 'in_flagged_actions']) {
+      expect(printed).toContain(`Its rows: those of this query with ${part} = 1`)
+      expect(printed).toContain(`AS ${part}`)
+    }
+    expect(printed).not.toContain('in_triggers')
   })
 })

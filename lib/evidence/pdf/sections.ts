@@ -86,7 +86,8 @@ export function alertsSection(doc: PackDocument, alerts: PackAlert[]): void {
   table.end()
 }
 
-export type MethodPopulation = ManifestPopulation & { title: string; query: string; reportCount?: { key: string; value: number } }
+/** `part`: the column of `query` that is 1 on this population's rows, when the query read several populations. */
+export type MethodPopulation = ManifestPopulation & { title: string; query: string; part?: string; reportCount?: { key: string; value: number } }
 
 /** The metric definitions, and per population its query, parameters, row count and SHA-256 (evidence.md, Method). */
 export function methodSection(doc: PackDocument, populations: MethodPopulation[]): void {
@@ -95,7 +96,7 @@ export function methodSection(doc: PackDocument, populations: MethodPopulation[]
   paragraph(doc, 'Every number is computed by the ClickHouse queries of Custody’s lib/reports, the same functions the dashboard pages, the HTTP API and `custody report … --json` answer from, for this period, these thresholds and this generated_at. The definitions are metrics.md: a period is half-open [from, to) in UTC; an agent action is a gateway request let through that is not session plumbing; attribution is by credential, then subject claim, then session; percentiles are nearest-rank. Each population below is the list its report counts, read in its sort-key order; its SHA-256 is over the population’s CSV exactly as the dashboard downloads it (RFC 4180, header row, UTC ISO times), so a download of the same filter can be compared byte for byte.')
   for (const p of populations) {
     heading(doc, `${p.name}: ${p.title}`, 10)
-    paragraph(doc, `Rows: ${p.rows}${p.reportCount ? ` (report number ${p.reportCount.key} = ${p.reportCount.value})` : ''}\nSHA-256 of its CSV: ${p.sha256}\nSHA-256 of its query: ${p.query_sha256}\nParameters: ${JSON.stringify(p.parameters)}`, { size: 8 })
+    paragraph(doc, `Rows: ${p.rows}${p.reportCount ? ` (report number ${p.reportCount.key} = ${p.reportCount.value})` : ''}\nSHA-256 of its CSV: ${p.sha256}\nSHA-256 of its query: ${p.query_sha256}\nParameters: ${JSON.stringify(p.parameters)}${p.part ? `\nIts rows: those of this query with ${p.part} = 1 (one query read the populations it names)` : ''}`, { size: 8 })
     paragraph(doc, p.query.replace(/\n\s*\n/g, '\n'), { font: FONT.mono, size: 5.5 })
   }
 }
