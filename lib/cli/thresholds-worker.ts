@@ -7,7 +7,7 @@
 import { workerData, parentPort } from 'node:worker_threads'
 import { bootPglite } from '@/db'
 import { cliActor } from '@/lib/auth/actor'
-import { readPackAppState, recordPackExport, type PackRecord, type PackStateRequest } from '@/lib/evidence/app-state'
+import type { PackRecord, PackStateRequest } from '@/lib/evidence/app-state'
 import { storedThresholds } from '@/lib/thresholds/in-force'
 
 const { dataDir, pack } = workerData as { dataDir: string; pack?: PackStateRequest }
@@ -15,6 +15,8 @@ const opened = await bootPglite(dataDir)
 try {
   if (!pack) parentPort!.postMessage(await storedThresholds(opened.store))
   else {
+    // loaded only for an export: a report's worker reads the thresholds and nothing else
+    const { readPackAppState, recordPackExport } = await import('@/lib/evidence/app-state')
     parentPort!.postMessage({ state: await readPackAppState(cliActor, opened.store, pack), stored: await storedThresholds(opened.store) })
     const record = await new Promise<PackRecord | null>((resolve) => parentPort!.once('message', resolve))
     if (record) await recordPackExport(cliActor, opened.store, record)
