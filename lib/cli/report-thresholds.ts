@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads'
 import { z } from 'zod'
 import { APP_MIGRATIONS_DIR, newestMigration } from '@/db/ledger'
 import { loadConfig, type CustodyConfig } from '@/lib/config'
+import type { PackAppState, PackAppStore, PackStateRequest } from '@/lib/evidence/app-state'
 import type { Thresholds } from '@/lib/reports/thresholds'
 import { acquireDataDirLock } from '@/lib/store/lock'
 import { pgliteFingerprint } from '@/lib/store/pglite-fingerprint'
@@ -49,6 +50,39 @@ export function keptThresholds(config: CustodyConfig = loadConfig()): Thresholds
   acquireDataDirLock(config.dataDir)
   const cached = readCache(config.dataDir)
   return cached && thresholdsFromStore(cached)
+}
+
+/**
+ * The app store of `custody export`, kept in the worker thread from its boot to the export's record (PGlite's boot
+ * and queries never on the thread that drives chDB and draws the PDF); when the worker has closed the store, the
+ * thresholds it read are kept for the next start. null on PostgreSQL or when the sources run uncompiled (the export
+ * opens the store on this thread). Takes the data-dir lock (DataDirBusyError).
+ */
+export function workerPackStore(request: PackStateRequest, config: CustodyConfig = loadConfig()): PackAppStore | null {
+  if (config.databaseUrl || !fs.existsSync(WORKER)) return null
+  acquireDataDirLock(config.dataDir)
+  const worker = new Worker(WORKER, { workerData: { dataDir: config.dataDir, pack: request } })
+  let stored: StoredThresholds | undefined
+  const ended = new Promise<void>((resolve, reject) => {
+    worker.on('error', reject)
+    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the app store's worker ended (${code})`))))
+  })
+  const state = new Promise<PackAppState>((resolve, reject) => {
+    worker.once('message', (answer: { state: PackAppState; stored: StoredThresholds }) => {
+      stored = answer.stored
+      resolve(answer.state)
+    })
+    ended.then(() => reject(new Error("the app store's worker ended without the pack's app state")), reject)
+  })
+  ended.catch(() => undefined) // awaited by record
+  return {
+    state,
+    record: async (r) => {
+      worker.postMessage(r)
+      await ended
+      if (stored) writeCache(config.dataDir, stored)
+    },
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { and, asc, gte, lt, lte } from 'drizzle-orm'
-import { openAppStore } from '@/db'
+import { openAppStore, type AppStore } from '@/db'
 import { alerts } from '@/db/schema'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import type { ReportPeriod } from '@/lib/reports/run'
@@ -21,10 +21,9 @@ export type PackAlert = {
  * acknowledged each and when (CC7.2: alerts raised and acknowledged; lib/alerts raises them).
  * What happened after `through` is left out, so the same as-of gives the same pack.
  */
-export async function alertsRaised(actor: Actor, period: ReportPeriod, through: Date): Promise<PackAlert[]> {
+export async function alertsRaised(actor: Actor, period: ReportPeriod, through: Date, db?: AppStore): Promise<PackAlert[]> {
   requirePermission(actor, 'reports:read')
-  const db = await openAppStore()
-  const rows = await db
+  const rows = await (db ?? (await openAppStore()))
     .select()
     .from(alerts)
     .where(and(gte(alerts.openedAt, period.from), lt(alerts.openedAt, period.to), lte(alerts.openedAt, through)))

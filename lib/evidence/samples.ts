@@ -1,3 +1,4 @@
+import type { AppStore } from '@/db'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import type { ReportPeriod } from '@/lib/reports/run'
 import { recordedSamples } from '@/lib/samples'
@@ -10,9 +11,9 @@ export type PackSample = { population: string; seed: string; size: number; popul
  * `through`, the pack's generated_at: a pack made `--as-of` a time lists what was drawn by then,
  * so the same as-of gives the same pack.
  */
-export async function samplesForPack(actor: Actor, period: ReportPeriod, through: Date): Promise<PackSample[]> {
+export async function samplesForPack(actor: Actor, period: ReportPeriod, through: Date, db?: AppStore): Promise<PackSample[]> {
   requirePermission(actor, 'evidence:export')
-  const samples = await recordedSamples(actor, { from: period.from, to: period.to, through })
+  const samples = await recordedSamples(actor, { from: period.from, to: period.to, through }, db)
   return samples.map((s) => ({
     population: s.sample.population,
     seed: s.sample.seed,

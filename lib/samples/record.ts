@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
-import { openAppStore } from '@/db'
+import { openAppStore, type AppStore } from '@/db'
 import { evidenceSamples } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
@@ -52,11 +52,10 @@ export type RecordedSampleQuery = {
   population?: SamplePopulation
 }
 
-/** The samples drawn for a period, oldest first (what a pack prints, and the Evidence page lists). */
-export async function recordedSamples(actor: Actor, q: RecordedSampleQuery): Promise<RecordedSample[]> {
+/** The samples drawn for a period, oldest first (what a pack prints, and the Evidence page lists); `db`: a store the caller opened (default the process's). */
+export async function recordedSamples(actor: Actor, q: RecordedSampleQuery, db?: AppStore): Promise<RecordedSample[]> {
   requirePermission(actor, 'reports:read')
-  const db = await openAppStore()
-  const rows = await db.select().from(evidenceSamples).where(samplesOf(q)).orderBy(evidenceSamples.drawnAt, evidenceSamples.id)
+  const rows = await (db ?? (await openAppStore())).select().from(evidenceSamples).where(samplesOf(q)).orderBy(evidenceSamples.drawnAt, evidenceSamples.id)
   return rows.map(asRecorded)
 }
 

@@ -37,6 +37,7 @@ import { releaseDataDirLock } from '@/lib/store/lock'
 import { addDestination, deleteDestination, deliveryLog, listDestinations, sendTestNotification, setDestinationEnabled } from '@/lib/notifications/destinations'
 import { alertsRaised } from '@/lib/evidence/alerts'
 import { exportEvidencePack } from '@/lib/evidence/export'
+import { inProcessPackStore, readPackAppState, recordPackExport } from '@/lib/evidence/app-state'
 import { packPopulationReader, readPackPopulation } from '@/lib/evidence/populations'
 import { samplesForPack } from '@/lib/evidence/samples'
 import { activeSigner, activeSigningKey, rotateSigningKey, signingKeys } from '@/lib/evidence/signing-key'
@@ -114,6 +115,16 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   exportEvidencePack: { permission: 'evidence:export', call: (a) => exportEvidencePack(a, { control: 'CC6.2', ...october, asOf: october.to, out: path.join(dataDir, 'pack.pdf') }) },
   readPackPopulation: { permission: 'evidence:export', call: (a) => readPackPopulation(a, 'triggers', october, october.to) },
   packPopulationReader: { permission: 'evidence:export', call: async (a) => packPopulationReader(a, ['triggers'], october, october.to)('triggers') },
+  readPackAppState: { permission: 'evidence:export', call: (a) => readPackAppState(a, db, { period: october, generatedAt: october.to, monitoring: true }) },
+  inProcessPackStore: { permission: 'evidence:export', call: async (a) => inProcessPackStore(a, { period: october, generatedAt: october.to, monitoring: false }).state },
+  recordPackExport: {
+    permission: 'evidence:export',
+    call: (a, who) => {
+      const at = { from: october.from.toISOString(), to: october.to.toISOString(), generated_at: october.to.toISOString() }
+      const manifest = { control: 'CC6.2', ...at, thresholds: {}, generator: { name: 'custody', version: 'matrix' }, watermarks: [], populations: [] }
+      return recordPackExport(a, db, { control: 'CC6.2', period: october, generatedAt: october.to, sha256: '0'.repeat(64), fileName: `matrix-${who}.pdf`, keyFingerprint: 'sha256:matrix', manifest })
+    },
+  },
   samplesForPack: { permission: 'evidence:export', call: (a) => samplesForPack(a, october, october.to) },
   activeSigner: { permission: 'evidence:export', call: async (a) => activeSigner(a, db) },
   activeSigningKey: { permission: 'reports:read', call: (a) => activeSigningKey(a) },

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalJson } from '@/lib/evidence/canonical'
@@ -196,6 +197,19 @@ describe('custody verify', () => {
     expect(set.code, set.stderr).toBe(0)
     expect(exportCC72('changed.pdf')).toMatchObject({ kept: false, thresholds: { version: 1, unattributed_ratio: 0.5 } })
     expect(exportCC72('kept-again.pdf')).toMatchObject({ kept: true, thresholds: { version: 1, unattributed_ratio: 0.5 } })
+  })
+
+  it("records each export in the history and the audit trail (the CLI writes them from the app store's worker thread)", async () => {
+    const store = await PGlite.create(path.join(dataDir, 'postgres'))
+    try {
+      const history = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM evidence_exports WHERE file_sha256 = $1', [exported.sha256])
+      const audit = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE action = 'export' AND detail->>'sha256' = $1", [exported.sha256])
+      // the first export and the byte-identical second one
+      expect(history.rows[0].n).toBe(2)
+      expect(audit.rows[0].n).toBe(2)
+    } finally {
+      await store.close()
+    }
   })
 
   it('after a key rotation, new packs are signed by the new key and old packs still verify with the old one', () => {
