@@ -21,7 +21,7 @@ const journal = JSON.parse(fs.readFileSync(path.join(APP_MIGRATIONS_DIR, 'meta',
   entries: { tag: string }[]
 }
 const APP_TABLES = [
-  'accounts', 'alert_events', 'alerts', 'audit_events', 'evidence_exports', 'evidence_samples', 'evidence_signing_keys',
+  'accounts', 'alert_evaluation_inputs', 'alert_events', 'alerts', 'audit_events', 'evidence_exports', 'evidence_samples', 'evidence_signing_keys',
   'ingest_tokens', 'notification_attempts', 'notification_deliveries', 'notification_destinations', 'service_accounts',
   'sessions', 'sign_in_limits', 'threshold_history', 'thresholds', 'users', 'verification_tokens',
 ]
