@@ -1,4 +1,5 @@
 import { joinSql, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { calendarTimeValid } from './rfc3339-sql'
 
 /**
  * The gateway log line (shared/spec/gateway-log.md) read by the engine: one parse per
@@ -169,16 +170,15 @@ SELECT
 FROM (${readings(lines)})`
 }
 
+const TIME_PIECES_VALID = calendarTimeValid({ year: 't_year', month: 't_month', day: 't_day', hour: 't_hour', minute: 't_minute', second: 't_second' })
+
 /** `time`: RFC 3339 of the shapes record-time.ts reads, or epoch milliseconds as a JSON integer; 1900 .. 2299. */
 function timeVerdict(): SqlFragment {
   return sql`
   if(t_has_offset, t_offset_sign * (t_offset_hours * 60 + t_offset_minutes), 0) AS t_offset,
   if(time_is_epoch, toInt64OrZero(v_time),
     (((t_days * 24 + t_hour) * 60 + t_minute - t_offset) * 60 + t_second) * 1000 + t_millis) AS time_ms,
-  (time_is_epoch OR (time_is_text AND t_year BETWEEN 1900 AND 2299 AND t_month BETWEEN 1 AND 12
-      AND t_day BETWEEN 1 AND arrayElement([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], t_month)
-        + (t_month = 2 AND t_year % 4 = 0 AND (t_year % 100 != 0 OR t_year % 400 = 0))
-      AND t_hour <= 23 AND t_minute <= 59 AND t_second <= 59
+  (time_is_epoch OR (time_is_text AND ${unsafeRawSql(TIME_PIECES_VALID)}
       AND (NOT t_has_offset OR (t_offset_hours <= 23 AND t_offset_minutes <= 59))))
     AND time_ms BETWEEN -2208988800000 AND 10413791999999 AS time_ok`
 }

@@ -6,7 +6,6 @@ type RecordFields = 'event_id' | 'fact_index' | 'source' | 'time' | 'vendor_even
 /** What one rule states about a record; the record's own fields are added by `factRows`. */
 export type FactDraft = Pick<IdpFactRow, 'kind'> & Partial<Omit<IdpFactRow, RecordFields | 'kind'>>
 
-
 /** Rows sharing the record's event_id; the raw text rides on fact 0 only. */
 export function factRows(event: OktaLogEvent, drafts: FactDraft[], raw: string): IdpFactRow[] {
   return drafts.map((draft, index) => ({
