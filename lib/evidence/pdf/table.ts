@@ -18,9 +18,9 @@ export class PackTable {
   private readonly widths: number[]
   private readonly size: number
   private readonly pad: number
-  // Where each column starts (summed as the cells are laid out), and its left-aligned text's x as written.
+  // Where each column starts (summed as the cells are laid out), and its left-aligned text's x in hundredths of a point.
   private readonly starts: number[] = []
-  private readonly lefts: string[]
+  private readonly lefts: number[]
   // How wide each column's text may be, in the font's thousandths of its size.
   private readonly textWidths: number[]
   // Where the rule under each row starts and ends, as written.
