@@ -4,6 +4,7 @@ import { attributionReady } from '@/lib/attribution/maintain'
 import { render, type SqlQuery } from '@/lib/clickhouse/sql'
 import { REPORT_QUERY_SETTINGS } from '@/lib/reports/common'
 import { afterCursor, encodeCursor, type KeyColumn } from './cursor'
+import { rowDecoder } from './row-decoder'
 
 /**
  * A population (dashboard.md, Populations): rows a report counts, listed. `columns` are its
@@ -113,6 +114,7 @@ export function readAllParts<Row>(p: Population<Row>, source: PopulationSource, 
       WHERE ${where(source)} AND (${joinSql(parts.map((t) => sql`(${where({ ...source, where: t.where })})`), ' OR ')})
       ORDER BY ${columnList(p.key.map((k) => k.name))}`
   const queues: Row[][] = parts.map(() => [])
+  const decode = rowDecoder(p.row)
   let shared: AsyncGenerator<Record<string, unknown>> | null = null
   const next = async (i: number): Promise<IteratorResult<Row>> => {
     shared ??= streamRecords(p, fragment, checked)
@@ -120,7 +122,7 @@ export function readAllParts<Row>(p: Population<Row>, source: PopulationSource, 
       const read = await shared.next()
       // another part's read, asked at the same time, may have brought this part's last rows
       if (read.done) break
-      const row = p.row.parse(read.value)
+      const row = decode(read.value)
       parts.forEach((t, j) => read.value[t.part] && queues[j].push(row))
     }
     return queues[i].length > 0 ? { done: false, value: queues[i].shift()! } : { done: true, value: undefined }
@@ -136,7 +138,8 @@ async function* streamRecords(p: Population<unknown>, fragment: SqlFragment, che
 async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment, checked?: Promise<void>): AsyncGenerator<Row> {
   await (checked ?? attributionReady())
   const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS })
-  for await (const row of rows) yield p.row.parse(row)
+  const decode = rowDecoder(p.row)
+  for await (const row of rows) yield decode(row)
 }
 
 export type SampleRequest = { size: number; seed: string }

@@ -1,0 +1,78 @@
+import { z } from 'zod'
+
+/**
+ * A population's row schema as the decoder of a query's rows: the same answer as `schema.parse` row by row (the same
+ * rows accepted, the same values, zod's own error naming the column for a row it rejects), without zod's walk of the
+ * whole schema per row. How each column is decoded is worked out once per query from its schema: plain strings,
+ * numbers, booleans and enums are checked in place, nullable, unions and transforms (times, flags) composed from
+ * them; any other column is parsed by its own schema. A value any of them refuses sends the whole row through
+ * `schema.parse`, which throws.
+ */
+export function rowDecoder<Row>(schema: z.ZodType<Row, unknown>): (value: unknown) => Row {
+  const parse = (value: unknown): Row => schema.parse(value)
+  if (!(schema instanceof z.ZodObject) || schema.def.catchall !== undefined) return parse
+  const columns = Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, column]) => ({ name, decode: decoderOf(column) ?? parsedBy(column) }))
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return parse(value)
+    const input = value as Record<string, unknown>
+    const row: Record<string, unknown> = {}
+    for (const { name, decode } of columns) {
+      const decoded = decode(input[name])
+      if (decoded === REFUSED) return parse(value)
+      row[name] = decoded
+    }
+    return row as Row
+  }
+}
+
+const REFUSED = Symbol('refused')
+type Decode = (v: unknown) => unknown
+
+// A column's value as its schema gives it, or REFUSED; null when the schema is not one of the kinds composed here.
+function decoderOf(column: z.ZodType): Decode | null {
+  if (column instanceof z.ZodString) return column.def.checks?.length ? null : (v) => (typeof v === 'string' ? v : REFUSED)
+  if (column instanceof z.ZodNumber) return column.def.checks?.length || column.def.coerce ? null : (v) => (typeof v === 'number' && Number.isFinite(v) ? v : REFUSED)
+  if (column instanceof z.ZodBoolean) return column.def.coerce ? null : (v) => (typeof v === 'boolean' ? v : REFUSED)
+  if (column instanceof z.ZodEnum) {
+    const options = new Set<unknown>(column.options)
+    return (v) => (options.has(v) ? v : REFUSED)
+  }
+  if (column instanceof z.ZodNullable) {
+    const inner = decoderOf(column.def.innerType as z.ZodType)
+    return inner && ((v) => (v === null ? null : inner(v)))
+  }
+  if (column instanceof z.ZodUnion) {
+    const options = (column.def.options as z.ZodType[]).map(decoderOf)
+    if (options.some((o) => o === null)) return null
+    // zod's union gives the first option that accepts the value
+    return (v) => {
+      for (const option of options as Decode[]) {
+        const decoded = option(v)
+        if (decoded !== REFUSED) return decoded
+      }
+      return REFUSED
+    }
+  }
+  if (column instanceof z.ZodPipe && column.def.out instanceof z.ZodTransform) {
+    const input = decoderOf(column.def.in as z.ZodType)
+    const transform = column.def.out.def.transform as (v: unknown, payload: { value: unknown; issues: unknown[] }) => unknown
+    return (
+      input &&
+      ((v) => {
+        const checked = input(v)
+        if (checked === REFUSED) return REFUSED
+        const payload = { value: checked, issues: [] }
+        const out = transform(checked, payload)
+        return payload.issues.length > 0 || out instanceof Promise ? REFUSED : out
+      })
+    )
+  }
+  return null
+}
+
+function parsedBy(column: z.ZodType): Decode {
+  return (v) => {
+    const parsed = v === undefined ? undefined : column.safeParse(v)
+    return parsed?.success ? parsed.data : REFUSED
+  }
+}
