@@ -130,14 +130,19 @@ export function readAllParts<Row>(p: Population<Row>, source: PopulationSource, 
   return { query: render(fragment), rows: parts.map((_, i) => ({ [Symbol.asyncIterator]: () => ({ next: () => next(i) }) })) }
 }
 
+// A whole population, sorted: read in the table's order, the quarter's attributed actions FINAL cost the engine twice
+// the CPU of reading them in parallel and sorting (~0.4 s of ~1 s for the demo quarter's unattributed and flagged
+// actions; no change for the other populations). A page (LIMIT) keeps the read in order.
+const FULL_READ_SETTINGS = { ...REPORT_QUERY_SETTINGS, optimize_read_in_order: 0 }
+
 async function* streamRecords(p: Population<unknown>, fragment: SqlFragment, checked?: Promise<void>): AsyncGenerator<Record<string, unknown>> {
   await (checked ?? attributionReady())
-  yield* stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:parts`, settings: REPORT_QUERY_SETTINGS })
+  yield* stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:parts`, settings: FULL_READ_SETTINGS })
 }
 
 async function* streamRows<Row>(p: Population<Row>, fragment: SqlFragment, checked?: Promise<void>): AsyncGenerator<Row> {
   await (checked ?? attributionReady())
-  const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: REPORT_QUERY_SETTINGS })
+  const rows = stream<Record<string, unknown>>(fragment, { tag: `population:${p.name}:all`, settings: FULL_READ_SETTINGS })
   const decode = rowDecoder(p.row)
   for await (const row of rows) yield decode(row)
 }
