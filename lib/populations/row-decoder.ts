@@ -1,24 +1,24 @@
 import { z } from 'zod'
 
 /**
- * A population's row schema as the decoder of a query's rows: the same answer as `schema.parse` row by row (the same
- * rows accepted, the same values, zod's own error naming the column for a row it rejects), without zod's walk of the
- * whole schema per row. How each column is decoded is worked out once per query from its schema: plain strings,
- * numbers, booleans and enums are checked in place, nullable, unions and transforms (times, flags) composed from
- * them; any other column is parsed by its own schema. A value any of them refuses sends the whole row through
- * `schema.parse`, which throws.
+ * A population's row schema as the decoder of a query's rows, each the array of the values of `names` (the query's
+ * columns in order; a column the schema does not name is left out): the same answer as `schema.parse` of the row
+ * as an object (the same rows accepted, the same values, zod's own error naming the column for a row it rejects),
+ * without zod's walk of the whole schema per row. How each column is decoded is worked out once per query from its
+ * schema: plain strings, numbers, booleans and enums are checked in place, nullable, unions and transforms (times,
+ * flags) composed from them; any other column is parsed by its own schema. A value any of them refuses sends the
+ * whole row through `schema.parse`, which throws.
  */
-export function rowDecoder<Row>(schema: z.ZodType<Row, unknown>): (value: unknown) => Row {
-  const parse = (value: unknown): Row => schema.parse(value)
+export function rowDecoder<Row>(schema: z.ZodType<Row, unknown>, names: readonly string[]): (values: unknown[]) => Row {
+  const parse = (values: unknown[]): Row => schema.parse(Object.fromEntries(names.map((name, i) => [name, values[i]])))
   if (!(schema instanceof z.ZodObject) || schema.def.catchall !== undefined) return parse
-  const columns = Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, column]) => ({ name, decode: decoderOf(column) ?? parsedBy(column) }))
-  return (value) => {
-    if (typeof value !== 'object' || value === null) return parse(value)
-    const input = value as Record<string, unknown>
+  const shape = schema.shape as Record<string, z.ZodType>
+  const columns = Object.entries(shape).map(([name, column]) => ({ name, at: names.indexOf(name), decode: decoderOf(column) ?? parsedBy(column) }))
+  return (values) => {
     const row: Record<string, unknown> = {}
-    for (const { name, decode } of columns) {
-      const decoded = decode(input[name])
-      if (decoded === REFUSED) return parse(value)
+    for (const { name, at, decode } of columns) {
+      const decoded = at < 0 ? REFUSED : decode(values[at])
+      if (decoded === REFUSED) return parse(values)
       row[name] = decoded
     }
     return row as Row
