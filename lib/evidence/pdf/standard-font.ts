@@ -48,13 +48,18 @@ export class StandardFontMetrics {
 
   /** Width of `text` at `size` points. */
   widthOf(text: string, size: number): number {
+    return (this.advances(text) / 1000) * size
+  }
+
+  /** The sum of `text`'s advance widths, in the AFM's thousandths of the font size (added left to right). */
+  advances(text: string): number {
     let width = 0
     for (let i = 0; i < text.length; i++) {
       const charCode = text.charCodeAt(i)
       if (Number.isNaN(this.widths[charCode])) this.read(charCode)
       width += this.widths[charCode]
     }
-    return (width / 1000) * size
+    return width
   }
 
   /** `text` as a PDF literal string of the font's WinAnsi bytes: printable ASCII as itself, the rest as octal escapes. */

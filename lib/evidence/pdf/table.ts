@@ -93,10 +93,19 @@ export class PackTable {
   }
 
   // Cells are broken into lines here, measured with the font's AFM widths read once per character.
+  // Most cells are one line that fits: measured in one pass over the font's widths (what wrap() would find, as its
+  // running sum of the same widths never passes the column's), the rest wrapped.
   private lines(cells: string[]): string[][] {
     const metrics = StandardFontMetrics.current(this.doc)
     const advance = (charCode: number) => metrics.advance(charCode)
-    return cells.map((text, i) => (text ? wrap(advance, text, this.textWidths[i]) : []))
+    const lines: string[][] = []
+    for (let i = 0; i < cells.length; i++) {
+      const text = cells[i]
+      if (!text) lines.push([])
+      else if (text.indexOf('\n') === -1 && metrics.advances(text) <= this.textWidths[i]) lines.push([text])
+      else lines.push(wrap(advance, text, this.textWidths[i]))
+    }
+    return lines
   }
 
   private height(cells: string[][]): number {
