@@ -30,6 +30,8 @@ export class PackTable {
   // color its rows last set: a row sets them only when they change.
   private pending = ''
   private pendingState = ''
+  // The font this table last set on the document (use()), null when it must be set again.
+  private font: string | null = null
 
   constructor(
     private readonly doc: PackDocument,
@@ -49,14 +51,15 @@ export class PackTable {
 
   row(cells: string[], opts: { bold?: boolean; color?: string } = {}): void {
     const doc = this.doc
-    doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(this.size)
+    const font = opts.bold ? FONT.bold : FONT.regular
+    this.use(font)
     const lines = this.lines(cells)
     const height = this.height(lines)
     if (doc.y + height > pageBottom(doc)) {
       this.flush()
-      doc.addPage()
+      this.addPage()
       this.header()
-      doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(this.size)
+      this.use(font)
     }
     const state = `${StandardFontMetrics.current(doc).fontOperator(this.size)} ${rgb(opts.color ?? '#000000')} rg`
     if (state !== this.pendingState) this.pending += ` ${(this.pendingState = state)}`
@@ -83,13 +86,30 @@ export class PackTable {
 
   private header(): void {
     const doc = this.doc
-    doc.font(FONT.bold).fontSize(this.size)
-    const lines = this.lines(this.columns.map((c) => c.header))
-    const height = this.height(lines)
-    if (doc.y + height * 2 > pageBottom(doc)) doc.addPage()
+    this.use(FONT.bold)
+    let lines = this.lines(this.columns.map((c) => c.header))
+    let height = this.height(lines)
+    if (doc.y + height * 2 > pageBottom(doc)) {
+      this.addPage()
+      this.use(FONT.bold)
+      lines = this.lines(this.columns.map((c) => c.header))
+      height = this.height(lines)
+    }
     doc.rect(MARGIN, doc.y, contentWidth(doc), height).fill('#e8e8e8')
     doc.fillColor('#000000')
     doc.addContent(this.inPageSpace(` ${StandardFontMetrics.current(doc).fontOperator(this.size)} 0 0 0 rg${this.draw(lines, height)}`))
+  }
+
+  // The font and size this table's text is measured and written in, set on the document only when it changes.
+  private use(font: string): void {
+    if (font !== this.font) this.doc.font(font).fontSize(this.size)
+    this.font = font
+  }
+
+  // A new page's footer sets the document's font: the next use() sets the table's again.
+  private addPage(): void {
+    this.doc.addPage()
+    this.font = null
   }
 
   // Cells are broken into lines here, measured with the font's AFM widths read once per character.
