@@ -27,6 +27,7 @@ export function rowDecoder<Row>(schema: z.ZodType<Row, unknown>, names: readonly
 
 const REFUSED = Symbol('refused')
 type Decode = (v: unknown) => unknown
+type TransformPayload = { value: unknown; issues: unknown[]; addIssue(issue: unknown): void }
 
 // A column's value as its schema gives it, or REFUSED; null when the schema is not one of the kinds composed here.
 function decoderOf(column: z.ZodType): Decode | null {
@@ -55,13 +56,16 @@ function decoderOf(column: z.ZodType): Decode | null {
   }
   if (column instanceof z.ZodPipe && column.def.out instanceof z.ZodTransform) {
     const input = decoderOf(column.def.in as z.ZodType)
-    const transform = column.def.out.def.transform as (v: unknown, payload: { value: unknown; issues: unknown[] }) => unknown
+    const transform = column.def.out.def.transform as (v: unknown, payload: TransformPayload) => unknown
+    // what zod hands a transform: the value, and where the transform adds an issue (the row is then parsed by zod, which reports it)
+    const payload: TransformPayload = { value: undefined, issues: [], addIssue: (issue) => void payload.issues.push(issue) }
     return (
       input &&
       ((v) => {
         const checked = input(v)
         if (checked === REFUSED) return REFUSED
-        const payload = { value: checked, issues: [] }
+        payload.value = checked
+        payload.issues.length = 0
         const out = transform(checked, payload)
         return payload.issues.length > 0 || out instanceof Promise ? REFUSED : out
       })

@@ -53,6 +53,21 @@ describe('a population row decoder', () => {
     )
   })
 
+  it("reports a transform's own issue as zod does", () => {
+    const schema = z.object({
+      id: z.string(),
+      at: z.string().transform((t, ctx) => {
+        if (!t.endsWith('Z')) ctx.addIssue({ code: 'custom', message: 'at must be UTC' })
+        return t
+      }),
+    })
+    const decode = rowDecoder(schema, ['id', 'at'])
+    expect(decode(['a', '2026-10-01T00:00:00Z'])).toEqual({ id: 'a', at: '2026-10-01T00:00:00Z' })
+    expect(outcome(() => decode(['b', '2026-10-01T00:00:00+02:00']))).toEqual(outcome(() => schema.parse({ id: 'b', at: '2026-10-01T00:00:00+02:00' })))
+    expect(() => decode(['b', '2026-10-01T00:00:00+02:00'])).toThrow(/at must be UTC/)
+    expect(decode(['c', '2026-10-02T00:00:00Z'])).toEqual({ id: 'c', at: '2026-10-02T00:00:00Z' })
+  })
+
   it('rejects a row with a value of the wrong type, naming its column, and keeps decoding the rows after it', () => {
     // the columns as a query selects them: the key first, then a part's column the schema does not name
     const names = ['time', 'event_id', ...actionsPopulation.columns.filter((c) => c !== 'time' && c !== 'event_id'), 'in_flagged_actions']
