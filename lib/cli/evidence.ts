@@ -25,20 +25,14 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const values = parsed(argv, { control: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, 'as-of': { type: 'string' }, json: { type: 'boolean' } }, 0)
   const args = valid(exportSchema, { ...values.values, asOf: values.values['as-of'], from: values.values.from ?? '', to: values.values.to ?? '' })
   // the thresholds in force as the last export or report kept them while the app store is unchanged, so that the
-  // reports and populations need not wait for the store's boot; the app store in a worker thread (compiled CLI);
-  // the thresholds kept again once this export is recorded
-  const { keptThresholds, keepThresholdsForNextStart, workerPackStore } = await import('./report-thresholds')
+  // reports and populations need not wait for the store's boot; the app store (in a worker thread when it can) keeps
+  // them again once this export is recorded
+  const { keptThresholds, exportPackStore } = await import('./report-thresholds')
   const kept = keptThresholds()
-  let inWorker = false
-  const store = (r: PackStateRequest) => {
-    const worker = workerPackStore(r)
-    inWorker = worker !== null
-    return worker ?? inProcessPackStore(cliActor, r)
-  }
   const [{ exportEvidencePack }, { inProcessPackStore }] = await Promise.all([import('@/lib/evidence/export'), import('@/lib/evidence/app-state')])
+  const store = (r: PackStateRequest) => exportPackStore(r, (onThisThread) => inProcessPackStore(cliActor, onThisThread))
   const request = { control: args.control, from: args.from, to: args.to, asOf: args.asOf, out: args.out }
   const pack = await exportEvidencePack(cliActor, request, { thresholds: kept ? Promise.resolve(kept) : undefined, store })
-  if (!inWorker) await keepThresholdsForNextStart()
   fs.writeFileSync(`${args.out}.manifest.json`, pack.manifestFile)
   const summary = { ...pack.summary, out: args.out }
   process.stdout.write(args.json ? JSON.stringify(summary) + '\n' : `wrote ${args.out} (SHA-256 ${pack.sha256}) and ${args.out}.manifest.json\n`)

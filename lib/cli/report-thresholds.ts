@@ -53,12 +53,26 @@ export function keptThresholds(config: CustodyConfig = loadConfig()): Thresholds
 }
 
 /**
- * The app store of `custody export`, kept in the worker thread from its boot to the export's record (PGlite's boot
- * and queries never on the thread that drives chDB and draws the PDF); when the worker has closed the store, the
- * thresholds it read are kept for the next start. null on PostgreSQL or when the sources run uncompiled (the export
- * opens the store on this thread). Takes the data-dir lock (DataDirBusyError).
+ * The app store of `custody export` with its step that keeps the thresholds for the next start, as one: kept in the
+ * worker thread from its boot to the export's record (PGlite's boot and queries never on the thread that drives chDB
+ * and draws the PDF), which keeps the thresholds it read once it has closed the store; on PostgreSQL or when the
+ * sources run uncompiled, `onThisThread`'s store, whose thresholds are kept once the export is recorded. Takes the
+ * data-dir lock (DataDirBusyError).
  */
-export function workerPackStore(request: PackStateRequest, config: CustodyConfig = loadConfig()): PackAppStore | null {
+export function exportPackStore(request: PackStateRequest, onThisThread: (r: PackStateRequest) => PackAppStore, config: CustodyConfig = loadConfig()): PackAppStore {
+  const worker = workerPackStore(request, config)
+  if (worker) return worker
+  const store = onThisThread(request)
+  return {
+    state: store.state,
+    record: async (r) => {
+      await store.record(r)
+      if (r) await keepThresholdsForNextStart(config)
+    },
+  }
+}
+
+function workerPackStore(request: PackStateRequest, config: CustodyConfig): PackAppStore | null {
   if (config.databaseUrl || !fs.existsSync(WORKER)) return null
   acquireDataDirLock(config.dataDir)
   const worker = new Worker(WORKER, { workerData: { dataDir: config.dataDir, pack: request } })
@@ -85,11 +99,8 @@ export function workerPackStore(request: PackStateRequest, config: CustodyConfig
   }
 }
 
-/**
- * After a command that wrote to the embedded app store (an export records itself): closes the store and keeps
- * the thresholds it holds for the next start (keptThresholds, embeddedThresholdsInForce).
- */
-export async function keepThresholdsForNextStart(config: CustodyConfig = loadConfig()): Promise<void> {
+/** After an export recorded itself on this thread: closes the app store and keeps the thresholds it holds for the next start. */
+async function keepThresholdsForNextStart(config: CustodyConfig): Promise<void> {
   if (config.databaseUrl) return
   const { openAppStore, closeAppStore } = await import('@/db')
   const stored = await storedThresholds(await openAppStore())

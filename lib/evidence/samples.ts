@@ -1,7 +1,7 @@
 import type { AppStore } from '@/db'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import type { ReportPeriod } from '@/lib/reports/run'
-import { recordedSamples } from '@/lib/samples'
+import { storedSamples } from '@/lib/samples/stored'
 
 /** A sample drawn for the period, as a pack lists it: what was drawn, by whom and when, and the keys of its items. */
 export type PackSample = { population: string; seed: string; size: number; populationSize: number; drawnBy: string; drawnAt: Date; from: string; to: string; keys: string[] }
@@ -13,7 +13,7 @@ export type PackSample = { population: string; seed: string; size: number; popul
  */
 export async function samplesForPack(actor: Actor, period: ReportPeriod, through: Date, db?: AppStore): Promise<PackSample[]> {
   requirePermission(actor, 'evidence:export')
-  const samples = await recordedSamples(actor, { from: period.from, to: period.to, through }, db)
+  const samples = await storedSamples(actor, { from: period.from, to: period.to, through }, db)
   return samples.map((s) => ({
     population: s.sample.population,
     seed: s.sample.seed,

@@ -1,11 +1,12 @@
-import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
 import { openAppStore, type AppStore } from '@/db'
 import { evidenceSamples } from '@/db/schema'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { recordAudit } from '@/lib/auth/audit-trail'
 import { drawSampleWithKeys, type DrawnSample, type SampleRequest } from './draw'
-import { SAMPLE_POPULATIONS, type SamplePopulation } from './names'
 import { SAMPLED } from './populations'
+import { storedSample, storedSamples, type RecordedSampleQuery, type StoredSample } from './stored'
+
+export type { RecordedSampleQuery } from './stored'
 
 /** A sample drawn from the dashboard: the drawn sample, its items' keys and CSV columns, who drew it and when (its generated_at). */
 export type RecordedSample = DrawnSample & { id: string; drawnBy: string; drawnAt: Date }
@@ -43,56 +44,19 @@ export async function recordSample(actor: Actor, request: Omit<SampleRequest, 'a
   return { id, drawnBy, drawnAt: now, ...drawn }
 }
 
-export type RecordedSampleQuery = {
-  /** samples whose period lies inside [from, to) */
-  from: Date
-  to: Date
-  /** only those drawn at or before this time: a pack rendered `--as-of` a time prints what existed then */
-  through?: Date
-  population?: SamplePopulation
-}
-
-/** The samples drawn for a period, oldest first (what a pack prints, and the Evidence page lists); `db`: a store the caller opened (default the process's). */
+/** The samples drawn for a period, oldest first, with their CSV columns (the Evidence page lists them); `db`: a store the caller opened (default the process's). */
 export async function recordedSamples(actor: Actor, q: RecordedSampleQuery, db?: AppStore): Promise<RecordedSample[]> {
   requirePermission(actor, 'reports:read')
-  const rows = await (db ?? (await openAppStore())).select().from(evidenceSamples).where(samplesOf(q)).orderBy(evidenceSamples.drawnAt, evidenceSamples.id)
-  return rows.map(asRecorded)
+  return (await storedSamples(actor, q, db)).map(withColumns)
 }
 
 /** One recorded sample by its id, or null. */
 export async function recordedSample(actor: Actor, id: string): Promise<RecordedSample | null> {
   requirePermission(actor, 'reports:read')
-  const db = await openAppStore()
-  const [row] = await db.select().from(evidenceSamples).where(eq(evidenceSamples.id, id)).orderBy(desc(evidenceSamples.drawnAt)).limit(1)
-  return row ? asRecorded(row) : null
+  const stored = await storedSample(actor, id)
+  return stored && withColumns(stored)
 }
 
-function samplesOf(q: RecordedSampleQuery): SQL | undefined {
-  return and(
-    gte(evidenceSamples.periodFrom, q.from),
-    lte(evidenceSamples.periodTo, q.to),
-    q.through ? lte(evidenceSamples.drawnAt, q.through) : undefined,
-    q.population ? eq(evidenceSamples.population, q.population) : undefined,
-  )
-}
-
-function asRecorded(row: typeof evidenceSamples.$inferSelect): RecordedSample {
-  const population = SAMPLE_POPULATIONS.find((p) => p.toString() === row.population)
-  if (!population) throw new Error(`evidence_samples ${row.id}: unknown population ${row.population}`)
-  return {
-    id: row.id,
-    drawnBy: row.drawnBy,
-    drawnAt: row.drawnAt,
-    keys: row.keys,
-    columns: SAMPLED[population].population.columns,
-    sample: {
-      population,
-      from: row.periodFrom.toISOString(),
-      to: row.periodTo.toISOString(),
-      seed: row.seed,
-      size: row.size,
-      population_size: row.populationSize,
-      items: row.items,
-    },
-  }
+function withColumns(s: StoredSample): RecordedSample {
+  return { ...s, columns: SAMPLED[s.sample.population].population.columns }
 }

@@ -26,6 +26,7 @@ import { custodyChain } from '@/lib/custody-chain'
 import { drawSample, drawSampleWithKeys } from '@/lib/samples/draw'
 import { exportHistoryPage } from '@/lib/evidence/history'
 import { recordedSample, recordedSamples, recordSample } from '@/lib/samples/record'
+import { storedSample, storedSamples } from '@/lib/samples/stored'
 import { actionsPage, allActions } from '@/lib/populations/actions'
 import { allCredentials, credentialsPage } from '@/lib/populations/credentials'
 import { allGrants, grantsPage } from '@/lib/populations/grants'
@@ -176,6 +177,8 @@ const DATA_FUNCTIONS: Record<string, { permission: Permission; call: (actor: Act
   recordedSamples: { permission: 'reports:read', call: (a) => recordedSamples(a, october) },
   exportHistoryPage: { permission: 'audit:read', call: (a) => exportHistoryPage(a, 1) },
   recordedSample: { permission: 'reports:read', call: (a) => recordedSample(a, '00000000-0000-4000-8000-000000000000') },
+  storedSamples: { permission: 'reports:read', call: (a) => storedSamples(a, october) },
+  storedSample: { permission: 'reports:read', call: (a) => storedSample(a, '00000000-0000-4000-8000-000000000000') },
   thresholdSettings: { permission: 'reports:read', call: (a) => thresholdSettings(a) },
   thresholdChanges: { permission: 'reports:read', call: (a) => thresholdChanges(a) },
   changeThresholds: {

@@ -18,6 +18,8 @@ export class StandardFontMetrics {
   // By UTF-16 code unit, read on first use: the AFM width (NaN until read) and its WinAnsi byte as written in a literal string.
   private readonly widths = new Float64Array(0x10000).fill(NaN)
   private readonly codes: string[] = new Array<string>(0x10000).fill('')
+  // The operator selecting this font, by size.
+  private readonly operators = new Map<number, string>()
 
   private constructor(private readonly font: PdfkitStandardFont) {}
 
@@ -48,13 +50,18 @@ export class StandardFontMetrics {
 
   /** Width of `text` at `size` points. */
   widthOf(text: string, size: number): number {
+    return (this.advances(text) / 1000) * size
+  }
+
+  /** The sum of `text`'s advance widths, in the AFM's thousandths of the font size (added left to right). */
+  advances(text: string): number {
     let width = 0
     for (let i = 0; i < text.length; i++) {
       const charCode = text.charCodeAt(i)
       if (Number.isNaN(this.widths[charCode])) this.read(charCode)
       width += this.widths[charCode]
     }
-    return (width / 1000) * size
+    return width
   }
 
   /** `text` as a PDF literal string of the font's WinAnsi bytes: printable ASCII as itself, the rest as octal escapes. */
@@ -82,7 +89,9 @@ export class StandardFontMetrics {
 
   /** The operator that selects this font at `size` points. */
   fontOperator(size: number): string {
-    return `/${this.font.id} ${num(size)} Tf`
+    let operator = this.operators.get(size)
+    if (operator === undefined) this.operators.set(size, (operator = `/${this.font.id} ${num(size)} Tf`))
+    return operator
   }
 
   /** Registers the font on the current page, as pdfkit does before its own text operators. */

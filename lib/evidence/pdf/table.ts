@@ -3,7 +3,10 @@ import { num, pageSpace, StandardFontMetrics } from './standard-font'
 
 export type TableColumn = { header: string; weight?: number; align?: 'left' | 'right' }
 
-const PAD = 2
+// A cell's inset from its column's edges: 2 points, and at larger sizes enough that two cells' texts on one line are
+// always more than 0.6 em apart. A row is one text object, and a reader joins the pieces of a text object it finds
+// closer than that into one string (pdfjs: 0.6 em, with a space), which would run a right-aligned number into the next cell.
+const padOf = (size: number) => Math.max(2, 0.305 * size)
 
 /**
  * A table written row by row as its rows arrive (a population is streamed, never held):
@@ -14,16 +17,21 @@ const PAD = 2
 export class PackTable {
   private readonly widths: number[]
   private readonly size: number
-  // Where each column starts (summed as the cells are laid out), and its left-aligned text's x as written.
+  private readonly pad: number
+  // Where each column starts (summed as the cells are laid out), and its left-aligned text's x in hundredths of a point.
   private readonly starts: number[] = []
-  private readonly lefts: string[]
+  private readonly lefts: number[]
   // How wide each column's text may be, in the font's thousandths of its size.
   private readonly textWidths: number[]
   // Where the rule under each row starts and ends, as written.
   private readonly ruleFrom = num(MARGIN)
   private readonly ruleTo: string
-  // This page's rows, written as one append when it is full (pdfkit makes a Buffer per append).
+  // This page's rows, written as one append when it is full (pdfkit makes a Buffer per append), and the font and
+  // color its rows last set: a row sets them only when they change.
   private pending = ''
+  private pendingState = ''
+  // The font this table last set on the document (use()), null when it must be set again.
+  private font: string | null = null
 
   constructor(
     private readonly doc: PackDocument,
@@ -31,27 +39,31 @@ export class PackTable {
     opts: { size?: number } = {},
   ) {
     this.size = opts.size ?? 6.5
+    this.pad = padOf(this.size)
     const total = columns.reduce((n, c) => n + (c.weight ?? 1), 0)
     this.widths = columns.map((c) => ((c.weight ?? 1) / total) * contentWidth(doc))
     for (let i = 0, x = MARGIN; i < columns.length; x += this.widths[i++]) this.starts.push(x)
-    this.lefts = this.starts.map((x) => num(x + PAD))
+    this.lefts = this.starts.map((x) => Math.round((x + this.pad) * 100))
     this.ruleTo = num(MARGIN + contentWidth(doc))
-    this.textWidths = this.widths.map((w) => ((w - 2 * PAD) / this.size) * 1000)
+    this.textWidths = this.widths.map((w) => ((w - 2 * this.pad) / this.size) * 1000)
     this.header()
   }
 
   row(cells: string[], opts: { bold?: boolean; color?: string } = {}): void {
     const doc = this.doc
-    doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(this.size)
+    const font = opts.bold ? FONT.bold : FONT.regular
+    this.use(font)
     const lines = this.lines(cells)
     const height = this.height(lines)
     if (doc.y + height > pageBottom(doc)) {
       this.flush()
-      doc.addPage()
+      this.addPage()
       this.header()
-      doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(this.size)
+      this.use(font)
     }
-    this.pending += this.draw(lines, height, opts.color ?? '#000000')
+    const state = `${StandardFontMetrics.current(doc).fontOperator(this.size)} ${rgb(opts.color ?? '#000000')} rg`
+    if (state !== this.pendingState) this.pending += ` ${(this.pendingState = state)}`
+    this.pending += this.draw(lines, height)
   }
 
   end(): void {
@@ -61,60 +73,102 @@ export class PackTable {
   }
 
   private flush(): void {
-    if (this.pending) this.doc.addContent(Buffer.from(this.pending, 'latin1'))
+    if (this.pending) this.doc.addContent(this.inPageSpace(this.pending))
     this.pending = ''
+    this.pendingState = ''
+  }
+
+  // Rows' operators in the unflipped page space, in a graphics state of their own, with the rules' width and color set; as latin1 bytes
+  // (pdfkit would convert a string character by character).
+  private inPageSpace(rows: string): Buffer {
+    return Buffer.from(`q ${pageSpace(this.doc)} 0.25 w ${RULE_COLOR} RG${rows} Q\n`, 'latin1')
   }
 
   private header(): void {
     const doc = this.doc
-    doc.font(FONT.bold).fontSize(this.size)
-    const lines = this.lines(this.columns.map((c) => c.header))
-    const height = this.height(lines)
-    if (doc.y + height * 2 > pageBottom(doc)) doc.addPage()
+    this.use(FONT.bold)
+    let lines = this.lines(this.columns.map((c) => c.header))
+    let height = this.height(lines)
+    if (doc.y + height * 2 > pageBottom(doc)) {
+      this.addPage()
+      this.use(FONT.bold)
+      lines = this.lines(this.columns.map((c) => c.header))
+      height = this.height(lines)
+    }
     doc.rect(MARGIN, doc.y, contentWidth(doc), height).fill('#e8e8e8')
     doc.fillColor('#000000')
-    doc.addContent(Buffer.from(this.draw(lines, height, '#000000'), 'latin1'))
+    doc.addContent(this.inPageSpace(` ${StandardFontMetrics.current(doc).fontOperator(this.size)} 0 0 0 rg${this.draw(lines, height)}`))
+  }
+
+  // The font and size this table's text is measured and written in, set on the document only when it changes.
+  private use(font: string): void {
+    if (font !== this.font) this.doc.font(font).fontSize(this.size)
+    this.font = font
+  }
+
+  // A new page's footer sets the document's font: the next use() sets the table's again.
+  private addPage(): void {
+    this.doc.addPage()
+    this.font = null
   }
 
   // Cells are broken into lines here, measured with the font's AFM widths read once per character.
+  // Most cells are one line that fits: measured in one pass over the font's widths (what wrap() would find, as its
+  // running sum of the same widths never passes the column's), the rest wrapped.
   private lines(cells: string[]): string[][] {
     const metrics = StandardFontMetrics.current(this.doc)
     const advance = (charCode: number) => metrics.advance(charCode)
-    return cells.map((text, i) => (text ? wrap(advance, text, this.textWidths[i]) : []))
+    const lines: string[][] = []
+    for (let i = 0; i < cells.length; i++) {
+      const text = cells[i]
+      if (!text) lines.push([])
+      else if (text.indexOf('\n') === -1 && metrics.advances(text) <= this.textWidths[i]) lines.push([text])
+      else lines.push(wrap(advance, text, this.textWidths[i]))
+    }
+    return lines
   }
 
   private height(cells: string[][]): number {
     let most = 1
     for (const lines of cells) if (lines.length > most) most = lines.length
-    return most * this.doc.currentLineHeight(true) + 2 * PAD
+    return most * this.doc.currentLineHeight(true) + 2 * this.pad
   }
 
-  // The whole row (its text and the rule under it) as one piece of the page's content stream,
-  // in bytes as latin1 (pdfkit would convert a string character by character): pdfkit's text()
-  // measures and kerns each cell again, character by character, on every call. Each line is a
-  // text object of its own (as `StandardFontMetrics.textObject` writes it); the operands shared by
-  // a row's lines are formatted once.
-  private draw(cells: string[][], height: number, color: string): string {
+  // The row (the rule under it and its text) as one piece of the page's content stream: the text is one text object,
+  // its cells' lines line by line, each cell left to right, each moved to from the one before (Td). pdfkit's text()
+  // would measure and kern each cell again, character by character, on every call.
+  private draw(cells: string[][], height: number): string {
     const doc = this.doc
     const metrics = StandardFontMetrics.current(doc)
     const top = doc.y
     const line = doc.currentLineHeight(true)
     const bottom = num(doc.page.height - top - height)
-    const font = metrics.fontOperator(this.size)
-    const baselines: string[] = []
-    let content = `q ${pageSpace(doc)} 0.25 w ${RULE_COLOR} RG ${this.ruleFrom} ${bottom} m ${this.ruleTo} ${bottom} l S ${rgb(color)} rg`
-    for (let i = 0; i < cells.length; i++) {
-      const lines = cells[i]
-      if (lines.length > 0 && baselines.length === 0) metrics.useOn(doc)
-      for (let n = 0; n < lines.length; n++) {
-        const left = this.columns[i].align === 'right' ? num(this.starts[i] + this.widths[i] - PAD - metrics.widthOf(lines[n], this.size)) : this.lefts[i]
-        baselines[n] ??= num(doc.page.height - (top + PAD + n * line) - metrics.ascent(this.size))
-        content += ` q BT ${font} 1 0 0 1 ${left} ${baselines[n]} Tm ${metrics.literal(lines[n])} Tj ET Q`
+    let content = ` ${this.ruleFrom} ${bottom} m ${this.ruleTo} ${bottom} l S`
+    // positions in hundredths of a point: each move is the difference of two rounded positions, so every line is placed
+    // where it would be written absolutely, on any machine
+    let x = 0
+    let y = 0
+    let text = ''
+    for (let n = 0, more = true; more; n++) {
+      more = false
+      const baseline = Math.round((doc.page.height - (top + this.pad + n * line) - metrics.ascent(this.size)) * 100)
+      for (let i = 0; i < cells.length; i++) {
+        const lines = cells[i]
+        if (lines.length > n + 1) more = true
+        if (lines.length <= n) continue
+        const left = this.columns[i].align === 'right' ? Math.round((this.starts[i] + this.widths[i] - this.pad - metrics.widthOf(lines[n], this.size)) * 100) : this.lefts[i]
+        text += ` ${(left - x) / 100} ${(baseline - y) / 100} Td ${metrics.literal(lines[n])} Tj`
+        x = left
+        y = baseline
       }
+    }
+    if (text) {
+      metrics.useOn(doc)
+      content += ` BT${text} ET`
     }
     doc.x = MARGIN
     doc.y = top + height
-    return `${content} Q\n`
+    return content
   }
 }
 
