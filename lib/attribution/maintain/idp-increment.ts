@@ -1,0 +1,135 @@
+import { joinSql, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { gatewayCredentialEvidenceWhereCte } from '../credentials'
+import { latestFactsWhereCte } from '../inputs'
+import { generation, storedCredentialSubjectsCte, type Generation } from '../stored'
+import {
+  writeClaims,
+  writeCredentialRows,
+  writeCredentialSubjects,
+  writeIdentities,
+  writeSubjects,
+  writeTriggers,
+  type IdpKeys,
+} from './idp-side'
+import { CREDENTIAL_COLUMN_NAMES, localTable, run } from './tables'
+
+type TouchedKind = 'subject' | 'credential' | 'sub' | 'user' | 'identity'
+
+/** The keys of `kind` run `runId` recomputes, as an IN set (for `subject`: (source, subject_id) pairs). */
+function touched(runId: string, kind: TouchedKind): SqlFragment {
+  return kind === 'subject'
+    ? sql`(SELECT source, key FROM attribution_touched WHERE run_id = ${runId} AND kind = 'subject')`
+    : sql`(SELECT key FROM attribution_touched WHERE run_id = ${runId} AND kind = ${kind})`
+}
+
+/** Rows (of facts, subjects) of a touched subject. */
+function ofTouchedSubject(runId: string): SqlFragment {
+  return sql`(toString(source), subject_id) IN ${touched(runId, 'subject')}`
+}
+
+/** The keys of each IdP table that generation `after` recomputed: where it may differ from `before`. */
+export function touchedKeys(runId: string): IdpKeys {
+  return {
+    credentials: sql`credential_id IN ${touched(runId, 'credential')}`,
+    claims: sql`(toString(claim_kind), claim) IN (SELECT toString(kind), key FROM attribution_touched WHERE run_id = ${runId} AND kind IN ('sub', 'user'))`,
+    identities: sql`identity IN ${touched(runId, 'identity')}`,
+  }
+}
+
+/**
+ * Builds IdP generation `id` from generation `previous` and the facts stored since (`newFacts`,
+ * a condition on idp_events' ingested_at), and the gateway requests matching `newRequests`
+ * (their credentials' gateway evidence moved). Each table gets `previous`'s rows for the keys
+ * nothing new can change, copied, and the others recomputed with the same CTEs as
+ * buildIdpGeneration over the facts of those keys only. The closure (MAINTAINED.md, "The IdP
+ * generation, step by step"):
+ * - subjects: those a new fact, or any other copy of one, names (all copies: a re-delivery
+ *   read differently moves a fact between subjects);
+ * - credentials: those a new fact names, those any fact of a touched subject names (the issuer's
+ *   identity, argMin's tie on identity, a subject-wide revocation by the issuer), those new
+ *   requests presented;
+ * - claims: the touched subjects' ids (`sub`), their old and new e-mails and their facts'
+ *   logins (`user`), recomputed over every subject and every fact with that login (min ties);
+ * - identities and triggers: the touched subjects' old and new identities, and the services
+ *   whose owner is named as a touched subject, recomputed from all facts of their subjects.
+ * Returns the keys recomputed, for markIdpChanges.
+ */
+export async function buildIdpGenerationFrom(runId: string, previous: number, id: number, newFacts: SqlFragment, newRequests: SqlFragment): Promise<IdpKeys> {
+  const [g0, g] = [generation(previous), generation(id)]
+  await touchNamedKeys(runId, newFacts)
+  const subjects = ofTouchedSubject(runId)
+  await carry('attribution_subjects', 'source, subject_id, kind, email, identity', g0, g, sql`NOT (${subjects})`)
+  await writeSubjects(g, latestFactsWhereCte(subjects))
+  await touchReachedKeys(runId, g0, g, newRequests)
+  const keys = touchedKeys(runId)
+
+  await carry('attribution_credential_subjects', 'credential_id, identity, issuer_source, issuer_subject', g0, g, sql`NOT (${keys.credentials})`)
+  await writeCredentialSubjects(g, latestFactsWhereCte(keys.credentials))
+  await carry('attribution_claims', 'claim_kind, claim, identity', g0, g, sql`NOT (${keys.claims})`)
+  const [subs, users] = [touched(runId, 'sub'), touched(runId, 'user')]
+  await writeClaims(g, latestFactsWhereCte(sql`lower(login) IN ${users}`), sql`claim IN ${subs}`, sql`claim IN ${users}`)
+  await carry('attribution_credentials', `${CREDENTIAL_COLUMN_NAMES}, version`, g0, g, sql`NOT (${keys.credentials})`, true)
+  await writeCredentialRows(g, [
+    latestFactsWhereCte(sql`${keys.credentials} OR kind = 'subject_revocation'`),
+    storedCredentialSubjectsCte(g),
+    gatewayCredentialEvidenceWhereCte(keys.credentials),
+  ])
+  // every fact of every subject of a recomputed identity: an identity's row and triggers read them all
+  const identityFacts = latestFactsWhereCte(
+    sql`(toString(source), subject_id) IN (SELECT toString(source), subject_id FROM attribution_subjects WHERE generation = ${g} AND ${keys.identities})`,
+  )
+  await carry('attribution_triggers', 'event_id, fact_index, time, identity, source, vendor_event_type', g0, g, sql`NOT (${keys.identities})`)
+  await writeTriggers(g, identityFacts)
+  await carry('attribution_identities', 'identity, kind, display_name, owner, ownerless', g0, g, sql`NOT (${keys.identities})`)
+  await writeIdentities(g, identityFacts, keys.identities)
+  return keys
+}
+
+/**
+ * Generation `g0`'s rows of `table` matching `kept`, copied into `g` as they are. `final`: the
+ * newest version of each (a gateway run rewrites a presented credential's row), version kept.
+ */
+function carry(table: string, columns: string, g0: Generation, g: Generation, kept: SqlFragment, final = false): Promise<void> {
+  const [name, list] = [unsafeRawSql(table), unsafeRawSql(columns)]
+  return run(
+    sql`INSERT INTO ${name} (generation, ${list}) SELECT ${g}, ${list} FROM ${name} ${unsafeRawSql(final ? 'FINAL' : '')} WHERE generation = ${g0} AND ${kept}`,
+    `idp:carry-${table.replace('attribution_', '')}`,
+  )
+}
+
+/** The subjects and credentials named by a new fact or by any other copy of one (its older reading). */
+async function touchNamedKeys(runId: string, newFacts: SqlFragment): Promise<void> {
+  await run(
+    sql`INSERT INTO attribution_touched (run_id, kind, source, key)
+      SELECT DISTINCT ${runId}, named.1, named.2, named.3
+      FROM idp_events
+      ARRAY JOIN [('subject', toString(source), subject_id), ('credential', '', credential_id)] AS named
+      WHERE named.3 != '' AND (event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${newFacts})`,
+    'idp:touched-named',
+  )
+}
+
+/** What the touched subjects reach (see buildIdpGenerationFrom), with the credentials `newRequests` presented. */
+async function touchReachedKeys(runId: string, g0: Generation, g: Generation, newRequests: SqlFragment): Promise<void> {
+  const subjects = ofTouchedSubject(runId)
+  const reached = [
+    sql`SELECT 'credential' AS kind, credential_id AS key FROM idp_events WHERE credential_id != '' AND ${subjects}`,
+    sql`SELECT 'credential', credential_id FROM gateway_requests WHERE credential_id != '' AND ${newRequests}`,
+    sql`SELECT 'sub', subject_id FROM idp_events WHERE source != 'keys' AND ${subjects}`,
+    sql`SELECT 'user', email FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND kind = 'person' AND email != '' AND ${subjects}`,
+    sql`SELECT 'user', lower(login) FROM idp_events WHERE login != '' AND ${subjects}`,
+    sql`SELECT 'identity', identity FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND ${subjects}`,
+    sql`SELECT 'identity', identity FROM attribution_subjects WHERE generation = ${g} AND (toString(source), subject_id) IN
+      (SELECT toString(source), subject_id FROM idp_events WHERE owner != '' AND (toString(source), owner) IN ${touched(runId, 'subject')})`,
+  ]
+  await run(
+    sql`INSERT INTO attribution_touched (run_id, kind, source, key)
+      SELECT DISTINCT ${runId}, kind, '', key FROM (${joinSql(reached, ' UNION ALL ')})`,
+    'idp:touched-reached',
+  )
+}
+
+/** Forgets a run's touched keys, and whatever a crashed run left an hour ago. */
+export async function clearTouched(runId: string): Promise<void> {
+  await run(sql`ALTER TABLE ${localTable('attribution_touched')} DELETE WHERE run_id = ${runId} OR staged_at < now() - INTERVAL 1 HOUR`, 'clear-touched')
+}
