@@ -13,3 +13,9 @@ CREATE TABLE IF NOT EXISTS {table:attribution_touched} {on_cluster}
 ENGINE = Memory;
 
 {distributed:attribution_touched:cityHash64(key)};
+
+-- The IdP facts ingested at exactly idp_watermark, as gateway_at_watermark for requests: the next
+-- run reads the facts after the watermark as new, and those at its millisecond only when more are
+-- there than were counted. A state row from before has 0: that run reads the millisecond again.
+ALTER TABLE {table:attribution_state} {on_cluster} ADD COLUMN IF NOT EXISTS idp_at_watermark UInt64;
+ALTER TABLE attribution_state {on_cluster} ADD COLUMN IF NOT EXISTS idp_at_watermark UInt64;

@@ -5,7 +5,7 @@ import { inWindow, type TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
 import { buildIdpGenerationFrom, clearTouched } from './idp-increment'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
-import { atMillis, inputsNow, inputsUnchanged, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
+import { factsStoredSince, inputsNow, inputsUnchanged, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
 import { refreshHours, refreshRequestHours, truncateHours, versionNow } from './hours'
 import { clearDirty } from './tables'
 
@@ -63,18 +63,23 @@ export function maintainAttribution(options: { idpGeneration?: IdpGenerationMode
       await writeState({ ...before, ...marksOf(now) })
       return outcome('current', false, false)
     }
-    await incremental(before, { ...before, ...marksOf(now) }, idp ? (options.idpGeneration ?? 'incremental') : null, storedSince(before, now))
+    const since = { requests: storedSince(before, now), facts: factsStoredSince(before, now) }
+    await incremental(before, { ...before, ...marksOf(now) }, idp ? (options.idpGeneration ?? 'incremental') : null, since)
     return outcome('incremental', gateway, idp)
   })
 }
 
-async function incremental(before: AttributionState, after: AttributionState, idp: IdpGenerationMode | null, since: SqlFragment): Promise<void> {
+/** What was stored since the last run: gateway requests and IdP facts, as conditions on ingested_at. */
+type StoredSince = { requests: SqlFragment; facts: SqlFragment }
+
+async function incremental(before: AttributionState, after: AttributionState, idp: IdpGenerationMode | null, stored: StoredSince): Promise<void> {
+  const since = stored.requests
   const runId = randomUUID()
   const written = await versionNow()
   try {
     if (idp !== null) {
       after.idp_generation = nextGeneration(before.idp_generation)
-      await nextIdpGeneration(runId, before, after.idp_generation, idp, since)
+      await nextIdpGeneration(runId, before.idp_generation, after.idp_generation, idp, stored)
     } else {
       await refreshPresentedCredentials(runId, before.idp_generation, since)
     }
@@ -90,21 +95,16 @@ async function incremental(before: AttributionState, after: AttributionState, id
   if (idp !== null) await dropGenerationsBefore(before.idp_generation)
 }
 
-/**
- * Builds IdP generation `id` after `before`'s and marks what changed between them. Incremental:
- * the facts stored at or after the IdP watermark are new (those at its millisecond again: seen
- * twice costs nothing), and the gateway requests matching `since` move their credentials' rows.
- */
-async function nextIdpGeneration(runId: string, before: AttributionState, id: number, mode: IdpGenerationMode, since: SqlFragment): Promise<void> {
+/** Builds IdP generation `id` after `previous` and marks what changed between them. */
+async function nextIdpGeneration(runId: string, previous: number, id: number, mode: IdpGenerationMode, stored: StoredSince): Promise<void> {
   if (mode === 'full') {
     await buildIdpGeneration(id)
-    await markIdpChanges(runId, before.idp_generation, id)
+    await markIdpChanges(runId, previous, id)
     return
   }
   try {
-    const newFacts = sql`ingested_at >= ${atMillis(before.idp_latest)}`
-    const keys = await buildIdpGenerationFrom(runId, before.idp_generation, id, newFacts, since)
-    await markIdpChanges(runId, before.idp_generation, id, keys)
+    const keys = await buildIdpGenerationFrom(runId, previous, id, stored.facts, stored.requests)
+    await markIdpChanges(runId, previous, id, keys)
   } finally {
     await clearTouched(runId)
   }
