@@ -37,7 +37,7 @@ describe('the IdP generation built from the previous one', () => {
     await deliverComparing([
       {
         facts: [
-          person('00uA', 'a@example.com', early),
+          person('00uA', 'a@example.com', { ...early, login: 'a.login' }), // its e-mail is a `user` claim only as an e-mail
           person('00uB', 'b@example.com', { ...early, login: 'bee' }),
           service('0oaBOT', 'Bot', { ...early, owner: '00uA' }),
           grant('AT.1', '00uA', at('10-01 09:00')),
@@ -67,6 +67,7 @@ describe('the IdP generation built from the previous one', () => {
       {
         facts: [
           grant('AT.5', '00uC', at('10-01 13:00')), // 00uC again: its e-mail went with the re-read record
+          person('00uC', '', { time: at('10-01 13:30'), login: 'bee2' }), // a login 00uB has too: the smallest identity keeps the claim
           trigger('00uA', at('10-01 13:00')),
           trigger('00uA', at('10-01 11:30')), // late and earlier: the first trigger moves
           revocation('AT.1', at('10-01 14:00')),

@@ -9,7 +9,8 @@ import { factsStoredSince, inputsNow, inputsUnchanged, marksOf, readState, store
 import { refreshHours, refreshRequestHours, truncateHours, versionNow } from './hours'
 import { clearDirty } from './tables'
 
-export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number }
+/** `idpSeconds`: of `seconds`, the time a run with new IdP facts spent building the next IdP generation and comparing it. */
+export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number; idpSeconds?: number }
 
 /**
  * How a run with new IdP facts builds the next generation: from the previous one plus what the
@@ -64,22 +65,25 @@ export function maintainAttribution(options: { idpGeneration?: IdpGenerationMode
       return outcome('current', false, false)
     }
     const since = { requests: storedSince(before, now), facts: factsStoredSince(before, now) }
-    await incremental(before, { ...before, ...marksOf(now) }, idp ? (options.idpGeneration ?? 'incremental') : null, since)
-    return outcome('incremental', gateway, idp)
+    const idpSeconds = await incremental(before, { ...before, ...marksOf(now) }, idp ? (options.idpGeneration ?? 'incremental') : null, since)
+    return { ...outcome('incremental', gateway, idp), idpSeconds }
   })
 }
 
 /** What was stored since the last run: gateway requests and IdP facts, as conditions on ingested_at. */
 type StoredSince = { requests: SqlFragment; facts: SqlFragment }
 
-async function incremental(before: AttributionState, after: AttributionState, idp: IdpGenerationMode | null, stored: StoredSince): Promise<void> {
+async function incremental(before: AttributionState, after: AttributionState, idp: IdpGenerationMode | null, stored: StoredSince): Promise<number> {
   const since = stored.requests
   const runId = randomUUID()
   const written = await versionNow()
+  let idpSeconds = 0
   try {
     if (idp !== null) {
+      const started = Date.now()
       after.idp_generation = nextGeneration(before.idp_generation)
       await nextIdpGeneration(runId, before.idp_generation, after.idp_generation, idp, stored)
+      idpSeconds = (Date.now() - started) / 1000
     } else {
       await refreshPresentedCredentials(runId, before.idp_generation, since)
     }
@@ -93,6 +97,7 @@ async function incremental(before: AttributionState, after: AttributionState, id
     await clearDirty(runId)
   }
   if (idp !== null) await dropGenerationsBefore(before.idp_generation)
+  return idpSeconds
 }
 
 /** Builds IdP generation `id` after `previous` and marks what changed between them. */
