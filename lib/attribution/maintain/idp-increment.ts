@@ -58,43 +58,36 @@ export async function buildIdpGenerationFrom(runId: string, previous: number, id
   const [g0, g] = [generation(previous), generation(id)]
   await touchNamedKeys(runId, newFacts)
   const subjects = ofTouchedSubject(runId)
-  await carry('attribution_subjects', 'source, subject_id, kind, email, identity', g0, g, sql`NOT (${subjects})`)
-  await writeSubjects(g, latestFactsWhereCte(subjects))
+  await writeSubjects(g, latestFactsWhereCte(subjects), carried('attribution_subjects', 'source, subject_id, kind, email, identity', g0, g, subjects))
   await touchReachedKeys(runId, g0, g, newRequests)
   const keys = touchedKeys(runId)
 
-  await carry('attribution_credential_subjects', 'credential_id, identity, issuer_source, issuer_subject', g0, g, sql`NOT (${keys.credentials})`)
-  await writeCredentialSubjects(g, latestFactsWhereCte(keys.credentials))
-  await carry('attribution_claims', 'claim_kind, claim, identity', g0, g, sql`NOT (${keys.claims})`)
+  const credentialSubjects = carried('attribution_credential_subjects', 'credential_id, identity, issuer_source, issuer_subject', g0, g, keys.credentials)
+  await writeCredentialSubjects(g, latestFactsWhereCte(keys.credentials), credentialSubjects)
   const [subs, users] = [touched(runId, 'sub'), touched(runId, 'user')]
-  await writeClaims(g, latestFactsWhereCte(sql`lower(login) IN ${users}`), sql`claim IN ${subs}`, sql`claim IN ${users}`)
-  await carry('attribution_credentials', `${CREDENTIAL_COLUMN_NAMES}, version`, g0, g, sql`NOT (${keys.credentials})`, true)
-  await writeCredentialRows(g, [
-    latestFactsWhereCte(sql`${keys.credentials} OR kind = 'subject_revocation'`),
-    storedCredentialSubjectsCte(g),
-    gatewayCredentialEvidenceWhereCte(keys.credentials),
-  ])
+  const claims = carried('attribution_claims', 'claim_kind, claim, identity', g0, g, keys.claims)
+  await writeClaims(g, latestFactsWhereCte(sql`lower(login) IN ${users}`), sql`claim IN ${subs}`, sql`claim IN ${users}`, claims)
+  const credentialFacts = latestFactsWhereCte(sql`${keys.credentials} OR kind = 'subject_revocation'`)
+  const credentials = carried('attribution_credentials', `${CREDENTIAL_COLUMN_NAMES}, version`, g0, g, keys.credentials, true)
+  await writeCredentialRows(g, [credentialFacts, storedCredentialSubjectsCte(g), gatewayCredentialEvidenceWhereCte(keys.credentials)], credentials)
   // every fact of every subject of a recomputed identity: an identity's row and triggers read them all
   const identityFacts = latestFactsWhereCte(
     sql`(toString(source), subject_id) IN (SELECT toString(source), subject_id FROM attribution_subjects WHERE generation = ${g} AND ${keys.identities})`,
   )
-  await carry('attribution_triggers', 'event_id, fact_index, time, identity, source, vendor_event_type', g0, g, sql`NOT (${keys.identities})`)
-  await writeTriggers(g, identityFacts)
-  await carry('attribution_identities', 'identity, kind, display_name, owner, ownerless', g0, g, sql`NOT (${keys.identities})`)
-  await writeIdentities(g, identityFacts, keys.identities)
+  const triggers = carried('attribution_triggers', 'event_id, fact_index, time, identity, source, vendor_event_type', g0, g, keys.identities)
+  await writeTriggers(g, identityFacts, triggers)
+  await writeIdentities(g, identityFacts, keys.identities, carried('attribution_identities', 'identity, kind, display_name, owner, ownerless', g0, g, keys.identities))
   return keys
 }
 
 /**
- * Generation `g0`'s rows of `table` matching `kept`, copied into `g` as they are. `final`: the
- * newest version of each (a gateway run rewrites a presented credential's row), version kept.
+ * Generation `g0`'s rows of `table` outside the `recomputed` keys, as generation `g`'s, to be
+ * written beside the recomputed ones. `final`: the newest version of each (a gateway run
+ * rewrites a presented credential's row), version kept.
  */
-function carry(table: string, columns: string, g0: Generation, g: Generation, kept: SqlFragment, final = false): Promise<void> {
+function carried(table: string, columns: string, g0: Generation, g: Generation, recomputed: SqlFragment, final = false): SqlFragment {
   const [name, list] = [unsafeRawSql(table), unsafeRawSql(columns)]
-  return run(
-    sql`INSERT INTO ${name} (generation, ${list}) SELECT ${g}, ${list} FROM ${name} ${unsafeRawSql(final ? 'FINAL' : '')} WHERE generation = ${g0} AND ${kept}`,
-    `idp:carry-${table.replace('attribution_', '')}`,
-  )
+  return sql`SELECT ${g}, ${list} FROM ${name} ${unsafeRawSql(final ? 'FINAL' : '')} WHERE generation = ${g0} AND NOT (${recomputed})`
 }
 
 /** The subjects and credentials named by a new fact or by any other copy of one (its older reading). */

@@ -36,62 +36,67 @@ export async function buildIdpGeneration(id: number): Promise<void> {
   await writeIdentities(g, factsCte, sql`1`)
 }
 
+/** Rows written by the same statement: another generation's rows carried over (idp-increment.ts), in the table's column order. */
+function alongside(carried: SqlFragment | undefined): SqlFragment {
+  return carried ? sql`UNION ALL ${carried}` : sql``
+}
+
 /** The subjects `facts` name, into generation `g`. */
-export function writeSubjects(g: Generation, facts: Cte): Promise<void> {
+export function writeSubjects(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
   return run(
     sql`INSERT INTO attribution_subjects (generation, source, subject_id, kind, email, identity)
-      ${withCtes([facts, subjectsCte])} SELECT ${g}, source, subject_id, kind, email, identity FROM subjects`,
+      ${withCtes([facts, subjectsCte])} SELECT ${g}, source, subject_id, kind, email, identity FROM subjects ${alongside(carried)}`,
     'idp:subjects',
   )
 }
 
 /** The credentials `facts` name, with their issuing subject as generation `g`'s subjects resolve it. */
-export function writeCredentialSubjects(g: Generation, facts: Cte): Promise<void> {
+export function writeCredentialSubjects(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
   return run(
     sql`INSERT INTO attribution_credential_subjects (generation, credential_id, identity, issuer_source, issuer_subject)
       ${withCtes([facts, storedSubjectsCte(g), credentialSubjectsCte])}
-      SELECT ${g}, credential_id, identity, issuer_source, issuer_subject FROM credential_subjects`,
+      SELECT ${g}, credential_id, identity, issuer_source, issuer_subject FROM credential_subjects ${alongside(carried)}`,
     'idp:credential-subjects',
   )
 }
 
 /** The `sub` claims matching `subs` and `user` claims matching `users`, over generation `g`'s subjects and the logins of `facts`. */
-export function writeClaims(g: Generation, facts: Cte, subs: SqlFragment, users: SqlFragment): Promise<void> {
+export function writeClaims(g: Generation, facts: Cte, subs: SqlFragment, users: SqlFragment, carried?: SqlFragment): Promise<void> {
   return run(
     sql`INSERT INTO attribution_claims (generation, claim_kind, claim, identity)
       ${withCtes([facts, storedSubjectsCte(g), subClaimsCte, userClaimsCte])}
       SELECT ${g}, 'sub', claim, identity FROM sub_claims WHERE ${subs}
-      UNION ALL SELECT ${g}, 'user', claim, identity FROM user_claims WHERE ${users}`,
+      UNION ALL SELECT ${g}, 'user', claim, identity FROM user_claims WHERE ${users} ${alongside(carried)}`,
     'idp:claims',
   )
 }
 
 /** The triggers among `facts`, with the identity generation `g`'s subjects give them. */
-export function writeTriggers(g: Generation, facts: Cte): Promise<void> {
+export function writeTriggers(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
   return run(
     sql`INSERT INTO attribution_triggers (generation, event_id, fact_index, time, identity, source, vendor_event_type)
       ${withCtes([facts, storedSubjectsCte(g), triggersCte])}
-      SELECT ${g}, event_id, fact_index, time, identity, source, vendor_event_type FROM triggers`,
+      SELECT ${g}, event_id, fact_index, time, identity, source, vendor_event_type FROM triggers ${alongside(carried)}`,
     'idp:triggers',
   )
 }
 
 /** The identities matching `where` of `facts`' subjects (all of each identity's facts must be among them). */
-export function writeIdentities(g: Generation, facts: Cte, where: SqlFragment): Promise<void> {
+export function writeIdentities(g: Generation, facts: Cte, where: SqlFragment, carried?: SqlFragment): Promise<void> {
   return run(
     sql`INSERT INTO attribution_identities (generation, identity, kind, display_name, owner, ownerless)
       ${withCtes([facts, storedSubjectsCte(g), identitiesCte])}
-      SELECT ${g}, identity, kind, display_name, owner, ownerless FROM identities WHERE ${where}`,
+      SELECT ${g}, identity, kind, display_name, owner, ownerless FROM identities WHERE ${where} ${alongside(carried)}`,
     'idp:identities',
   )
 }
 
 /** The credential rows of `inputs` (facts, credential_subjects, gateway evidence), stored into generation `g`. */
-export function writeCredentialRows(g: Generation, inputs: Cte[]): Promise<void> {
+export function writeCredentialRows(g: Generation, inputs: Cte[], carried?: SqlFragment): Promise<void> {
   return run(
     sql`INSERT INTO attribution_credentials (generation, ${CREDENTIAL_COLUMNS}, version)
       ${withCtes(credentialRowInputs(inputs))}
-      SELECT ${g}, ${CREDENTIAL_COLUMNS}, ${newVersion} FROM credential_rows`,
+      SELECT ${g}, ${CREDENTIAL_COLUMNS}, ${newVersion} FROM credential_rows ${alongside(carried)}`,
     'idp:credentials',
   )
 }
