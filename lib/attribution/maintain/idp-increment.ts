@@ -13,18 +13,18 @@ import {
 } from './idp-side'
 import { CREDENTIAL_COLUMN_NAMES, localTable, run } from './tables'
 
-type TouchedKind = 'subject' | 'credential' | 'sub' | 'user' | 'identity'
+type TouchedKind = 'subject' | 'moved' | 'credential' | 'sub' | 'user' | 'identity'
 
-/** The keys of `kind` run `runId` recomputes, as an IN set (for `subject`: (source, subject_id) pairs). */
+/** The keys of `kind` run `runId` recomputes, as an IN set (for `subject` and `moved`: (source, subject_id) pairs). */
 function touched(runId: string, kind: TouchedKind): SqlFragment {
-  return kind === 'subject'
-    ? sql`(SELECT source, key FROM attribution_touched WHERE run_id = ${runId} AND kind = 'subject')`
+  return kind === 'subject' || kind === 'moved'
+    ? sql`(SELECT source, key FROM attribution_touched WHERE run_id = ${runId} AND kind = ${kind})`
     : sql`(SELECT key FROM attribution_touched WHERE run_id = ${runId} AND kind = ${kind})`
 }
 
-/** Rows (of facts, subjects) of a touched subject. */
-function ofTouchedSubject(runId: string): SqlFragment {
-  return sql`(toString(source), subject_id) IN ${touched(runId, 'subject')}`
+/** Rows (of facts, subjects) of a subject a new fact names (`subject`), or of one whose identity moved (`moved`). */
+function ofSubjects(runId: string, kind: 'subject' | 'moved'): SqlFragment {
+  return sql`(toString(source), subject_id) IN ${touched(runId, kind)}`
 }
 
 /** The keys of each IdP table that generation `after` recomputed: where it may differ from `before`. */
@@ -57,9 +57,9 @@ export function touchedKeys(runId: string): IdpKeys {
 export async function buildIdpGenerationFrom(runId: string, previous: number, id: number, newFacts: SqlFragment, newRequests: SqlFragment): Promise<IdpKeys> {
   const [g0, g] = [generation(previous), generation(id)]
   await touchNamedKeys(runId, newFacts)
-  const subjects = ofTouchedSubject(runId)
+  const subjects = ofSubjects(runId, 'subject')
   await writeSubjects(g, latestFactsWhereCte(subjects), carried('attribution_subjects', 'source, subject_id, kind, email, identity', g0, g, subjects))
-  await touchReachedKeys(runId, g0, g, newRequests)
+  await touchReachedKeys(runId, g0, g, newFacts, newRequests)
   const keys = touchedKeys(runId)
 
   const credentialSubjects = carried('attribution_credential_subjects', 'credential_id, identity, issuer_source, issuer_subject', g0, g, keys.credentials)
@@ -102,18 +102,40 @@ async function touchNamedKeys(runId: string, newFacts: SqlFragment): Promise<voi
   )
 }
 
-/** What the touched subjects reach (see buildIdpGenerationFrom), with the credentials `newRequests` presented. */
-async function touchReachedKeys(runId: string, g0: Generation, g: Generation, newRequests: SqlFragment): Promise<void> {
-  const subjects = ofTouchedSubject(runId)
+/**
+ * The touched subjects whose identity or kind moved between `g0` and `g` (or that only one of
+ * them has), and those a new fact revokes subject-wide: only these change what other keys read
+ * of a subject (a credential's issuer and its revocations, a claim's identity, an owner).
+ */
+async function touchMovedSubjects(runId: string, g0: Generation, g: Generation, newFacts: SqlFragment): Promise<void> {
+  await run(
+    sql`INSERT INTO attribution_touched (run_id, kind, source, key)
+      SELECT ${runId}, 'moved', source, subject_id FROM (
+        SELECT toString(source) AS source, subject_id, uniqExact(kind, identity) AS readings, count() AS generations
+        FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND ${ofSubjects(runId, 'subject')}
+        GROUP BY source, subject_id)
+      WHERE readings > 1 OR generations = 1
+      UNION ALL
+      SELECT ${runId}, 'moved', toString(source), subject_id FROM idp_events
+      WHERE kind = 'subject_revocation' AND (event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${newFacts})`,
+    'idp:touched-moved',
+  )
+}
+
+/** What the touched and moved subjects reach (see buildIdpGenerationFrom), with the credentials `newRequests` presented. */
+async function touchReachedKeys(runId: string, g0: Generation, g: Generation, newFacts: SqlFragment, newRequests: SqlFragment): Promise<void> {
+  await touchMovedSubjects(runId, g0, g, newFacts)
+  const [named, moved] = [ofSubjects(runId, 'subject'), ofSubjects(runId, 'moved')]
+  const newCopies = sql`(event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${newFacts})`
   const reached = [
-    sql`SELECT 'credential' AS kind, credential_id AS key FROM idp_events WHERE credential_id != '' AND ${subjects}`,
+    sql`SELECT 'credential' AS kind, credential_id AS key FROM idp_events WHERE credential_id != '' AND ${moved}`,
     sql`SELECT 'credential', credential_id FROM gateway_requests WHERE credential_id != '' AND ${newRequests}`,
-    sql`SELECT 'sub', subject_id FROM idp_events WHERE source != 'keys' AND ${subjects}`,
-    sql`SELECT 'user', email FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND kind = 'person' AND email != '' AND ${subjects}`,
-    sql`SELECT 'user', lower(login) FROM idp_events WHERE login != '' AND ${subjects}`,
-    sql`SELECT 'identity', identity FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND ${subjects}`,
+    sql`SELECT 'sub', key FROM attribution_touched WHERE run_id = ${runId} AND kind = 'moved' AND source != 'keys'`,
+    sql`SELECT 'user', email FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND kind = 'person' AND email != '' AND ${moved}`,
+    sql`SELECT 'user', lower(login) FROM idp_events WHERE login != '' AND (${moved} OR ${newCopies})`,
+    sql`SELECT 'identity', identity FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND ${named}`,
     sql`SELECT 'identity', identity FROM attribution_subjects WHERE generation = ${g} AND (toString(source), subject_id) IN
-      (SELECT toString(source), subject_id FROM idp_events WHERE owner != '' AND (toString(source), owner) IN ${touched(runId, 'subject')})`,
+      (SELECT toString(source), subject_id FROM idp_events WHERE owner != '' AND (toString(source), owner) IN ${touched(runId, 'moved')})`,
   ]
   await run(
     sql`INSERT INTO attribution_touched (run_id, kind, source, key)
