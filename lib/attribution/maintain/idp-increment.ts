@@ -22,6 +22,11 @@ function touched(runId: string, kind: TouchedKind): SqlFragment {
     : sql`(SELECT key FROM attribution_touched WHERE run_id = ${runId} AND kind = ${kind})`
 }
 
+/** Every copy of a fact stored since the last run (`newFacts`): an older copy may read differently. */
+function newCopies(newFacts: SqlFragment): SqlFragment {
+  return sql`(event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${newFacts})`
+}
+
 /** Rows (of facts, subjects) of a subject a new fact names (`subject`), or of one whose identity moved (`moved`). */
 function ofSubjects(runId: string, kind: 'subject' | 'moved'): SqlFragment {
   return sql`(toString(source), subject_id) IN ${touched(runId, kind)}`
@@ -70,14 +75,20 @@ export async function buildIdpGenerationFrom(runId: string, previous: number, id
   const credentialFacts = latestFactsWhereCte(sql`${keys.credentials} OR kind = 'subject_revocation'`)
   const credentials = carried('attribution_credentials', `${CREDENTIAL_COLUMN_NAMES}, version`, g0, g, keys.credentials, true)
   await writeCredentialRows(g, [credentialFacts, storedCredentialSubjectsCte(g), gatewayCredentialEvidenceWhereCte(keys.credentials)], credentials)
-  // every fact of every subject of a recomputed identity: an identity's row and triggers read them all
-  const identityFacts = latestFactsWhereCte(
-    sql`(toString(source), subject_id) IN (SELECT toString(source), subject_id FROM attribution_subjects WHERE generation = ${g} AND ${keys.identities})`,
-  )
-  const triggers = carried('attribution_triggers', 'event_id, fact_index, time, identity, source, vendor_event_type', g0, g, keys.identities)
-  await writeTriggers(g, identityFacts, triggers)
-  await writeIdentities(g, identityFacts, keys.identities, carried('attribution_identities', 'identity, kind, display_name, owner, ownerless', g0, g, keys.identities))
+  // an identity's row reads every fact of its subjects; a trigger row, its own fact and its subject's identity
+  const ofIdentities = (identities: SqlFragment) =>
+    sql`(toString(source), subject_id) IN (SELECT toString(source), subject_id FROM attribution_subjects WHERE generation = ${g} AND ${identities})`
+  const [moved, copies] = [movedIdentities(runId, g0, g), newCopies(newFacts)]
+  const triggerFacts = latestFactsWhereCte(sql`kind = 'trigger' AND (${ofIdentities(moved)} OR ${copies})`)
+  await writeTriggers(g, triggerFacts, carried('attribution_triggers', 'event_id, fact_index, time, identity, source, vendor_event_type', g0, g, sql`${moved} OR ${copies}`))
+  const identities = carried('attribution_identities', 'identity, kind, display_name, owner, ownerless', g0, g, keys.identities)
+  await writeIdentities(g, latestFactsWhereCte(ofIdentities(keys.identities)), keys.identities, identities)
   return keys
+}
+
+/** The identities moved subjects had in `g0` or have in `g`: their triggers' rows move with them. */
+function movedIdentities(runId: string, g0: Generation, g: Generation): SqlFragment {
+  return sql`identity IN (SELECT identity FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND ${ofSubjects(runId, 'moved')})`
 }
 
 /**
@@ -97,7 +108,7 @@ async function touchNamedKeys(runId: string, newFacts: SqlFragment): Promise<voi
       SELECT DISTINCT ${runId}, named.1, named.2, named.3
       FROM idp_events
       ARRAY JOIN [('subject', toString(source), subject_id), ('credential', '', credential_id)] AS named
-      WHERE named.3 != '' AND (event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${newFacts})`,
+      WHERE named.3 != '' AND ${newCopies(newFacts)}`,
     'idp:touched-named',
   )
 }
@@ -117,7 +128,7 @@ async function touchMovedSubjects(runId: string, g0: Generation, g: Generation, 
       WHERE readings > 1 OR generations = 1
       UNION ALL
       SELECT ${runId}, 'moved', toString(source), subject_id FROM idp_events
-      WHERE kind = 'subject_revocation' AND (event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${newFacts})`,
+      WHERE kind = 'subject_revocation' AND ${newCopies(newFacts)}`,
     'idp:touched-moved',
   )
 }
@@ -126,13 +137,12 @@ async function touchMovedSubjects(runId: string, g0: Generation, g: Generation, 
 async function touchReachedKeys(runId: string, g0: Generation, g: Generation, newFacts: SqlFragment, newRequests: SqlFragment): Promise<void> {
   await touchMovedSubjects(runId, g0, g, newFacts)
   const [named, moved] = [ofSubjects(runId, 'subject'), ofSubjects(runId, 'moved')]
-  const newCopies = sql`(event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${newFacts})`
   const reached = [
     sql`SELECT 'credential' AS kind, credential_id AS key FROM idp_events WHERE credential_id != '' AND ${moved}`,
     sql`SELECT 'credential', credential_id FROM gateway_requests WHERE credential_id != '' AND ${newRequests}`,
     sql`SELECT 'sub', key FROM attribution_touched WHERE run_id = ${runId} AND kind = 'moved' AND source != 'keys'`,
     sql`SELECT 'user', email FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND kind = 'person' AND email != '' AND ${moved}`,
-    sql`SELECT 'user', lower(login) FROM idp_events WHERE login != '' AND (${moved} OR ${newCopies})`,
+    sql`SELECT 'user', lower(login) FROM idp_events WHERE login != '' AND (${moved} OR ${newCopies(newFacts)})`,
     sql`SELECT 'identity', identity FROM attribution_subjects WHERE generation IN (${g0}, ${g}) AND ${named}`,
     sql`SELECT 'identity', identity FROM attribution_subjects WHERE generation = ${g} AND (toString(source), subject_id) IN
       (SELECT toString(source), subject_id FROM idp_events WHERE owner != '' AND (toString(source), owner) IN ${touched(runId, 'moved')})`,
