@@ -30,7 +30,7 @@ async function deliverComparing(batches: Batch[]): Promise<void> {
 const redelivered = (original: IdpFactRow, reading: Partial<IdpFactRow>): IdpFactRow => ({ ...original, ...reading })
 
 describe('the IdP generation built from the previous one', () => {
-  it('equals one built from every fact after late facts move an e-mail, an owner, a login, a subject-wide revocation, a grant and a trigger', { timeout: 120_000 }, async () => {
+  it('equals one built from every fact after late facts move an e-mail, an owner, a login, a subject-wide revocation, a grant and triggers', { timeout: 120_000 }, async () => {
     await emptyStore()
     const moved = person('00uC', 'c@example.com', { time: at('10-01 08:00') })
     const early = { time: at('10-01 08:00') }
@@ -74,12 +74,14 @@ describe('the IdP generation built from the previous one', () => {
           grant('AT.2', '0oaBOT', at('10-01 08:00'), { subject_kind: 'service', client_id: '0oaBOT' }), // an earlier grant of AT.2
         ],
       },
+      // 00uA moves again, with its triggers: they now remove its new identity
+      { facts: [person('00uA', 'a3@example.com', { time: at('10-01 15:00'), login: 'a.login' })] },
     ])
     // the late facts took effect (the comparison is not between two unchanged generations)
     const { current } = await currentAndFromScratch()
     const subjects = current.attribution_subjects as Array<{ subject_id: string; identity: string }>
     expect(subjects.filter((s) => ['00uA', '00uC', '00uD'].includes(s.subject_id)).map((s) => [s.subject_id, s.identity])).toEqual([
-      ['00uA', 'a2@example.com'],
+      ['00uA', 'a3@example.com'],
       ['00uC', 'okta:00uC'],
       ['00uD', 'd@example.com'],
     ])
@@ -87,8 +89,13 @@ describe('the IdP generation built from the previous one', () => {
     expect(identities.find((i) => i.identity === 'client:0oaBOT')?.owner).toBe('b@example.com')
     const credentials = current.attribution_credentials as Array<{ credential_id: string; subject: string; revoked_at: string | null }>
     expect(credentials.filter((c) => ['AT.1', 'AT.3'].includes(c.credential_id)).map((c) => [c.credential_id, c.subject, c.revoked_at])).toEqual([
-      ['AT.1', 'a2@example.com', at('10-01 14:00')],
+      ['AT.1', 'a3@example.com', at('10-01 14:00')],
       ['AT.3', 'b@example.com', at('10-01 12:00')],
+    ])
+    const triggers = current.attribution_triggers as Array<{ identity: string; time: string }>
+    expect(triggers.map((t) => [t.identity, t.time]).sort()).toEqual([
+      ['a3@example.com', at('10-01 11:30')],
+      ['a3@example.com', at('10-01 13:00')],
     ])
     const claims = current.attribution_claims as Array<{ claim_kind: string; claim: string; identity: string }>
     expect(claims.filter((c) => c.claim_kind === 'user' && c.claim.startsWith('bee')).map((c) => [c.claim, c.identity])).toEqual([

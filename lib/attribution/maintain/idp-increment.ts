@@ -1,4 +1,5 @@
-import { joinSql, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
+import { z } from 'zod'
+import { joinSql, query, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { gatewayCredentialEvidenceWhereCte } from '../credentials'
 import { latestFactsWhereCte } from '../inputs'
 import { generation, storedCredentialSubjectsCte, type Generation } from '../stored'
@@ -63,7 +64,8 @@ export async function buildIdpGenerationFrom(runId: string, previous: number, id
   const [g0, g] = [generation(previous), generation(id)]
   await touchNamedKeys(runId, newFacts)
   const subjects = ofSubjects(runId, 'subject')
-  await writeSubjects(g, latestFactsWhereCte(subjects), carried('attribution_subjects', 'source, subject_id, kind, email, identity', g0, g, subjects))
+  const most = await touchesMostSubjects(runId, g0)
+  await writeSubjects(g, latestFactsWhereCte(subjects, most), carried('attribution_subjects', 'source, subject_id, kind, email, identity', g0, g, subjects))
   await touchReachedKeys(runId, g0, g, newFacts, newRequests)
   const keys = touchedKeys(runId)
 
@@ -82,8 +84,22 @@ export async function buildIdpGenerationFrom(runId: string, previous: number, id
   const triggerFacts = latestFactsWhereCte(sql`kind = 'trigger' AND (${ofIdentities(moved)} OR ${copies})`)
   await writeTriggers(g, triggerFacts, carried('attribution_triggers', 'event_id, fact_index, time, identity, source, vendor_event_type', g0, g, sql`${moved} OR ${copies}`))
   const identities = carried('attribution_identities', 'identity, kind, display_name, owner, ownerless', g0, g, keys.identities)
-  await writeIdentities(g, latestFactsWhereCte(ofIdentities(keys.identities)), keys.identities, identities)
+  await writeIdentities(g, latestFactsWhereCte(ofIdentities(keys.identities), most), keys.identities, identities)
   return keys
+}
+
+/**
+ * Whether the new facts name more than a quarter of the subjects (an Okta day names most people:
+ * every event carries its actor). Their facts, and their identities' facts, are then most facts.
+ */
+async function touchesMostSubjects(runId: string, g0: Generation): Promise<boolean> {
+  const rows = await query<unknown>(
+    sql`SELECT (SELECT count() FROM attribution_touched WHERE run_id = ${runId} AND kind = 'subject') AS touched,
+        (SELECT count() FROM attribution_subjects WHERE generation = ${g0}) AS subjects`,
+    { tag: 'attribution:idp:touched-share' },
+  )
+  const { touched, subjects } = z.object({ touched: z.coerce.number(), subjects: z.coerce.number() }).parse(rows[0])
+  return touched * 4 > subjects
 }
 
 /** The identities moved subjects had in `g0` or have in `g`: their triggers' rows move with them. */
