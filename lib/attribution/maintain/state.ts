@@ -67,7 +67,10 @@ async function sinceWatermark(table: 'gateway_requests' | 'idp_events', upToMs: 
  * Whether the inputs are as `state` saw them: the same row counts (part metadata, no read)
  * and the same latest ingest, read only from the granules the minmax index on ingested_at
  * puts at or after the watermark. The same test maintainAttribution makes with inputsNow,
- * without a pass over every row: what a reader pays when nothing arrived.
+ * without a pass over every row: what a reader pays when nothing arrived. Not derived from
+ * inputsNow: that one also counts the rows at and after each watermark, which doubles the cost
+ * (at 10M actions 122–139 ms against 75 ms, BENCHMARKS.md) for every reader, and only a run
+ * that maintains needs those counts.
  */
 export async function inputsUnchanged(state: AttributionState): Promise<boolean> {
   const rows = await query<unknown>(
