@@ -1,7 +1,8 @@
 // The IdP step of one Okta day on a store of BENCH_REPORT_ACTIONS generated actions (issue 11):
 // the next IdP generation built whole from every fact (before) and from the previous one plus
-// what the day's facts can change (after), alternated in one process on one store, then the
-// incremental generation checked equal to a from-scratch one, table by table.
+// what the day's facts can change (after), alternated in one process on one store; then a late
+// batch (1,000 facts, 5% of the people) the same way; then the incremental generation checked
+// equal to a from-scratch one, table by table.
 // Run: CUSTODY_DATA_DIR=/tmp/wt-idpinc-<n> BENCH_REPORT_ACTIONS=<n> npx tsx test/bench/reports/idp-generation-bench.ts
 import os from 'node:os'
 import { z } from 'zod'
@@ -13,6 +14,7 @@ import { closeClickHouse, command, query, sql, unsafeRawSql } from '@/lib/clickh
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { generateGatewayRequests } from './generate-gateway'
 import { generateIdpEvents } from './generate-idp'
+import { storeLateFacts } from './late-batch'
 import { benchShape, requestedActions } from './shape'
 
 const env = z.object({ CUSTODY_DATA_DIR: z.string().startsWith('/tmp/'), BENCH_IDP_DAYS: z.coerce.number().int().min(1).max(10).default(2) }).parse(process.env)
@@ -49,7 +51,7 @@ async function storeOktaDay(day: number, tag: string): Promise<number> {
 }
 
 type Timed = { mode: 'full' | 'incremental'; facts: number; idpSeconds: number; seconds: number; cpuSeconds: number; load: number }
-const timed: Timed[] = []
+const [timed, lateRuns]: Timed[][] = [[], []]
 for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
   const modes = day % 2 === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)
   for (const mode of modes) {
@@ -60,6 +62,19 @@ for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
     const run = { mode, facts: dayFacts, idpSeconds: outcome.idpSeconds ?? NaN, seconds: (Date.now() - started) / 1000, cpuSeconds: cpuSeconds(cpu), load: os.loadavg()[0] }
     timed.push(run)
     log(`${mode}: ${dayFacts} facts, IdP step ${run.idpSeconds.toFixed(2)} s, whole maintenance ${run.seconds.toFixed(2)} s wall / ${run.cpuSeconds.toFixed(2)} s CPU, load ${run.load.toFixed(1)}`)
+  }
+}
+
+// a late IdP batch (issue 11 point 4: 1,000 facts touching 5% of the people), alternated the same way
+for (let late = 1; late <= 2; late++) {
+  for (const mode of late === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)) {
+    await storeLateFacts(shape, `late-${late}${mode}-`)
+    const cpu = process.cpuUsage()
+    started = Date.now()
+    const outcome = await maintainAttribution({ idpGeneration: mode })
+    const run = { mode, facts: 1000, idpSeconds: outcome.idpSeconds ?? NaN, seconds: (Date.now() - started) / 1000, cpuSeconds: cpuSeconds(cpu), load: os.loadavg()[0] }
+    lateRuns.push(run)
+    log(`late batch, ${mode}: IdP step ${run.idpSeconds.toFixed(2)} s, whole maintenance ${run.seconds.toFixed(2)} s wall / ${run.cpuSeconds.toFixed(2)} s CPU, load ${run.load.toFixed(1)}`)
   }
 }
 
@@ -78,14 +93,14 @@ async function fingerprint(id: number): Promise<string[]> {
   return prints
 }
 
-// the last run was incremental (even days end on full: one more incremental day then)
-if (timed.at(-1)?.mode !== 'incremental') await storeOktaDay(env.BENCH_IDP_DAYS + 1, '-last').then(() => maintainAttribution())
+// the last run was incremental (otherwise one more incremental day)
+if (lateRuns.at(-1)?.mode !== 'incremental') await storeOktaDay(env.BENCH_IDP_DAYS + 1, '-last').then(() => maintainAttribution())
 const current = (await readState())!.idp_generation
 await buildIdpGeneration(1)
 const [incremental, fromScratch] = [await fingerprint(current), await fingerprint(1)]
 for (const table of IDP_TABLES) await command(sql`ALTER TABLE ${localTable(table)} DROP PARTITION 1`, { tag: 'bench' })
 const same = JSON.stringify(incremental) === JSON.stringify(fromScratch)
 log(`incremental generation ${same ? 'equals' : 'DIFFERS FROM'} the from-scratch one: ${incremental.join('; ')}`)
-process.stdout.write(`${JSON.stringify({ actions: shape.actions, facts: Number(facts), persons: shape.persons, timed, same, fingerprint: incremental })}\n`)
+process.stdout.write(`${JSON.stringify({ actions: shape.actions, facts: Number(facts), persons: shape.persons, timed, lateRuns, same, fingerprint: incremental })}\n`)
 await closeClickHouse()
 if (!same) process.exit(1)
