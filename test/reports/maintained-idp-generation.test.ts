@@ -104,6 +104,19 @@ describe('the IdP generation built from the previous one', () => {
     ])
   })
 
+  it('reads facts stored in the watermark millisecond after the last run as new', { timeout: 60_000 }, async () => {
+    await emptyStore()
+    const stamped = (row: IdpFactRow) => ({ ...row, ingested_at: '2026-11-01 00:00:00.000' })
+    await insert('idp_events', [stamped(person('00uW', 'w@example.com', { time: at('10-01 08:00') }))], { tag: 'test' })
+    await maintainAttribution()
+    // another writer's fact, stamped with the same millisecond after the run read it
+    await insert('idp_events', [stamped(person('00uW', 'w2@example.com', { time: at('10-01 09:00') }))], { tag: 'test' })
+    expect((await maintainAttribution()).idp).toBe(true)
+    const { current, fromScratch } = await currentAndFromScratch()
+    expect(current).toEqual(fromScratch)
+    expect((current.attribution_subjects as Array<{ identity: string }>).map((s) => s.identity)).toEqual(['w2@example.com'])
+  })
+
   it('equals one built from every fact after random IdP batches, repeats and records read again differently', { timeout: 600_000 }, async () => {
     const people = ['00uA', '00uB', '00uC']
     const emails = ['', 'a@example.com', 'B@Example.com', 'c@example.com']
