@@ -36,6 +36,20 @@ export function factsWhereCte(filter: SqlFragment): Cte {
 }
 
 /**
+ * `facts`, of the stored facts whose latest copy matches `filter` (maintenance: the facts of
+ * some subjects, credentials or logins). Every copy of a matching fact is read before the latest
+ * is chosen, then the filter is applied again: a later copy that no longer matches (a record
+ * re-delivered and read differently) wins over an older one that does, as it does in `facts`.
+ * `filter` names columns both idp_events and `facts` have. `most`: the filter matches most
+ * facts, so every fact is deduplicated once and then filtered (the same rows; two reads of
+ * nearly every fact would cost more).
+ */
+export function latestFactsWhereCte(filter: SqlFragment, most = false): Cte {
+  const copies = most ? factsCte : factsWhereCte(sql`(event_id, fact_index) IN (SELECT event_id, fact_index FROM idp_events WHERE ${filter})`)
+  return cte('facts', sql`SELECT * FROM (${copies.body}) WHERE ${filter}`, { materialized: true })
+}
+
+/**
  * Gateway requests in a window, one row per request however often it was stored. FINAL
  * collapses copies as ReplacingMergeTree's merges do, by the sorting key (time, event_id),
  * keeping the latest ingest: a copy of a request is the same line, so it has the same time,

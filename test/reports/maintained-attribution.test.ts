@@ -17,6 +17,7 @@ import { DEFAULT_THRESHOLDS, REPORT_NAMES, REPORTS } from '@/lib/reports'
 import { offGatewayGrantCtes, offGatewayGrantCtesFromScratch } from '@/lib/reports/off-gateway'
 import type { GatewayRequestRow, IdpFactRow } from '@/lib/sources/types'
 import { at, fact, grant, person, request, revocation, service, trigger } from './builders'
+import { currentAndFromScratch } from './maintained-idp'
 import { mixedDay } from './scenario'
 import { emptyStore, period, useReportStore } from './setup'
 
@@ -120,6 +121,8 @@ async function maintainedEqualsOracle(rows: Row[], order: number[], cuts: number
   await deliver(split([...order, ...repeated].map((i) => rows[i]), cuts))
   const maintained = await actionKeys(false)
   expect(maintained).toEqual(await actionKeys(true))
+  const { current, fromScratch } = await currentAndFromScratch() // the IdP side built from the previous generation, batch after batch
+  expect(current).toEqual(fromScratch)
   for (const window of [days, ...windows]) {
     expect(await offGatewayGrants(window, false)).toEqual(await offGatewayGrants(window, true))
   }

@@ -13,12 +13,13 @@ async function wholeTableMarks(state: AttributionState | null) {
   const [row] = await query<Record<string, string>>(
     sql`SELECT g.rows AS gateway_rows, g.latest AS gateway_latest, g.kept AS gateway_kept,
         g.at_latest AS gateway_at_watermark, g.at_previous AS gateway_at_previous,
-        i.rows AS idp_rows, i.latest AS idp_latest, i.kept AS idp_kept
+        i.rows AS idp_rows, i.latest AS idp_latest, i.kept AS idp_kept, i.at_latest AS idp_at_watermark, i.at_previous AS idp_at_previous
       FROM (SELECT count() AS rows, toUnixTimestamp64Milli(max(ingested_at)) AS latest, countIf(ingested_at <= ${gatewayUpTo}) AS kept,
               countIf(ingested_at = (SELECT max(ingested_at) FROM gateway_requests)) AS at_latest,
               countIf(ingested_at = ${gatewayUpTo}) AS at_previous
             FROM gateway_requests) AS g
-      CROSS JOIN (SELECT count() AS rows, toUnixTimestamp64Milli(max(ingested_at)) AS latest, countIf(ingested_at <= ${idpUpTo}) AS kept
+      CROSS JOIN (SELECT count() AS rows, toUnixTimestamp64Milli(max(ingested_at)) AS latest, countIf(ingested_at <= ${idpUpTo}) AS kept,
+              countIf(ingested_at = (SELECT max(ingested_at) FROM idp_events)) AS at_latest, countIf(ingested_at = ${idpUpTo}) AS at_previous
             FROM idp_events) AS i`,
     { tag: 'test' },
   )

@@ -10,7 +10,7 @@ import { subjectsCte } from '../subjects'
 import { triggersCte } from '../triggers'
 import { CREDENTIAL_COLUMNS, credentialAttributionKey, localTable, newVersion, run } from './tables'
 
-const IDP_TABLES = [
+export const IDP_TABLES = [
   'attribution_subjects',
   'attribution_credential_subjects',
   'attribution_claims',
@@ -22,49 +22,81 @@ const IDP_TABLES = [
 /**
  * Builds IdP generation `id` from every stored fact with the from-scratch CTEs (oracle.ts), one
  * table at a time, each later one reading the subjects (and credential subjects) just stored.
- * Cost: one sort of the facts per table (~0.3 s of CPU per 600k facts each).
+ * Cost: one sort of the facts per table (~0.3 s of CPU per 600k facts each). The path for a
+ * first run and `custody reattribute`; a run with new facts builds from the previous generation
+ * (idp-increment.ts) with the same writers, over fewer facts.
  */
 export async function buildIdpGeneration(id: number): Promise<void> {
   const g = generation(id)
-  const subjects = storedSubjectsCte(g)
-  await run(
+  await writeSubjects(g, factsCte)
+  await writeCredentialSubjects(g, factsCte)
+  await writeClaims(g, factsCte, sql`1`, sql`1`)
+  await writeCredentialRows(g, [factsCte, storedCredentialSubjectsCte(g), gatewayCredentialEvidenceCte])
+  await writeTriggers(g, factsCte)
+  await writeIdentities(g, factsCte, sql`1`)
+}
+
+/** Rows written by the same statement: another generation's rows carried over (idp-increment.ts), in the table's column order. */
+function alongside(carried: SqlFragment | undefined): SqlFragment {
+  return carried ? sql`UNION ALL ${carried}` : sql``
+}
+
+/** The subjects `facts` name, into generation `g`. */
+export function writeSubjects(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
+  return run(
     sql`INSERT INTO attribution_subjects (generation, source, subject_id, kind, email, identity)
-      ${withCtes([factsCte, subjectsCte])} SELECT ${g}, source, subject_id, kind, email, identity FROM subjects`,
+      ${withCtes([facts, subjectsCte])} SELECT ${g}, source, subject_id, kind, email, identity FROM subjects ${alongside(carried)}`,
     'idp:subjects',
   )
-  await run(
+}
+
+/** The credentials `facts` name, with their issuing subject as generation `g`'s subjects resolve it. */
+export function writeCredentialSubjects(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
+  return run(
     sql`INSERT INTO attribution_credential_subjects (generation, credential_id, identity, issuer_source, issuer_subject)
-      ${withCtes([factsCte, subjects, credentialSubjectsCte])}
-      SELECT ${g}, credential_id, identity, issuer_source, issuer_subject FROM credential_subjects`,
+      ${withCtes([facts, storedSubjectsCte(g), credentialSubjectsCte])}
+      SELECT ${g}, credential_id, identity, issuer_source, issuer_subject FROM credential_subjects ${alongside(carried)}`,
     'idp:credential-subjects',
   )
-  await run(
+}
+
+/** The `sub` claims matching `subs` and `user` claims matching `users`, over generation `g`'s subjects and the logins of `facts`. */
+export function writeClaims(g: Generation, facts: Cte, subs: SqlFragment, users: SqlFragment, carried?: SqlFragment): Promise<void> {
+  return run(
     sql`INSERT INTO attribution_claims (generation, claim_kind, claim, identity)
-      ${withCtes([factsCte, subjects, subClaimsCte, userClaimsCte])}
-      SELECT ${g}, 'sub', claim, identity FROM sub_claims UNION ALL SELECT ${g}, 'user', claim, identity FROM user_claims`,
+      ${withCtes([facts, storedSubjectsCte(g), subClaimsCte, userClaimsCte])}
+      SELECT ${g}, 'sub', claim, identity FROM sub_claims WHERE ${subs}
+      UNION ALL SELECT ${g}, 'user', claim, identity FROM user_claims WHERE ${users} ${alongside(carried)}`,
     'idp:claims',
   )
-  await writeCredentialRows(g, [factsCte, storedCredentialSubjectsCte(g), gatewayCredentialEvidenceCte])
-  await run(
+}
+
+/** The triggers among `facts`, with the identity generation `g`'s subjects give them. */
+export function writeTriggers(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
+  return run(
     sql`INSERT INTO attribution_triggers (generation, event_id, fact_index, time, identity, source, vendor_event_type)
-      ${withCtes([factsCte, subjects, triggersCte])}
-      SELECT ${g}, event_id, fact_index, time, identity, source, vendor_event_type FROM triggers`,
+      ${withCtes([facts, storedSubjectsCte(g), triggersCte])}
+      SELECT ${g}, event_id, fact_index, time, identity, source, vendor_event_type FROM triggers ${alongside(carried)}`,
     'idp:triggers',
   )
-  await run(
+}
+
+/** The identities matching `where` of `facts`' subjects (all of each identity's facts must be among them). */
+export function writeIdentities(g: Generation, facts: Cte, where: SqlFragment, carried?: SqlFragment): Promise<void> {
+  return run(
     sql`INSERT INTO attribution_identities (generation, identity, kind, display_name, owner, ownerless)
-      ${withCtes([factsCte, subjects, identitiesCte])}
-      SELECT ${g}, identity, kind, display_name, owner, ownerless FROM identities`,
+      ${withCtes([facts, storedSubjectsCte(g), identitiesCte])}
+      SELECT ${g}, identity, kind, display_name, owner, ownerless FROM identities WHERE ${where} ${alongside(carried)}`,
     'idp:identities',
   )
 }
 
 /** The credential rows of `inputs` (facts, credential_subjects, gateway evidence), stored into generation `g`. */
-function writeCredentialRows(g: Generation, inputs: Cte[]): Promise<void> {
+export function writeCredentialRows(g: Generation, inputs: Cte[], carried?: SqlFragment): Promise<void> {
   return run(
     sql`INSERT INTO attribution_credentials (generation, ${CREDENTIAL_COLUMNS}, version)
       ${withCtes(credentialRowInputs(inputs))}
-      SELECT ${g}, ${CREDENTIAL_COLUMNS}, ${newVersion} FROM credential_rows`,
+      SELECT ${g}, ${CREDENTIAL_COLUMNS}, ${newVersion} FROM credential_rows ${alongside(carried)}`,
     'idp:credentials',
   )
 }
@@ -73,26 +105,33 @@ function credentialRowInputs([facts, credentialSubjects, gatewayEvidence]: Cte[]
   return [facts, credentialSubjects, subjectRevocationsCte, idpCredentialEvidenceCte, gatewayEvidence, credentialRowsCte]
 }
 
-function credentialKeys(g: Generation): SqlFragment {
-  return sql`(SELECT credential_id, ${credentialAttributionKey} AS attribution_key FROM attribution_credentials FINAL WHERE generation = ${g})`
+/** Which keys of each IdP table two generations may differ in: every key, or those a run recomputed (idp-increment.ts). */
+export type IdpKeys = { credentials: SqlFragment; claims: SqlFragment; identities: SqlFragment }
+
+const EVERY_KEY: IdpKeys = { credentials: sql`1`, claims: sql`1`, identities: sql`1` }
+
+function credentialKeys(g: Generation, keys: SqlFragment): SqlFragment {
+  return sql`(SELECT credential_id, ${credentialAttributionKey} AS attribution_key FROM attribution_credentials FINAL WHERE generation = ${g} AND ${keys})`
 }
 
 /**
  * Marks what differs between IdP generations `before` and `after` for the actions: the
  * credentials whose subject, type, issue, logged expiry or revocation changed, the `sub` and
- * `user` claims whose identity changed, and the identities whose first trigger moved.
+ * `user` claims whose identity changed, and the identities whose first trigger moved. Only
+ * among `keys`: a generation built from the previous one differs from it nowhere else.
  */
-export async function markIdpChanges(runId: string, before: number, after: number): Promise<void> {
+export async function markIdpChanges(runId: string, before: number, after: number, keys: IdpKeys = EVERY_KEY): Promise<void> {
   const [old, fresh] = [generation(before), generation(after)]
   await run(
     sql`INSERT INTO attribution_dirty (run_id, kind, key)
       SELECT ${runId}, 'credential', if(n.credential_id != '', n.credential_id, o.credential_id)
-      FROM ${credentialKeys(fresh)} AS n
-      FULL OUTER JOIN ${credentialKeys(old)} AS o ON o.credential_id = n.credential_id
+      FROM ${credentialKeys(fresh, keys.credentials)} AS n
+      FULL OUTER JOIN ${credentialKeys(old, keys.credentials)} AS o ON o.credential_id = n.credential_id
       WHERE n.attribution_key != o.attribution_key`,
     'idp:changed-credentials',
   )
-  const claims = (g: Generation) => sql`(SELECT toString(claim_kind) AS kind, claim, identity FROM attribution_claims WHERE generation = ${g})`
+  const claims = (g: Generation) =>
+    sql`(SELECT toString(claim_kind) AS kind, claim, identity FROM attribution_claims WHERE generation = ${g} AND ${keys.claims})`
   await run(
     sql`INSERT INTO attribution_dirty (run_id, kind, key)
       SELECT ${runId}, if(n.kind != '', n.kind, o.kind), if(n.kind != '', n.claim, o.claim)
@@ -101,7 +140,8 @@ export async function markIdpChanges(runId: string, before: number, after: numbe
       WHERE n.identity != o.identity`,
     'idp:changed-claims',
   )
-  const firsts = (g: Generation) => sql`(SELECT identity, toString(min(time)) AS first_trigger FROM attribution_triggers WHERE generation = ${g} GROUP BY identity)`
+  const firsts = (g: Generation) =>
+    sql`(SELECT identity, toString(min(time)) AS first_trigger FROM attribution_triggers WHERE generation = ${g} AND ${keys.identities} GROUP BY identity)`
   await run(
     sql`INSERT INTO attribution_dirty (run_id, kind, key)
       SELECT ${runId}, 'identity', if(n.identity != '', n.identity, o.identity)

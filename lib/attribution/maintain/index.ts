@@ -3,12 +3,21 @@ import { query, sql, type SqlFragment } from '@/lib/clickhouse'
 import { clickhouseReady } from '@/lib/clickhouse/ready'
 import { inWindow, type TimeWindow } from '../inputs'
 import { ALL_TIME, markSessions, reattributeFromScratch, reattributeReached, refreshDeprovisionFlags } from './actions'
+import { buildIdpGenerationFrom, clearTouched } from './idp-increment'
 import { buildIdpGeneration, dropGenerationsBefore, markIdpChanges, refreshPresentedCredentials } from './idp-side'
-import { inputsNow, inputsUnchanged, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
+import { factsStoredSince, inputsNow, inputsUnchanged, marksOf, readState, storedSince, writeState, type AttributionState } from './state'
 import { refreshHours, refreshRequestHours, truncateHours, versionNow } from './hours'
 import { clearDirty } from './tables'
 
-export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number }
+/** `idpSeconds`: of `seconds`, the time a run with new IdP facts spent building the next IdP generation and comparing it. */
+export type MaintenanceOutcome = { kind: 'current' | 'incremental' | 'rebuilt'; gateway: boolean; idp: boolean; seconds: number; idpSeconds?: number }
+
+/**
+ * How a run with new IdP facts builds the next generation: from the previous one plus what the
+ * new facts can change (the default), or whole from every fact, as a first run and `custody
+ * reattribute` do (kept selectable: the tests compare the two, the benchmark times both).
+ */
+export type IdpGenerationMode = 'incremental' | 'full'
 
 const state = globalThis as unknown as { __custodyAttribution?: Promise<unknown> }
 
@@ -24,9 +33,10 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
  * was stored since the last run is found from the inputs' ingested_at watermarks, so the one
  * call after each stored batch of the ingest pipeline, a reader's call before a report, a crash
  * between storing and maintaining, and rows written by another path all come to the same state.
- * - new IdP facts (any source, the key inventory): the next IdP generation is built whole and
- *   compared with the current one; the credentials, claims and first triggers that changed mark
- *   the actions to re-attribute;
+ * - new IdP facts (any source, the key inventory): the next IdP generation is built from the
+ *   current one, recomputing the keys the new facts can change (idp-increment.ts; or whole, with
+ *   `idpGeneration: 'full'`), and compared with it there; the credentials, claims and first
+ *   triggers that changed mark the actions to re-attribute;
  * - new gateway requests alone: the credential rows of the credentials they presented are
  *   recomputed (their gateway evidence may have moved); changed ones mark actions;
  * - then the sessions those requests belong to, and every agent action stored since, presenting
@@ -36,7 +46,7 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
  * from scratch; fewer rows with nothing newer (a merge dropped duplicates): only the counts move.
  * Cheap when nothing arrived: two counts from part metadata and two max() over the granules at the watermarks (inputsUnchanged).
  */
-export function maintainAttribution(): Promise<MaintenanceOutcome> {
+export function maintainAttribution(options: { idpGeneration?: IdpGenerationMode } = {}): Promise<MaintenanceOutcome> {
   return serialized(async () => {
     const started = Date.now()
     const outcome = (kind: MaintenanceOutcome['kind'], gateway: boolean, idp: boolean) => ({ kind, gateway, idp, seconds: (Date.now() - started) / 1000 })
@@ -54,32 +64,55 @@ export function maintainAttribution(): Promise<MaintenanceOutcome> {
       await writeState({ ...before, ...marksOf(now) })
       return outcome('current', false, false)
     }
-    await incremental(before, { ...before, ...marksOf(now) }, idp, storedSince(before, now))
-    return outcome('incremental', gateway, idp)
+    const since = { requests: storedSince(before, now), facts: factsStoredSince(before, now) }
+    const idpSeconds = await incremental(before, { ...before, ...marksOf(now) }, idp ? (options.idpGeneration ?? 'incremental') : null, since)
+    return { ...outcome('incremental', gateway, idp), idpSeconds }
   })
 }
 
-async function incremental(before: AttributionState, after: AttributionState, idp: boolean, since: SqlFragment): Promise<void> {
+/** What was stored since the last run: gateway requests and IdP facts, as conditions on ingested_at. */
+type StoredSince = { requests: SqlFragment; facts: SqlFragment }
+
+async function incremental(before: AttributionState, after: AttributionState, idp: IdpGenerationMode | null, stored: StoredSince): Promise<number> {
+  const since = stored.requests
   const runId = randomUUID()
   const written = await versionNow()
+  let idpSeconds = 0
   try {
-    if (idp) {
+    if (idp !== null) {
+      const started = Date.now()
       after.idp_generation = nextGeneration(before.idp_generation)
-      await buildIdpGeneration(after.idp_generation)
-      await markIdpChanges(runId, before.idp_generation, after.idp_generation)
+      await nextIdpGeneration(runId, before.idp_generation, after.idp_generation, idp, stored)
+      idpSeconds = (Date.now() - started) / 1000
     } else {
       await refreshPresentedCredentials(runId, before.idp_generation, since)
     }
     await markSessions(runId, since)
     await reattributeReached(runId, after.idp_generation, since)
-    if (idp) await refreshDeprovisionFlags(runId, after.idp_generation)
+    if (idp !== null) await refreshDeprovisionFlags(runId, after.idp_generation)
     await refreshHours(written, before.completed)
     await refreshRequestHours(since)
     await writeState(after)
   } finally {
     await clearDirty(runId)
   }
-  if (idp) await dropGenerationsBefore(before.idp_generation)
+  if (idp !== null) await dropGenerationsBefore(before.idp_generation)
+  return idpSeconds
+}
+
+/** Builds IdP generation `id` after `previous` and marks what changed between them. */
+async function nextIdpGeneration(runId: string, previous: number, id: number, mode: IdpGenerationMode, stored: StoredSince): Promise<void> {
+  if (mode === 'full') {
+    await buildIdpGeneration(id)
+    await markIdpChanges(runId, previous, id)
+    return
+  }
+  try {
+    const keys = await buildIdpGenerationFrom(runId, previous, id, stored.facts, stored.requests)
+    await markIdpChanges(runId, previous, id, keys)
+  } finally {
+    await clearTouched(runId)
+  }
 }
 
 /**

@@ -5,14 +5,14 @@ import { run } from './tables'
 const millis = z.coerce.number().int().nonnegative()
 
 /** What a maintenance run had seen of an input table: its rows and its latest ingest (ms). */
-const marksRow = z.object({ gateway_rows: millis, gateway_latest: millis, gateway_at_watermark: millis, idp_rows: millis, idp_latest: millis })
+const marksRow = z.object({ gateway_rows: millis, gateway_latest: millis, gateway_at_watermark: millis, idp_rows: millis, idp_latest: millis, idp_at_watermark: millis })
 export type InputMarks = z.infer<typeof marksRow>
 
 /** `completed`: when the run finished (µs, the engine's clock, as attributed_actions versions): every version up to it is in the rollups. */
 const stateRow = marksRow.extend({ idp_generation: millis, completed: millis.optional() })
 export type AttributionState = z.infer<typeof stateRow>
 
-const keptRow = marksRow.extend({ gateway_kept: millis, gateway_at_previous: millis, idp_kept: millis })
+const keptRow = marksRow.extend({ gateway_kept: millis, gateway_at_previous: millis, idp_kept: millis, idp_at_previous: millis })
 /** The input tables now, and how many of their rows were ingested up to `state`'s watermarks. */
 export type InputsNow = z.infer<typeof keptRow>
 
@@ -36,6 +36,7 @@ export async function inputsNow(state: AttributionState | null): Promise<InputsN
     gateway_rows: gateway.rows, gateway_latest: gateway.latest, gateway_kept: gateway.rows - gateway.newer,
     gateway_at_watermark: gateway.at_latest, gateway_at_previous: gateway.at_previous,
     idp_rows: idp.rows, idp_latest: idp.latest, idp_kept: idp.rows - idp.newer,
+    idp_at_watermark: idp.at_latest, idp_at_previous: idp.at_previous,
   })
 }
 
@@ -66,7 +67,10 @@ async function sinceWatermark(table: 'gateway_requests' | 'idp_events', upToMs: 
  * Whether the inputs are as `state` saw them: the same row counts (part metadata, no read)
  * and the same latest ingest, read only from the granules the minmax index on ingested_at
  * puts at or after the watermark. The same test maintainAttribution makes with inputsNow,
- * without a pass over every row: what a reader pays when nothing arrived.
+ * without a pass over every row: what a reader pays when nothing arrived. Not derived from
+ * inputsNow: that one also counts the rows at and after each watermark, which doubles the cost
+ * (at 10M actions 122–139 ms against 75 ms, BENCHMARKS.md) for every reader, and only a run
+ * that maintains needs those counts.
  */
 export async function inputsUnchanged(state: AttributionState): Promise<boolean> {
   const rows = await query<unknown>(
@@ -91,6 +95,7 @@ export function marksOf(now: InputsNow): InputMarks {
     gateway_at_watermark: now.gateway_at_watermark,
     idp_rows: now.idp_rows,
     idp_latest: now.idp_latest,
+    idp_at_watermark: now.idp_at_watermark,
   }
 }
 
@@ -99,15 +104,24 @@ export function marksOf(now: InputsNow): InputMarks {
  * millisecond too when more are there now than it counted (an insert in the same millisecond).
  */
 export function storedSince(state: AttributionState, now: InputsNow): SqlFragment {
-  const mark = atMillis(state.gateway_latest)
-  return now.gateway_at_previous > state.gateway_at_watermark ? sql`ingested_at >= ${mark}` : sql`ingested_at > ${mark}`
+  return rowsSince(state.gateway_latest, now.gateway_at_previous > state.gateway_at_watermark)
+}
+
+/** The IdP facts stored since `state`, as storedSince: a state written before it counted them (0) reads its millisecond again. */
+export function factsStoredSince(state: AttributionState, now: InputsNow): SqlFragment {
+  return rowsSince(state.idp_latest, now.idp_at_previous > state.idp_at_watermark)
+}
+
+function rowsSince(watermark: number, moreAtWatermark: boolean): SqlFragment {
+  return moreAtWatermark ? sql`ingested_at >= ${atMillis(watermark)}` : sql`ingested_at > ${atMillis(watermark)}`
 }
 
 /** The latest maintenance run's state, or null before the first. */
 export async function readState(): Promise<AttributionState | null> {
   const rows = await query<unknown>(
     sql`SELECT idp_generation, gateway_rows, toUnixTimestamp64Milli(gateway_watermark) AS gateway_latest,
-        gateway_at_watermark, idp_rows, toUnixTimestamp64Milli(idp_watermark) AS idp_latest, toUnixTimestamp64Micro(completed_at) AS completed
+        gateway_at_watermark, idp_rows, toUnixTimestamp64Milli(idp_watermark) AS idp_latest, idp_at_watermark,
+        toUnixTimestamp64Micro(completed_at) AS completed
       FROM attribution_state ORDER BY completed_at DESC LIMIT 1`,
     { tag: 'attribution:state' },
   )
@@ -116,9 +130,9 @@ export async function readState(): Promise<AttributionState | null> {
 
 export async function writeState(state: AttributionState): Promise<void> {
   await run(
-    sql`INSERT INTO attribution_state (idp_generation, gateway_watermark, idp_watermark, gateway_rows, gateway_at_watermark, idp_rows)
+    sql`INSERT INTO attribution_state (idp_generation, gateway_watermark, idp_watermark, gateway_rows, gateway_at_watermark, idp_rows, idp_at_watermark)
       SELECT toUInt64(${state.idp_generation}), ${atMillis(state.gateway_latest)}, ${atMillis(state.idp_latest)},
-        toUInt64(${state.gateway_rows}), toUInt64(${state.gateway_at_watermark}), toUInt64(${state.idp_rows})`,
+        toUInt64(${state.gateway_rows}), toUInt64(${state.gateway_at_watermark}), toUInt64(${state.idp_rows}), toUInt64(${state.idp_at_watermark})`,
     'state',
   )
 }

@@ -25,10 +25,10 @@ export const ATTRIBUTION_COLUMNS = unsafeRawSql(
 )
 
 /** The columns of attribution_credentials that credentialRowsCte computes, in its order. */
-export const CREDENTIAL_COLUMNS = unsafeRawSql(
+export const CREDENTIAL_COLUMN_NAMES =
   'credential_id, type, subject, client_id, issued_at, explicit_expires, revoked_at, last_used_at, known, logged_by, ' +
-    'presented, grant_client, grant_source, grant_subject, grant_issued',
-)
+  'presented, grant_client, grant_source, grant_subject, grant_issued'
+export const CREDENTIAL_COLUMNS = unsafeRawSql(CREDENTIAL_COLUMN_NAMES)
 
 /** A newer version than any row written before it (ReplacingMergeTree keeps the largest). */
 export const newVersion = sql`toUnixTimestamp64Micro(now64(6))`

@@ -18,20 +18,15 @@ export type LateBatch = {
 const FACTS = 1000
 
 /**
- * A late IdP batch: 1,000 facts touching 5% of the people, arriving after every action was
- * attributed: for each person a deactivation inside the period (their later actions become
- * `after_deprovision`, their live credentials count in revocation latency) and renames. Timed
- * from the insert until revocation-latency, run next, reflects it (maintenance included).
+ * The late batch's facts (event ids `<prefix><i>`): for 5% of the people a deactivation inside
+ * the period, and renames, 1,000 facts in all. Returns how many people it touches.
  */
-export async function lateIdpBatch(shape: BenchShape, log: (line: string) => void): Promise<LateBatch> {
+export async function storeLateFacts(shape: BenchShape, prefix: string): Promise<number> {
   const identities = Math.max(1, Math.round(shape.persons * 0.05))
-  const opts = { from: shape.from, to: shape.to, thresholds: DEFAULT_THRESHOLDS, now: shape.to }
-  const triggersBefore = (await REPORTS['revocation-latency'](opts)).triggers
   const windowMs = shape.to.getTime() - shape.from.getTime()
-  const started = process.hrtime.bigint()
   await command(
     sql`INSERT INTO idp_events (event_id, fact_index, source, time, kind, vendor_event_type, subject_kind, subject_id, display_name, raw, run_id)
-      SELECT ${uuidOf(sql`concat('late-', toString(i))`)}, 0, 'okta',
+      SELECT ${uuidOf(sql`concat(${prefix}, toString(i))`)}, 0, 'okta',
         ${msTime(sql`${shape.from.getTime()} + toInt64(cityHash64(i, 91) % ${u64(windowMs)})`)},
         if(i < ${u64(identities)}, 'trigger', 'identity'), if(i < ${u64(identities)}, 'user.lifecycle.deactivate', 'user.account.update_profile'),
         'person', ${personId(sql`(i % ${u64(identities)}) * 20`)}, if(i < ${u64(identities)}, '', concat('Renamed ', toString(i))),
@@ -39,6 +34,20 @@ export async function lateIdpBatch(shape: BenchShape, log: (line: string) => voi
       FROM (SELECT number AS i FROM numbers(${u64(FACTS)}))`,
     { tag: 'bench:late', timeoutSeconds: 3600 },
   )
+  return identities
+}
+
+/**
+ * A late IdP batch: 1,000 facts touching 5% of the people, arriving after every action was
+ * attributed: for each person a deactivation inside the period (their later actions become
+ * `after_deprovision`, their live credentials count in revocation latency) and renames. Timed
+ * from the insert until revocation-latency, run next, reflects it (maintenance included).
+ */
+export async function lateIdpBatch(shape: BenchShape, log: (line: string) => void): Promise<LateBatch> {
+  const opts = { from: shape.from, to: shape.to, thresholds: DEFAULT_THRESHOLDS, now: shape.to }
+  const triggersBefore = (await REPORTS['revocation-latency'](opts)).triggers
+  const started = process.hrtime.bigint()
+  const identities = await storeLateFacts(shape, 'late-')
   const maintained = await maintainAttribution()
   const reportStarted = process.hrtime.bigint()
   const triggersAfter = (await REPORTS['revocation-latency'](opts)).triggers

@@ -1,0 +1,106 @@
+// The IdP step of one Okta day on a store of BENCH_REPORT_ACTIONS generated actions (issue 11):
+// the next IdP generation built whole from every fact (before) and from the previous one plus
+// what the day's facts can change (after), alternated in one process on one store; then a late
+// batch (1,000 facts, 5% of the people) the same way; then the incremental generation checked
+// equal to a from-scratch one, table by table.
+// Run: CUSTODY_DATA_DIR=/tmp/wt-idpinc-<n> BENCH_REPORT_ACTIONS=<n> npx tsx test/bench/reports/idp-generation-bench.ts
+import os from 'node:os'
+import { z } from 'zod'
+import { maintainAttribution, reattribute } from '@/lib/attribution'
+import { buildIdpGeneration, IDP_TABLES } from '@/lib/attribution/maintain/idp-side'
+import { readState } from '@/lib/attribution/maintain/state'
+import { localTable } from '@/lib/attribution/maintain/tables'
+import { closeClickHouse, command, query, sql, unsafeRawSql } from '@/lib/clickhouse'
+import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { generateGatewayRequests } from './generate-gateway'
+import { generateIdpEvents } from './generate-idp'
+import { storeLateFacts } from './late-batch'
+import { benchShape, requestedActions } from './shape'
+
+const env = z.object({ CUSTODY_DATA_DIR: z.string().startsWith('/tmp/'), BENCH_IDP_DAYS: z.coerce.number().int().min(1).max(10).default(2) }).parse(process.env)
+const shape = benchShape(requestedActions(), 30)
+const DAY = 86_400_000
+const log = (line: string) => process.stderr.write(`idp-generation: ${line}\n`)
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since)
+  return (used.user + used.system) / 1e6
+}
+
+await migrateClickHouse()
+let started = Date.now()
+await generateGatewayRequests(shape)
+await generateIdpEvents(shape)
+await reattribute(null)
+const [{ facts }] = await query<{ facts: string }>(sql`SELECT count() AS facts FROM idp_events`, { tag: 'bench' })
+log(`${shape.actions} actions, ${facts} facts generated and attributed in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+
+/**
+ * One more Okta day: the Okta facts of the period's last day again, a day later, as new events
+ * naming new credentials (the same people sign in, new tokens are granted). Returns its facts.
+ */
+async function storeOktaDay(day: number, tag: string): Promise<number> {
+  const last = shape.to.getTime() - DAY
+  await command(
+    sql`INSERT INTO idp_events SELECT * REPLACE (concat(event_id, ${tag}) AS event_id, if(credential_id != '', concat(credential_id, ${tag}), '') AS credential_id,
+        time + toIntervalDay(${day}) AS time, now64(3) AS ingested_at)
+      FROM idp_events WHERE source = 'okta' AND time >= ${new Date(last)} AND time < ${shape.to} AND run_id = 'bench'`,
+    { tag: 'bench:okta-day' },
+  )
+  const [{ n }] = await query<{ n: string }>(sql`SELECT count() AS n FROM idp_events WHERE endsWith(event_id, ${tag})`, { tag: 'bench' })
+  return Number(n)
+}
+
+type Timed = { mode: 'full' | 'incremental'; facts: number; idpSeconds: number; seconds: number; cpuSeconds: number; load: number }
+const [timed, lateRuns]: Timed[][] = [[], []]
+for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
+  const modes = day % 2 === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)
+  for (const mode of modes) {
+    const dayFacts = await storeOktaDay(day, `-d${day}${mode[0]}`)
+    const cpu = process.cpuUsage()
+    started = Date.now()
+    const outcome = await maintainAttribution({ idpGeneration: mode })
+    const run = { mode, facts: dayFacts, idpSeconds: outcome.idpSeconds ?? NaN, seconds: (Date.now() - started) / 1000, cpuSeconds: cpuSeconds(cpu), load: os.loadavg()[0] }
+    timed.push(run)
+    log(`${mode}: ${dayFacts} facts, IdP step ${run.idpSeconds.toFixed(2)} s, whole maintenance ${run.seconds.toFixed(2)} s wall / ${run.cpuSeconds.toFixed(2)} s CPU, load ${run.load.toFixed(1)}`)
+  }
+}
+
+// a late IdP batch (issue 11 point 4: 1,000 facts touching 5% of the people), alternated the same way
+for (let late = 1; late <= 2; late++) {
+  for (const mode of late === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)) {
+    await storeLateFacts(shape, `late-${late}${mode}-`)
+    const cpu = process.cpuUsage()
+    started = Date.now()
+    const outcome = await maintainAttribution({ idpGeneration: mode })
+    const run = { mode, facts: 1000, idpSeconds: outcome.idpSeconds ?? NaN, seconds: (Date.now() - started) / 1000, cpuSeconds: cpuSeconds(cpu), load: os.loadavg()[0] }
+    lateRuns.push(run)
+    log(`late batch, ${mode}: IdP step ${run.idpSeconds.toFixed(2)} s, whole maintenance ${run.seconds.toFixed(2)} s wall / ${run.cpuSeconds.toFixed(2)} s CPU, load ${run.load.toFixed(1)}`)
+  }
+}
+
+/** Each IdP table of generation `id`: rows and an order-free hash of them (version aside). */
+async function fingerprint(id: number): Promise<string[]> {
+  const prints: string[] = []
+  for (const table of IDP_TABLES) {
+    const versioned = table === 'attribution_credentials'
+    const [row] = await query<{ rows: string; hash: string }>(
+      sql`SELECT count() AS rows, toString(sum(cityHash64(*))) AS hash FROM (SELECT * EXCEPT (${unsafeRawSql(versioned ? 'generation, version' : 'generation')})
+        FROM ${unsafeRawSql(table)} ${unsafeRawSql(versioned ? 'FINAL' : '')} WHERE generation = toUInt64(${id}))`,
+      { tag: 'bench' },
+    )
+    prints.push(`${table} ${row.rows} ${row.hash}`)
+  }
+  return prints
+}
+
+// the last run was incremental (otherwise one more incremental day)
+if (lateRuns.at(-1)?.mode !== 'incremental') await storeOktaDay(env.BENCH_IDP_DAYS + 1, '-last').then(() => maintainAttribution())
+const current = (await readState())!.idp_generation
+await buildIdpGeneration(1)
+const [incremental, fromScratch] = [await fingerprint(current), await fingerprint(1)]
+for (const table of IDP_TABLES) await command(sql`ALTER TABLE ${localTable(table)} DROP PARTITION 1`, { tag: 'bench' })
+const same = JSON.stringify(incremental) === JSON.stringify(fromScratch)
+log(`incremental generation ${same ? 'equals' : 'DIFFERS FROM'} the from-scratch one: ${incremental.join('; ')}`)
+process.stdout.write(`${JSON.stringify({ actions: shape.actions, facts: Number(facts), persons: shape.persons, timed, lateRuns, same, fingerprint: incremental })}\n`)
+await closeClickHouse()
+if (!same) process.exit(1)
