@@ -22,7 +22,7 @@ describe('ClickHouse migrations', () => {
     const tables = await query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name`, { tag: 'test' })
     expect(tables.map((t) => t.name)).toEqual([
       'attributed_actions', 'attributed_hours', 'attribution_claims', 'attribution_credential_subjects', 'attribution_credentials', 'attribution_dirty',
-      'attribution_identities', 'attribution_state', 'attribution_subjects', 'attribution_triggers',
+      'attribution_identities', 'attribution_state', 'attribution_subjects', 'attribution_touched', 'attribution_triggers',
       'custody_migrations', 'gateway_requests', 'idp_events', 'ingest_rejects', 'ingest_runs', 'ingest_staging', 'ingest_staging_gateway',
       'ingest_staging_okta', 'request_hours',
     ])
