@@ -10,9 +10,11 @@ import {
   writeIdentities,
   writeSubjects,
   writeTriggers,
+  IDP_COLUMNS,
   type IdpKeys,
+  type IdpTable,
 } from './idp-side'
-import { CREDENTIAL_COLUMN_NAMES, localTable, run } from './tables'
+import { localTable, run } from './tables'
 
 type TouchedKind = 'subject' | 'moved' | 'credential' | 'sub' | 'user' | 'identity'
 
@@ -50,14 +52,17 @@ export function touchedKeys(runId: string): IdpKeys {
  * buildIdpGeneration over the facts of those keys only. The closure (MAINTAINED.md, "The IdP
  * generation, step by step"):
  * - subjects: those a new fact, or any other copy of one, names (all copies: a re-delivery
- *   read differently moves a fact between subjects);
- * - credentials: those a new fact names, those any fact of a touched subject names (the issuer's
+ *   read differently moves a fact between subjects); of those, the `moved` ones: identity or
+ *   kind changed, appeared or gone, or revoked subject-wide by a new fact (touchMovedSubjects);
+ * - credentials: those a new fact names, those any fact of a moved subject names (the issuer's
  *   identity, argMin's tie on identity, a subject-wide revocation by the issuer), those new
  *   requests presented;
- * - claims: the touched subjects' ids (`sub`), their old and new e-mails and their facts'
- *   logins (`user`), recomputed over every subject and every fact with that login (min ties);
- * - identities and triggers: the touched subjects' old and new identities, and the services
- *   whose owner is named as a touched subject, recomputed from all facts of their subjects.
+ * - claims: the moved subjects' ids (`sub`); their old and new e-mails, their facts' logins and
+ *   the new facts' logins (`user`), recomputed over every subject and every fact with that
+ *   login (min ties);
+ * - identities: the touched subjects' old and new identities, and the services whose owner is
+ *   a moved subject, recomputed from all facts of their subjects;
+ * - triggers: those of the moved subjects' old and new identities, and the new facts' own.
  * Returns the keys recomputed, for markIdpChanges.
  */
 export async function buildIdpGenerationFrom(runId: string, previous: number, id: number, newFacts: SqlFragment, newRequests: SqlFragment): Promise<IdpKeys> {
@@ -65,25 +70,25 @@ export async function buildIdpGenerationFrom(runId: string, previous: number, id
   await touchNamedKeys(runId, newFacts)
   const subjects = ofSubjects(runId, 'subject')
   const most = await touchesMostSubjects(runId, g0)
-  await writeSubjects(g, latestFactsWhereCte(subjects, most), carried('attribution_subjects', 'source, subject_id, kind, email, identity', g0, g, subjects))
+  await writeSubjects(g, latestFactsWhereCte(subjects, most), carried('attribution_subjects', g0, g, subjects))
   await touchReachedKeys(runId, g0, g, newFacts, newRequests)
   const keys = touchedKeys(runId)
 
-  const credentialSubjects = carried('attribution_credential_subjects', 'credential_id, identity, issuer_source, issuer_subject', g0, g, keys.credentials)
+  const credentialSubjects = carried('attribution_credential_subjects', g0, g, keys.credentials)
   await writeCredentialSubjects(g, latestFactsWhereCte(keys.credentials), credentialSubjects)
   const [subs, users] = [touched(runId, 'sub'), touched(runId, 'user')]
-  const claims = carried('attribution_claims', 'claim_kind, claim, identity', g0, g, keys.claims)
+  const claims = carried('attribution_claims', g0, g, keys.claims)
   await writeClaims(g, latestFactsWhereCte(sql`lower(login) IN ${users}`), sql`claim IN ${subs}`, sql`claim IN ${users}`, claims)
   const credentialFacts = latestFactsWhereCte(sql`${keys.credentials} OR kind = 'subject_revocation'`)
-  const credentials = carried('attribution_credentials', `${CREDENTIAL_COLUMN_NAMES}, version`, g0, g, keys.credentials, true)
+  const credentials = carried('attribution_credentials', g0, g, keys.credentials, true)
   await writeCredentialRows(g, [credentialFacts, storedCredentialSubjectsCte(g), gatewayCredentialEvidenceWhereCte(keys.credentials)], credentials)
   // an identity's row reads every fact of its subjects; a trigger row, its own fact and its subject's identity
   const ofIdentities = (identities: SqlFragment) =>
     sql`(toString(source), subject_id) IN (SELECT toString(source), subject_id FROM attribution_subjects WHERE generation = ${g} AND ${identities})`
   const [moved, copies] = [movedIdentities(runId, g0, g), newCopies(newFacts)]
   const triggerFacts = latestFactsWhereCte(sql`kind = 'trigger' AND (${ofIdentities(moved)} OR ${copies})`)
-  await writeTriggers(g, triggerFacts, carried('attribution_triggers', 'event_id, fact_index, time, identity, source, vendor_event_type', g0, g, sql`${moved} OR ${copies}`))
-  const identities = carried('attribution_identities', 'identity, kind, display_name, owner, ownerless', g0, g, keys.identities)
+  await writeTriggers(g, triggerFacts, carried('attribution_triggers', g0, g, sql`${moved} OR ${copies}`))
+  const identities = carried('attribution_identities', g0, g, keys.identities)
   await writeIdentities(g, latestFactsWhereCte(ofIdentities(keys.identities), most), keys.identities, identities)
   return keys
 }
@@ -112,8 +117,8 @@ function movedIdentities(runId: string, g0: Generation, g: Generation): SqlFragm
  * written beside the recomputed ones. `final`: the newest version of each (a gateway run
  * rewrites a presented credential's row), version kept.
  */
-function carried(table: string, columns: string, g0: Generation, g: Generation, recomputed: SqlFragment, final = false): SqlFragment {
-  const [name, list] = [unsafeRawSql(table), unsafeRawSql(columns)]
+function carried(table: IdpTable, g0: Generation, g: Generation, recomputed: SqlFragment, final = false): SqlFragment {
+  const [name, list] = [unsafeRawSql(table), unsafeRawSql(IDP_COLUMNS[table])]
   return sql`SELECT ${g}, ${list} FROM ${name} ${unsafeRawSql(final ? 'FINAL' : '')} WHERE generation = ${g0} AND NOT (${recomputed})`
 }
 

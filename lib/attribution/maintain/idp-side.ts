@@ -8,16 +8,26 @@ import { factsCte, factsWhereCte } from '../inputs'
 import { storedCredentialSubjectsCte, storedSubjectsCte, generation, type Generation } from '../stored'
 import { subjectsCte } from '../subjects'
 import { triggersCte } from '../triggers'
-import { CREDENTIAL_COLUMNS, credentialAttributionKey, localTable, newVersion, run } from './tables'
+import { CREDENTIAL_COLUMN_NAMES, CREDENTIAL_COLUMNS, credentialAttributionKey, localTable, newVersion, run } from './tables'
 
-export const IDP_TABLES = [
-  'attribution_subjects',
-  'attribution_credential_subjects',
-  'attribution_claims',
-  'attribution_credentials',
-  'attribution_triggers',
-  'attribution_identities',
-] as const
+/**
+ * Each IdP table's columns after `generation`, in order: what its writer inserts, and what a
+ * generation built from the previous one carries over (idp-increment.ts).
+ */
+export const IDP_COLUMNS = {
+  attribution_subjects: 'source, subject_id, kind, email, identity',
+  attribution_credential_subjects: 'credential_id, identity, issuer_source, issuer_subject',
+  attribution_claims: 'claim_kind, claim, identity',
+  attribution_credentials: `${CREDENTIAL_COLUMN_NAMES}, version`,
+  attribution_triggers: 'event_id, fact_index, time, identity, source, vendor_event_type',
+  attribution_identities: 'identity, kind, display_name, owner, ownerless',
+} as const
+
+export type IdpTable = keyof typeof IDP_COLUMNS
+
+export const IDP_TABLES = Object.keys(IDP_COLUMNS) as IdpTable[]
+
+const columnsOf = (table: IdpTable) => unsafeRawSql(IDP_COLUMNS[table])
 
 /**
  * Builds IdP generation `id` from every stored fact with the from-scratch CTEs (oracle.ts), one
@@ -44,8 +54,8 @@ function alongside(carried: SqlFragment | undefined): SqlFragment {
 /** The subjects `facts` name, into generation `g`. */
 export function writeSubjects(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
   return run(
-    sql`INSERT INTO attribution_subjects (generation, source, subject_id, kind, email, identity)
-      ${withCtes([facts, subjectsCte])} SELECT ${g}, source, subject_id, kind, email, identity FROM subjects ${alongside(carried)}`,
+    sql`INSERT INTO attribution_subjects (generation, ${columnsOf('attribution_subjects')})
+      ${withCtes([facts, subjectsCte])} SELECT ${g}, ${columnsOf('attribution_subjects')} FROM subjects ${alongside(carried)}`,
     'idp:subjects',
   )
 }
@@ -53,9 +63,9 @@ export function writeSubjects(g: Generation, facts: Cte, carried?: SqlFragment):
 /** The credentials `facts` name, with their issuing subject as generation `g`'s subjects resolve it. */
 export function writeCredentialSubjects(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
   return run(
-    sql`INSERT INTO attribution_credential_subjects (generation, credential_id, identity, issuer_source, issuer_subject)
+    sql`INSERT INTO attribution_credential_subjects (generation, ${columnsOf('attribution_credential_subjects')})
       ${withCtes([facts, storedSubjectsCte(g), credentialSubjectsCte])}
-      SELECT ${g}, credential_id, identity, issuer_source, issuer_subject FROM credential_subjects ${alongside(carried)}`,
+      SELECT ${g}, ${columnsOf('attribution_credential_subjects')} FROM credential_subjects ${alongside(carried)}`,
     'idp:credential-subjects',
   )
 }
@@ -63,7 +73,7 @@ export function writeCredentialSubjects(g: Generation, facts: Cte, carried?: Sql
 /** The `sub` claims matching `subs` and `user` claims matching `users`, over generation `g`'s subjects and the logins of `facts`. */
 export function writeClaims(g: Generation, facts: Cte, subs: SqlFragment, users: SqlFragment, carried?: SqlFragment): Promise<void> {
   return run(
-    sql`INSERT INTO attribution_claims (generation, claim_kind, claim, identity)
+    sql`INSERT INTO attribution_claims (generation, ${columnsOf('attribution_claims')})
       ${withCtes([facts, storedSubjectsCte(g), subClaimsCte, userClaimsCte])}
       SELECT ${g}, 'sub', claim, identity FROM sub_claims WHERE ${subs}
       UNION ALL SELECT ${g}, 'user', claim, identity FROM user_claims WHERE ${users} ${alongside(carried)}`,
@@ -74,9 +84,9 @@ export function writeClaims(g: Generation, facts: Cte, subs: SqlFragment, users:
 /** The triggers among `facts`, with the identity generation `g`'s subjects give them. */
 export function writeTriggers(g: Generation, facts: Cte, carried?: SqlFragment): Promise<void> {
   return run(
-    sql`INSERT INTO attribution_triggers (generation, event_id, fact_index, time, identity, source, vendor_event_type)
+    sql`INSERT INTO attribution_triggers (generation, ${columnsOf('attribution_triggers')})
       ${withCtes([facts, storedSubjectsCte(g), triggersCte])}
-      SELECT ${g}, event_id, fact_index, time, identity, source, vendor_event_type FROM triggers ${alongside(carried)}`,
+      SELECT ${g}, ${columnsOf('attribution_triggers')} FROM triggers ${alongside(carried)}`,
     'idp:triggers',
   )
 }
@@ -84,9 +94,9 @@ export function writeTriggers(g: Generation, facts: Cte, carried?: SqlFragment):
 /** The identities matching `where` of `facts`' subjects (all of each identity's facts must be among them). */
 export function writeIdentities(g: Generation, facts: Cte, where: SqlFragment, carried?: SqlFragment): Promise<void> {
   return run(
-    sql`INSERT INTO attribution_identities (generation, identity, kind, display_name, owner, ownerless)
+    sql`INSERT INTO attribution_identities (generation, ${columnsOf('attribution_identities')})
       ${withCtes([facts, storedSubjectsCte(g), identitiesCte])}
-      SELECT ${g}, identity, kind, display_name, owner, ownerless FROM identities WHERE ${where} ${alongside(carried)}`,
+      SELECT ${g}, ${columnsOf('attribution_identities')} FROM identities WHERE ${where} ${alongside(carried)}`,
     'idp:identities',
   )
 }
@@ -94,7 +104,7 @@ export function writeIdentities(g: Generation, facts: Cte, where: SqlFragment, c
 /** The credential rows of `inputs` (facts, credential_subjects, gateway evidence), stored into generation `g`. */
 export function writeCredentialRows(g: Generation, inputs: Cte[], carried?: SqlFragment): Promise<void> {
   return run(
-    sql`INSERT INTO attribution_credentials (generation, ${CREDENTIAL_COLUMNS}, version)
+    sql`INSERT INTO attribution_credentials (generation, ${columnsOf('attribution_credentials')})
       ${withCtes(credentialRowInputs(inputs))}
       SELECT ${g}, ${CREDENTIAL_COLUMNS}, ${newVersion} FROM credential_rows ${alongside(carried)}`,
     'idp:credentials',
