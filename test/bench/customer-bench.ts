@@ -48,7 +48,8 @@ export async function benchCustomer(): Promise<string> {
     return customerSection(shape.actions, filesSummary(files), written.seconds, ingested, parts, empties, reports)
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
-    fs.rmSync(dataDir, { recursive: true, force: true })
+    if (process.env.BENCH_CUSTOMER_KEEP_DATA_DIR) process.stderr.write(`customer: data dir kept at ${dataDir}\n`)
+    else fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }
 

@@ -11,6 +11,7 @@
 //   customer      vendor files for BENCH_CUSTOMER_ACTIONS actions (default 10,000,000; ~25k people, ~600k Okta events, ~6k keys)
 //                 ingested day by day through `custody ingest`, then every report as a fresh CLI process and from the warm
 //                 server (BENCH_CUSTOMER_PORT, default 3194). Needs ~6 GB in $TMPDIR at 10M.
+//                 BENCH_CUSTOMER_KEEP_DATA_DIR=1 keeps the ingested data dir for a look afterwards.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
