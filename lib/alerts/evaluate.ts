@@ -9,7 +9,7 @@ import { newestEventTime } from './newest-event'
 import { RULE_IDS, type RuleId } from './rules'
 import { lastEvaluation, recordEvaluation, unresolvedAlerts } from './state'
 
-const state = globalThis as unknown as { __custodyAlertEvaluation?: Promise<unknown>; __custodyAlertQueued?: Promise<AlertRun> }
+const state = globalThis as unknown as { __custodyAlertEvaluation?: Promise<unknown>; __custodyAlertQueued?: Promise<Date> }
 
 /**
  * Evaluates every alert rule against the data stored now (one ClickHouse query per enabled
@@ -17,11 +17,12 @@ const state = globalThis as unknown as { __custodyAlertEvaluation?: Promise<unkn
  * fired or resolved, and answers every alert not resolved. Evaluations in one process run one
  * after another, never overlapping (an ingest batch and the schedule may ask at once).
  */
-export function evaluateAlerts(): Promise<AlertRun> {
+export async function evaluateAlerts(): Promise<AlertRun> {
   const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
   const run = previous.catch(() => undefined).then(() => evaluateOnce(false))
   state.__custodyAlertEvaluation = run
-  return run
+  const evaluatedAt = await run
+  return { evaluated_at: evaluatedAt.toISOString(), alerts: await unresolvedAlerts(await openAppStore()) }
 }
 
 /**
@@ -29,7 +30,7 @@ export function evaluateAlerts(): Promise<AlertRun> {
  * it: one already waiting to start covers this request too, so a burst of posts queues one
  * evaluation, not one each. Failures are logged; the next request tries again.
  */
-export function evaluateAlertsSoon(): Promise<AlertRun | null> {
+export function evaluateAlertsSoon(): Promise<Date | null> {
   if (!state.__custodyAlertQueued) {
     const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
     const run = previous.catch(() => undefined).then(() => {
@@ -49,22 +50,24 @@ export function evaluateAlertsSoon(): Promise<AlertRun | null> {
  * After an ingest (`custody ingest`): evaluates only when what the rules read moved since the
  * latest evaluation (ruleInputs). An ingest that stored nothing new (every record a duplicate)
  * then costs one state read instead of every rule's query; one that crashed before its
- * evaluation is still caught up by the next, since its records moved the watermarks.
+ * evaluation is still caught up by the next, since its records moved the watermarks. Answers
+ * when the evaluation that stands was made; the alerts stay in the store (`alerts run` lists them).
  */
-export function evaluateAlertsAfterIngest(): Promise<AlertRun> {
+export function evaluateAlertsAfterIngest(): Promise<Date> {
   const previous = state.__custodyAlertEvaluation ?? Promise.resolve()
   const run = previous.catch(() => undefined).then(() => evaluateOnce(true))
   state.__custodyAlertEvaluation = run
   return run
 }
 
-async function evaluateOnce(skipWhenUnchanged: boolean): Promise<AlertRun> {
+/** Answers when the evaluation that now stands was made. */
+async function evaluateOnce(skipWhenUnchanged: boolean): Promise<Date> {
   await attributionReady() // the rules read the stored attribution: bring it up to date first
   const db = await openAppStore()
   const { version, settings } = await settingsInForce(db)
   const inputs = await ruleInputs(version)
   const last = skipWhenUnchanged ? await lastEvaluation(db) : null
-  if (last?.inputs === inputs) return { evaluated_at: last.evaluatedAt.toISOString(), alerts: await unresolvedAlerts(db) }
+  if (last?.inputs === inputs) return last.evaluatedAt
   const evaluatedAt = new Date()
   const newest = await newestEventTime()
   if (newest) {
@@ -76,7 +79,7 @@ async function evaluateOnce(skipWhenUnchanged: boolean): Promise<AlertRun> {
       await notifyAlertChanges(changes).catch((err: unknown) => console.error(`custody: alert notification failed: ${(err as Error).message}`))
     }
   }
-  return { evaluated_at: evaluatedAt.toISOString(), alerts: await unresolvedAlerts(db) }
+  return evaluatedAt
 }
 
 /**
