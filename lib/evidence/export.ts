@@ -60,7 +60,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
     reading.catch(() => undefined) // awaited below, after the app state; a failure surfaces there
     const reportsRead = reading.then(([read]) => Object.fromEntries(read) as PackReports)
     const listed = controlsOf(request.control).flatMap((c) => c.populations.map((p) => p.name))
-    const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce })
+    const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce, holdRows: options.holdRows })
     const populations = packPopulations(request.control, readPopulation, reportsRead)
     const { signer, alerts, samples } = await store.state
     const [, coverage, watermarks, silent] = await reading
@@ -86,7 +86,8 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
   }
 }
 
-export type ExportOptions = { thresholds?: Promise<Thresholds>; store?: (request: PackStateRequest) => PackAppStore }
+/** `holdRows`: how many rows a population may hold of a query it shares with one drawn before it (PackReads). */
+export type ExportOptions = { thresholds?: Promise<Thresholds>; store?: (request: PackStateRequest) => PackAppStore; holdRows?: number }
 
 function summaryOf(manifest: Manifest, out: string, sha256: string): ExportSummary {
   return {
