@@ -126,7 +126,7 @@ export function readAllParts<Row>(
   // each part's column follows the population's, in the parts' order
   const isPart = (values: unknown[], j: number) => Boolean(values[names.length + j])
   // null: the part let its held rows go, and reads the query again on its own past the rows it gave
-  const queues: (Row[] | null)[] = parts.map(() => [])
+  const queues: (RowQueue<Row> | null)[] = parts.map(() => new RowQueue<Row>())
   const given = parts.map(() => 0)
   const own: (AsyncIterator<Row> | undefined)[] = []
   let shared: AsyncGenerator<unknown[][]> | null = null
@@ -151,13 +151,37 @@ export function readAllParts<Row>(
     if (queues[i] !== queue) return next(i)
     if (queue.length === 0) return { done: true, value: undefined }
     given[i]++
-    return { done: false, value: queue.shift()! }
+    return { done: false, value: queue.take() }
   }
   async function* ownRows(i: number, skip: number): AsyncGenerator<Row> {
     let seen = 0
     for await (const batch of checkedBatches(fragment, checked, tag)) for (const values of batch) if (isPart(values, i) && seen++ >= skip) yield decode(values)
   }
   return { query: render(fragment), rows: parts.map((_, i) => ({ [Symbol.asyncIterator]: () => ({ next: () => next(i) }) })) }
+}
+
+/** Rows in arrival order, each taken in O(1): Array#shift moves every row behind the one taken (a population held whole, then drawn). */
+class RowQueue<Row> {
+  private rows: (Row | undefined)[] = []
+  private head = 0
+
+  get length(): number {
+    return this.rows.length - this.head
+  }
+
+  push(row: Row): void {
+    this.rows.push(row)
+  }
+
+  take(): Row {
+    const row = this.rows[this.head] as Row
+    this.rows[this.head++] = undefined
+    if (this.head === this.rows.length) {
+      this.rows = []
+      this.head = 0
+    }
+    return row
+  }
 }
 
 // How many rows a part may hold of a shared read while another part is read (readAllParts): the demo quarter's
