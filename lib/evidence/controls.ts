@@ -189,6 +189,11 @@ export function controlsOf(id: ControlId): Control[] {
   return id === 'all' ? Object.values(CONTROLS) : [CONTROLS[id]]
 }
 
+/** Whether a pack for `id` lists the alerts raised in its period (CC7.2's monitoring). */
+export function listsAlerts(id: ControlId): boolean {
+  return controlsOf(id).some((c) => c.id === 'CC7.2')
+}
+
 /** The reports a pack for `id` needs, each once. */
 export function reportsOf(id: ControlId): ReportName[] {
   return [...new Set(controlsOf(id).flatMap((c) => c.reports))]

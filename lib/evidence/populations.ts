@@ -60,9 +60,16 @@ const FAMILY: Record<PackPopulationName, string> = {
 export function packPopulationReader(actor: Actor, listed: readonly PackPopulationName[], period: ReportPeriod, now: Date, read: PackReads = {}): (name: PackPopulationName) => Promise<PackPopulationRows> {
   requirePermission(actor, 'evidence:export')
   const families = new Map<string, Promise<Map<PackPopulationName, PackPopulationRows>>>()
+  // each family's query is built after the one asked for before it, so the queries reach the engine (which runs them
+  // one at a time) in the order they were asked for: the order the pack draws them
+  let previous: Promise<unknown> = Promise.resolve()
   return async (name) => {
     const family = FAMILY[name]
-    if (!families.has(family)) families.set(family, readFamily([...new Set(listed)].filter((n) => FAMILY[n] === family), period, now, read))
+    if (!families.has(family)) {
+      const reading = previous.then(() => readFamily([...new Set(listed)].filter((n) => FAMILY[n] === family), period, now, read))
+      previous = reading.catch(() => undefined)
+      families.set(family, reading)
+    }
     const rows = (await families.get(family)!).get(name)
     if (!rows) throw new Error(`${name} is not one of the populations this pack lists`)
     return rows
