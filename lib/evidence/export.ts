@@ -5,7 +5,7 @@ import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
 import type { Thresholds } from '@/lib/reports/thresholds'
 import { traceStep } from '@/lib/trace'
 import { inProcessPackStore, type PackAppStore, type PackStateRequest } from './app-state'
-import { controlsOf, listsAlerts, reportsOf, type ControlId, type PackReports } from './controls'
+import { controlsOf, listsAlerts, reportsOf, sizeOf, type ControlId, type PackReports } from './controls'
 import { packPopulations, renderPack } from './pack'
 import { PackFile } from './pdf/pack-file'
 import { packPopulationReader } from './populations'
@@ -60,7 +60,9 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
     reading.catch(() => undefined) // awaited below, after the app state; a failure surfaces there
     const reportsRead = reading.then(([read]) => Object.fromEntries(read) as PackReports)
     const listed = controlsOf(request.control).flatMap((c) => c.populations.map((p) => p.name))
-    const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce, holdRows: options.holdRows })
+    const sizes = reportsRead.then((r) => new Map(controlsOf(request.control).flatMap((c) => c.populations.map((p) => [p.name, sizeOf(p, r)] as const))))
+    sizes.catch(() => undefined) // awaited by the populations; a failure surfaces with the reports'
+    const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce, sizes, holdRows: options.holdRows })
     const populations = packPopulations(request.control, readPopulation, reportsRead)
     const { signer, alerts, samples } = await store.state
     const [, coverage, watermarks, silent] = await reading
@@ -89,7 +91,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
   }
 }
 
-/** `holdRows`: how many rows a population may hold of a query it shares with one drawn before it (PackReads). */
+/** `holdRows`: past how many rows the populations of one query are read apart (PackReads). */
 export type ExportOptions = { thresholds?: Promise<Thresholds>; store?: (request: PackStateRequest) => PackAppStore; holdRows?: number }
 
 function summaryOf(manifest: Manifest, out: string, sha256: string): ExportSummary {

@@ -5,7 +5,7 @@ import type { CoverageReport } from '@/lib/reports/coverage'
 import type { ReportPeriod } from '@/lib/reports/run'
 import type { PackAlert } from './alerts'
 import { canonicalBytes } from './canonical'
-import { controlsOf, controlSummary, type Control, type ControlId, type PackPopulation, type PackPopulationName, type PackReports } from './controls'
+import { controlsOf, controlSummary, sizeOf, type Control, type ControlId, type PackPopulation, type PackPopulationName, type PackReports } from './controls'
 import { querySha256, type Manifest, type ManifestPopulation } from './manifest'
 import { packDocument } from './pdf/document'
 import type { PackFile } from './pdf/pack-file'
@@ -76,7 +76,7 @@ export function packPopulations(
   start(0)
   reports.then((r) => {
     // one with neither a count nor a bound is read only when it is next
-    sizes = listed.map(({ population: p }) => (p.count ? p.count.of(r) : (p.atMost?.(r) ?? Infinity)))
+    sizes = listed.map(({ population: p }) => sizeOf(p, r))
     readAhead()
   }, () => undefined) // the export awaits the reports itself; a failure surfaces there
   return (async function* () {

@@ -104,58 +104,48 @@ export function readAll<Row>(p: Population<Row>, source: PopulationSource, check
  * Several filters of one population read in one query (one scan by the engine instead of one each): the rows
  * meeting any part's conditions in key order, with a column per part (`part`, 1 or 0) saying whether the row is
  * that part's. Each part's rows, in key order, are what readAll with its conditions gives. A row waits in its
- * part's queue until that part is read, so a part read later holds its rows meanwhile: past `holdRows` rows
- * (default HOLD_ROWS) it lets them go and, in its turn, runs the same query again for its rows past those it gave.
- * Either way each part gets the same rows of the same query; only the engine's work and the memory differ.
+ * part's queue until that part is read, so a part read later holds its rows meanwhile. `apart`: each part runs
+ * the query with only its own conditions (the query's rows whose column is 1, no others sent or held): the
+ * engine reads once per part, for a family too large to hold while another part is drawn.
  */
 export function readAllParts<Row>(
   p: Population<Row>,
   source: PopulationSource,
   parts: { part: string; where: SqlFragment[] }[],
   checked?: Promise<void>,
-  holdRows: number = HOLD_ROWS,
+  apart = false,
 ): { query: SqlQuery; rows: AsyncIterable<Row>[] } {
   const names = selected(p)
   const flags = parts.map((t) => sql`(${where({ ...source, where: t.where })}) AS ${columnList([t.part])}`)
-  const fragment = sql`${source.with}
+  const conditions = parts.map((t) => sql`(${where({ ...source, where: t.where })})`)
+  const picking = (picked: SqlFragment[]) => sql`${source.with}
       SELECT ${columnList(names)}, ${joinSql(flags, ', ')} FROM population
-      WHERE ${where(source)} AND (${joinSql(parts.map((t) => sql`(${where({ ...source, where: t.where })})`), ' OR ')})
+      WHERE ${where(source)} AND (${joinSql(picked, ' OR ')})
       ORDER BY ${columnList(p.key.map((k) => k.name))}`
+  const fragment = picking(conditions)
   const tag = `population:${p.name}:parts`
   const decode = rowDecoder(p.row, names)
-  // each part's column follows the population's, in the parts' order
-  const isPart = (values: unknown[], j: number) => Boolean(values[names.length + j])
-  // null: the part let its held rows go, and reads the query again on its own past the rows it gave
-  const queues: (RowQueue<Row> | null)[] = parts.map(() => new RowQueue<Row>())
-  const given = parts.map(() => 0)
-  const own: (AsyncIterator<Row> | undefined)[] = []
-  let shared: AsyncGenerator<unknown[][]> | null = null
+  if (apart) {
+    const own = async function* (i: number): AsyncGenerator<Row> {
+      for await (const batch of checkedBatches(picking([conditions[i]]), checked, tag)) for (const values of batch) yield decode(values)
+    }
+    return { query: render(fragment), rows: parts.map((_, i) => ({ [Symbol.asyncIterator]: () => own(i) })) }
+  }
+  const queues = parts.map(() => new RowQueue<Row>())
+  let batches: AsyncGenerator<unknown[][]> | null = null
   const next = async (i: number): Promise<IteratorResult<Row>> => {
-    const queue = queues[i]
-    if (!queue) return (own[i] ??= ownRows(i, given[i])).next()
-    shared ??= checkedBatches(fragment, checked, tag)
-    while (queue.length === 0 && queues[i] === queue) {
-      const read = await shared.next()
-      // another part's read, asked at the same time, may have brought this part's last rows, or let this part's go
+    batches ??= checkedBatches(fragment, checked, tag)
+    while (queues[i].length === 0) {
+      const read = await batches.next()
+      // another part's read, asked at the same time, may have brought this part's last rows
       if (read.done) break
       for (const values of read.value) {
-        let row: Row | undefined
-        for (let j = 0; j < parts.length; j++) {
-          const held = queues[j]
-          if (!held || !isPart(values, j)) continue
-          held.push((row ??= decode(values)))
-          if (j !== i && held.length > holdRows) queues[j] = null
-        }
+        const row = decode(values)
+        // each part's column follows the population's, in the parts' order
+        for (let j = 0; j < parts.length; j++) if (values[names.length + j]) queues[j].push(row)
       }
     }
-    if (queues[i] !== queue) return next(i)
-    if (queue.length === 0) return { done: true, value: undefined }
-    given[i]++
-    return { done: false, value: queue.take() }
-  }
-  async function* ownRows(i: number, skip: number): AsyncGenerator<Row> {
-    let seen = 0
-    for await (const batch of checkedBatches(fragment, checked, tag)) for (const values of batch) if (isPart(values, i) && seen++ >= skip) yield decode(values)
+    return queues[i].length > 0 ? { done: false, value: queues[i].take() } : { done: true, value: undefined }
   }
   return { query: render(fragment), rows: parts.map((_, i) => ({ [Symbol.asyncIterator]: () => ({ next: () => next(i) }) })) }
 }
@@ -183,11 +173,6 @@ class RowQueue<Row> {
     return row
   }
 }
-
-// How many rows a part may hold of a shared read while another part is read (readAllParts): the demo quarter's
-// families (~25,000 rows held at most) are read once; at 10M actions, the unattributed and flagged actions
-// (hundreds of thousands each) are read again rather than held while the post-trigger actions are drawn.
-export const HOLD_ROWS = 100_000
 
 // A whole population, sorted: read in the table's order, the quarter's attributed actions FINAL cost the engine twice
 // the CPU of reading them in parallel and sorting (~0.4 s of ~1 s for the demo quarter's unattributed and flagged
