@@ -22,14 +22,15 @@ export type PackPopulationRows = { columns: readonly string[]; rows: AsyncIterab
 /**
  * What the pack read once for all its reports and populations: the stored attribution's check and the
  * thresholds in force (each defaults to the population's own read); `sizes`: each population's rows by the
- * reports, with which a family whose rows pass `holdRows` (default HOLD_ROWS) is read apart (without them, together).
+ * reports, with which a family whose later populations would hold more than `holdRows` rows (default HOLD_ROWS)
+ * while its first is drawn is read apart (without them, together).
  */
 export type PackReads = { checked?: Promise<void>; thresholds?: Promise<Thresholds>; sizes?: Promise<ReadonlyMap<PackPopulationName, number>>; holdRows?: number }
 
-// Past this many rows in all, a family's populations are read apart, each by the family's query with only its own
-// conditions: read together, the rows of the ones drawn later are held while the first is drawn, and the client
-// materializes every row of a result as text at once. The demo quarter's largest family has ~25,000 rows (read
-// together); at 10M actions the actions' has ~770,000 (read apart: the engine reads the quarter three times).
+// Past this many rows of the populations drawn after a family's first, its populations are read apart, each by the
+// family's query with only its own conditions: read together, those rows are held while the first is drawn (and
+// the client materializes every row of a result as text at once). The demo quarter holds at most ~23,000 (read
+// together); at 10M actions the unattributed and flagged ones, ~690,000 (read apart: the quarter read three times).
 export const HOLD_ROWS = 100_000
 
 /**
@@ -92,7 +93,9 @@ async function readFamily(members: PackPopulationName[], period: ReportPeriod, n
   const family = await familySource(members, sources.map((s) => s.source), period, now, read.thresholds)
   const part = (m: PackPopulationName) => `in_${m.replaceAll('-', '_')}`
   const sizes = await read.sizes
-  const apart = sizes !== undefined && members.reduce((n, m) => n + (sizes.get(m) ?? Infinity), 0) > (read.holdRows ?? HOLD_ROWS)
+  // the first listed is drawn first: read together, the others' rows are held meanwhile
+  const held = members.slice(1).reduce((n, m) => n + (sizes?.get(m) ?? Infinity), 0)
+  const apart = sizes !== undefined && held > (read.holdRows ?? HOLD_ROWS)
   const parts = readAllParts(population, { with: family.with, where: [] }, members.map((m, i) => ({ part: part(m), where: family.where[i] })), read.checked, apart)
   return new Map(members.map((m, i) => [m, { columns: population.columns, rows: parts.rows[i], query: { ...parts.query, part: part(m) } }]))
 }
