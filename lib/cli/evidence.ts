@@ -1,9 +1,9 @@
 import fs from 'node:fs'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { isDeepStrictEqual, parseArgs, type ParseArgsConfig } from 'node:util'
 import { z } from 'zod'
 import { cliActor } from '@/lib/auth/actor'
-import type { PackStateRequest } from '@/lib/evidence/app-state'
-import { CONTROL_IDS } from '@/lib/evidence/controls'
+import type { PackAppStore, PackStateRequest } from '@/lib/evidence/app-state'
+import { CONTROL_IDS, listsAlerts } from '@/lib/evidence/controls'
 import { UsageError } from './usage'
 
 const isoTime = (flag: string) =>
@@ -29,10 +29,21 @@ export async function exportCommand(argv: string[]): Promise<number> {
   // them again once this export is recorded
   const { keptThresholds, exportPackStore } = await import('./report-thresholds')
   const kept = keptThresholds()
-  const [{ exportEvidencePack }, { inProcessPackStore }] = await Promise.all([import('@/lib/evidence/export'), import('@/lib/evidence/app-state')])
-  const store = (r: PackStateRequest) => exportPackStore(r, (onThisThread) => inProcessPackStore(cliActor, onThisThread))
-  const request = { control: args.control, from: args.from, to: args.to, asOf: args.asOf, out: args.out }
-  const pack = await exportEvidencePack(cliActor, request, { thresholds: kept ? Promise.resolve(kept) : undefined, store })
+  // the app store's worker boots while this thread loads the export's modules and opens the engine
+  const started: PackStateRequest = { period: { from: args.from, to: args.to }, generatedAt: args.asOf ?? new Date(), monitoring: listsAlerts(args.control) }
+  const store = exportPackStore(started, inProcessStore)
+  const { exportEvidencePack } = await import('@/lib/evidence/export').catch(async (err) => {
+    await store.record(null) // the worker closes the store and ends
+    throw err
+  })
+  const startedStore = (r: PackStateRequest) => {
+    if (isDeepStrictEqual(r, started)) return store
+    void store.record(null)
+    throw new Error('the export asked the app store for another pack than the one it was started for')
+  }
+  const request = { control: args.control, from: args.from, to: args.to, asOf: started.generatedAt, out: args.out }
+  // records the export, or lets the store go when it fails
+  const pack = await exportEvidencePack(cliActor, request, { thresholds: kept ? Promise.resolve(kept) : undefined, store: startedStore })
   fs.writeFileSync(`${args.out}.manifest.json`, pack.manifestFile)
   const summary = { ...pack.summary, out: args.out }
   process.stdout.write(args.json ? JSON.stringify(summary) + '\n' : `wrote ${args.out} (SHA-256 ${pack.sha256}) and ${args.out}.manifest.json\n`)
@@ -59,6 +70,13 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   else if (result.ok) process.stdout.write(`OK: ${args.file} is the pack ${result.key_fingerprint} signed (${result.control}, ${result.from} to ${result.to}, generated ${result.generated_at})\n`)
   else process.stdout.write(`FAILED: ${args.file}\n${result.problems.map((p) => `  - ${p}\n`).join('')}`)
   return result.ok ? 0 : 1
+}
+
+// On PostgreSQL, or when the sources run uncompiled: the app store on this thread, its modules loaded only then.
+function inProcessStore(request: PackStateRequest): PackAppStore {
+  const store = import('@/lib/evidence/app-state').then(({ inProcessPackStore }) => inProcessPackStore(cliActor, request))
+  store.catch(() => undefined) // awaited by state and record; a failure surfaces there
+  return { state: store.then((s) => s.state), record: async (r) => (await store).record(r) }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>

@@ -189,6 +189,16 @@ export function controlsOf(id: ControlId): Control[] {
   return id === 'all' ? Object.values(CONTROLS) : [CONTROLS[id]]
 }
 
+/** How many rows a population has, or at most has, by the reports; Infinity when they do not say. */
+export function sizeOf(p: PackPopulation, reports: PackReports): number {
+  return p.count ? p.count.of(reports) : (p.atMost?.(reports) ?? Infinity)
+}
+
+/** Whether a pack for `id` lists the alerts raised in its period (CC7.2's monitoring). */
+export function listsAlerts(id: ControlId): boolean {
+  return controlsOf(id).some((c) => c.id === 'CC7.2')
+}
+
 /** The reports a pack for `id` needs, each once. */
 export function reportsOf(id: ControlId): ReportName[] {
   return [...new Set(controlsOf(id).flatMap((c) => c.reports))]

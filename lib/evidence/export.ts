@@ -1,10 +1,11 @@
+import { setImmediate as eventLoopTurn } from 'node:timers/promises'
 import { actorLabel, requirePermission, type Actor } from '@/lib/auth/actor'
 import { attributionReady } from '@/lib/attribution'
 import { evidenceReport, type ReportPeriod } from '@/lib/reports/run'
 import type { Thresholds } from '@/lib/reports/thresholds'
 import { traceStep } from '@/lib/trace'
 import { inProcessPackStore, type PackAppStore, type PackStateRequest } from './app-state'
-import { controlsOf, reportsOf, type ControlId, type PackReports } from './controls'
+import { controlsOf, listsAlerts, reportsOf, sizeOf, type ControlId, type PackReports } from './controls'
 import { packPopulations, renderPack } from './pack'
 import { PackFile } from './pdf/pack-file'
 import { packPopulationReader } from './populations'
@@ -41,8 +42,7 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
   traceStep('export', 'started')
   const generatedAt = request.asOf ?? new Date()
   const period: ReportPeriod = { from: request.from, to: request.to }
-  const monitoring = controlsOf(request.control).some((c) => c.id === 'CC7.2')
-  const store = (options.store ?? ((r) => inProcessPackStore(actor, r)))({ period, generatedAt, monitoring })
+  const store = (options.store ?? ((r) => inProcessPackStore(actor, r)))({ period, generatedAt, monitoring: listsAlerts(request.control) })
   store.state.catch(() => undefined) // awaited below; a failure surfaces there
   let recorded = false
   try {
@@ -60,11 +60,16 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
     reading.catch(() => undefined) // awaited below, after the app state; a failure surfaces there
     const reportsRead = reading.then(([read]) => Object.fromEntries(read) as PackReports)
     const listed = controlsOf(request.control).flatMap((c) => c.populations.map((p) => p.name))
-    const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce })
+    const sizes = reportsRead.then((r) => new Map(controlsOf(request.control).flatMap((c) => c.populations.map((p) => [p.name, sizeOf(p, r)] as const))))
+    sizes.catch(() => undefined) // awaited by the populations; a failure surfaces with the reports'
+    const readPopulation = packPopulationReader(actor, listed, period, generatedAt, { checked, thresholds: inForce, sizes, holdRows: options.holdRows })
     const populations = packPopulations(request.control, readPopulation, reportsRead)
     const { signer, alerts, samples } = await store.state
     const [, coverage, watermarks, silent] = await reading
     traceStep('export', 'reports read')
+    // The populations read ahead were asked for as the reports came: one turn of the event loop lets their queries
+    // reach the engine before the cover, metrics and charts are drawn (~0.3 s on this thread without a turn)
+    await eventLoopTurn()
     const file = new PackFile(request.out)
     let manifest: Manifest
     try {
@@ -86,7 +91,8 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
   }
 }
 
-export type ExportOptions = { thresholds?: Promise<Thresholds>; store?: (request: PackStateRequest) => PackAppStore }
+/** `holdRows`: past how many rows the populations of one query are read apart (PackReads). */
+export type ExportOptions = { thresholds?: Promise<Thresholds>; store?: (request: PackStateRequest) => PackAppStore; holdRows?: number }
 
 function summaryOf(manifest: Manifest, out: string, sha256: string): ExportSummary {
   return {

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
-import { sql } from '@/lib/clickhouse'
+import { sql, type SqlFragment } from '@/lib/clickhouse'
 import { render } from '@/lib/clickhouse/sql'
-import { actionSource, actionsPopulation, postTriggerActionSource } from '@/lib/populations/actions'
+import { actionsAndPostTriggerSource, actionSource, actionsPopulation, IN_PERIOD, POST_TRIGGER, postTriggerActionSource } from '@/lib/populations/actions'
 import { credentialSource, credentialsPopulation } from '@/lib/populations/credentials'
 import { grantSource, grantsPopulation } from '@/lib/populations/grants'
 import { identitiesPopulation, identitySource } from '@/lib/populations/identities'
@@ -21,9 +21,17 @@ export type PackQuery = { text: string; params: Record<string, unknown>; part?: 
 export type PackPopulationRows = { columns: readonly string[]; rows: AsyncIterable<object>; query: PackQuery }
 /**
  * What the pack read once for all its reports and populations: the stored attribution's check and the
- * thresholds in force (each defaults to the population's own read).
+ * thresholds in force (each defaults to the population's own read); `sizes`: each population's rows by the
+ * reports, with which a family whose later populations would hold more than `holdRows` rows (default HOLD_ROWS)
+ * while its first is drawn is read apart (without them, together).
  */
-export type PackReads = { checked?: Promise<void>; thresholds?: Promise<Thresholds> }
+export type PackReads = { checked?: Promise<void>; thresholds?: Promise<Thresholds>; sizes?: Promise<ReadonlyMap<PackPopulationName, number>>; holdRows?: number }
+
+// Past this many rows of the populations drawn after a family's first, its populations are read apart, each by the
+// family's query with only its own conditions: read together, those rows are held while the first is drawn (and
+// the client materializes every row of a result as text at once). The demo quarter holds at most ~23,000 (read
+// together); at 10M actions the unattributed and flagged ones, ~690,000 (read apart: the quarter read three times).
+export const HOLD_ROWS = 100_000
 
 /**
  * The rows of one of a pack's populations, from the same population queries the pages' lists
@@ -47,7 +55,7 @@ const FAMILY: Record<PackPopulationName, string> = {
   triggers: 'triggers',
   'unattributed-actions': 'actions',
   'flagged-actions': 'actions',
-  'post-trigger-actions': 'post-trigger-actions',
+  'post-trigger-actions': 'actions',
 }
 
 /**
@@ -59,9 +67,16 @@ const FAMILY: Record<PackPopulationName, string> = {
 export function packPopulationReader(actor: Actor, listed: readonly PackPopulationName[], period: ReportPeriod, now: Date, read: PackReads = {}): (name: PackPopulationName) => Promise<PackPopulationRows> {
   requirePermission(actor, 'evidence:export')
   const families = new Map<string, Promise<Map<PackPopulationName, PackPopulationRows>>>()
+  // each family's query is built after the one asked for before it, so the queries reach the engine (which runs them
+  // one at a time) in the order they were asked for: the order the pack draws them
+  let previous: Promise<unknown> = Promise.resolve()
   return async (name) => {
     const family = FAMILY[name]
-    if (!families.has(family)) families.set(family, readFamily([...new Set(listed)].filter((n) => FAMILY[n] === family), period, now, read))
+    if (!families.has(family)) {
+      const reading = previous.then(() => readFamily([...new Set(listed)].filter((n) => FAMILY[n] === family), period, now, read))
+      previous = reading.catch(() => undefined)
+      families.set(family, reading)
+    }
     const rows = (await families.get(family)!).get(name)
     if (!rows) throw new Error(`${name} is not one of the populations this pack lists`)
     return rows
@@ -75,11 +90,29 @@ async function readFamily(members: PackPopulationName[], period: ReportPeriod, n
     const rows = readAll(population, source, read.checked)
     return new Map([[members[0], { columns: population.columns, rows, query: rows.query }]])
   }
-  const shared = render(source.with)
-  if (sources.some((s) => !isDeepStrictEqual(render(s.source.with), shared))) throw new Error(`${members.join(', ')} are not filters of one population query`)
+  const family = await familySource(members, sources.map((s) => s.source), period, now, read.thresholds)
   const part = (m: PackPopulationName) => `in_${m.replaceAll('-', '_')}`
-  const parts = readAllParts(population, { with: source.with, where: [] }, sources.map((s, i) => ({ part: part(members[i]), where: s.source.where })), read.checked)
+  const sizes = await read.sizes
+  // the first listed is drawn first: read together, the others' rows are held meanwhile
+  const held = members.slice(1).reduce((n, m) => n + (sizes?.get(m) ?? Infinity), 0)
+  const apart = sizes !== undefined && held > (read.holdRows ?? HOLD_ROWS)
+  const parts = readAllParts(population, { with: family.with, where: [] }, members.map((m, i) => ({ part: part(m), where: family.where[i] })), read.checked, apart)
   return new Map(members.map((m, i) => [m, { columns: population.columns, rows: parts.rows[i], query: { ...parts.query, part: part(m) } }]))
+}
+
+/**
+ * The one query several populations of a family filter, and each one's conditions on it: their sources' own when
+ * they share one query (the same CTEs); the period's actions and the post-trigger actions reach further than each
+ * other, so those are read from the query that holds both (actionsAndPostTriggerSource).
+ */
+async function familySource(members: PackPopulationName[], sources: PopulationSource[], period: ReportPeriod, now: Date, t?: Promise<Thresholds>): Promise<{ with: SqlFragment; where: SqlFragment[][] }> {
+  if (members.includes('post-trigger-actions')) {
+    const both = await actionsAndPostTriggerSource(period, now, t)
+    return { with: both.with, where: members.map((m, i) => (m === 'post-trigger-actions' ? [POST_TRIGGER] : [IN_PERIOD, ...sources[i].where])) }
+  }
+  const shared = render(sources[0].with)
+  if (sources.some((s) => !isDeepStrictEqual(render(s.with), shared))) throw new Error(`${members.join(', ')} are not filters of one population query`)
+  return { with: sources[0].with, where: sources.map((s) => s.where) }
 }
 
 async function packSource(name: PackPopulationName, period: ReportPeriod, now: Date, t?: Promise<Thresholds>): Promise<{ population: Population<object>; source: PopulationSource }> {

@@ -106,9 +106,8 @@ export async function actionSource(period: ReportPeriod, filters: ActionFilters,
  */
 export async function postTriggerActionSource(period: ReportPeriod, now: Date, inForce?: Promise<Thresholds>): Promise<PopulationSource> {
   const thresholds = await populationThresholds(inForce)
-  const scope = { from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true }
   return {
-    with: sql`${withCtes(attributedActionCtes(scope, thresholds.default_token_lifetime_seconds), [periodTriggersCte(period), identityReachCte])},
+    with: sql`${withCtes(attributedActionCtes(postTriggerScope(period, now), thresholds.default_token_lifetime_seconds), [periodTriggersCte(period), identityReachCte])},
       population AS (
         SELECT ${actionColumns} FROM actions AS a
         INNER JOIN identity_reach AS r ON r.identity = a.identity
@@ -117,6 +116,32 @@ export async function postTriggerActionSource(period: ReportPeriod, now: Date, i
     where: [],
   }
 }
+
+/**
+ * The period's actions (actionSource) and the post-trigger actions (postTriggerActionSource) as one population
+ * query, for a pack that lists both: every action from `from` through the later of `to` and `now`, with
+ * `in_period` = 1 on those of the period and `post_trigger` = 1 on the post-trigger ones (the same join, kept
+ * as a LEFT JOIN: `reached` is 1 only where the INNER JOIN finds the identity). Filter it by IN_PERIOD and an
+ * action filter's conditions, or by POST_TRIGGER.
+ */
+export async function actionsAndPostTriggerSource(period: ReportPeriod, now: Date, inForce?: Promise<Thresholds>): Promise<PopulationSource> {
+  const thresholds = await populationThresholds(inForce)
+  return {
+    with: sql`${withCtes(attributedActionCtes(postTriggerScope(period, now), thresholds.default_token_lifetime_seconds), [periodTriggersCte(period), identityReachCte])},
+      population AS (
+        SELECT ${actionColumns}, a.time < ${period.to} AS in_period, r.reached = 1 AND a.time > r.since AND a.time <= ${now} AS post_trigger
+        FROM actions AS a
+        LEFT JOIN (SELECT identity, since, 1 AS reached FROM identity_reach) AS r ON r.identity = a.identity
+      )`,
+    where: [],
+  }
+}
+
+export const IN_PERIOD = sql`in_period = 1`
+export const POST_TRIGGER = sql`post_trigger = 1`
+
+// The post-trigger actions' reach: from the period's start through the later of its end and `now`.
+const postTriggerScope = (period: ReportPeriod, now: Date) => ({ from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true })
 
 // The actions population's columns (and its key), from the attributed actions `a`.
 const actionColumns = sql`a.event_id AS event_id, a.time AS time, a.identity AS identity, a.method AS method, a.reason AS reason,

@@ -104,20 +104,37 @@ export function readAll<Row>(p: Population<Row>, source: PopulationSource, check
  * Several filters of one population read in one query (one scan by the engine instead of one each): the rows
  * meeting any part's conditions in key order, with a column per part (`part`, 1 or 0) saying whether the row is
  * that part's. Each part's rows, in key order, are what readAll with its conditions gives. A row waits in its
- * part's queue until that part is read, so a part read last holds its rows meanwhile.
+ * part's queue until that part is read, so a part read later holds its rows meanwhile. `apart`: each part runs
+ * the query with only its own conditions (the query's rows whose column is 1, no others sent or held): the
+ * engine reads once per part, for a family too large to hold while another part is drawn.
  */
-export function readAllParts<Row>(p: Population<Row>, source: PopulationSource, parts: { part: string; where: SqlFragment[] }[], checked?: Promise<void>): { query: SqlQuery; rows: AsyncIterable<Row>[] } {
+export function readAllParts<Row>(
+  p: Population<Row>,
+  source: PopulationSource,
+  parts: { part: string; where: SqlFragment[] }[],
+  checked?: Promise<void>,
+  apart = false,
+): { query: SqlQuery; rows: AsyncIterable<Row>[] } {
   const names = selected(p)
   const flags = parts.map((t) => sql`(${where({ ...source, where: t.where })}) AS ${columnList([t.part])}`)
-  const fragment = sql`${source.with}
+  const conditions = parts.map((t) => sql`(${where({ ...source, where: t.where })})`)
+  const picking = (picked: SqlFragment[]) => sql`${source.with}
       SELECT ${columnList(names)}, ${joinSql(flags, ', ')} FROM population
-      WHERE ${where(source)} AND (${joinSql(parts.map((t) => sql`(${where({ ...source, where: t.where })})`), ' OR ')})
+      WHERE ${where(source)} AND (${joinSql(picked, ' OR ')})
       ORDER BY ${columnList(p.key.map((k) => k.name))}`
-  const queues: Row[][] = parts.map(() => [])
+  const fragment = picking(conditions)
+  const tag = `population:${p.name}:parts`
   const decode = rowDecoder(p.row, names)
+  if (apart) {
+    const own = async function* (i: number): AsyncGenerator<Row> {
+      for await (const batch of checkedBatches(picking([conditions[i]]), checked, tag)) for (const values of batch) yield decode(values)
+    }
+    return { query: render(fragment), rows: parts.map((_, i) => ({ [Symbol.asyncIterator]: () => own(i) })) }
+  }
+  const queues = parts.map(() => new RowQueue<Row>())
   let batches: AsyncGenerator<unknown[][]> | null = null
   const next = async (i: number): Promise<IteratorResult<Row>> => {
-    batches ??= checkedBatches(fragment, checked, `population:${p.name}:parts`)
+    batches ??= checkedBatches(fragment, checked, tag)
     while (queues[i].length === 0) {
       const read = await batches.next()
       // another part's read, asked at the same time, may have brought this part's last rows
@@ -128,9 +145,33 @@ export function readAllParts<Row>(p: Population<Row>, source: PopulationSource, 
         for (let j = 0; j < parts.length; j++) if (values[names.length + j]) queues[j].push(row)
       }
     }
-    return queues[i].length > 0 ? { done: false, value: queues[i].shift()! } : { done: true, value: undefined }
+    return queues[i].length > 0 ? { done: false, value: queues[i].take() } : { done: true, value: undefined }
   }
   return { query: render(fragment), rows: parts.map((_, i) => ({ [Symbol.asyncIterator]: () => ({ next: () => next(i) }) })) }
+}
+
+/** Rows in arrival order, each taken in O(1): Array#shift moves every row behind the one taken (a population held whole, then drawn). */
+class RowQueue<Row> {
+  private rows: (Row | undefined)[] = []
+  private head = 0
+
+  get length(): number {
+    return this.rows.length - this.head
+  }
+
+  push(row: Row): void {
+    this.rows.push(row)
+  }
+
+  take(): Row {
+    const row = this.rows[this.head] as Row
+    this.rows[this.head++] = undefined
+    if (this.head === this.rows.length) {
+      this.rows = []
+      this.head = 0
+    }
+    return row
+  }
 }
 
 // A whole population, sorted: read in the table's order, the quarter's attributed actions FINAL cost the engine twice

@@ -58,6 +58,7 @@ export const UNGUARDED: Record<string, string> = {
   'lib/populations/population.ts#readSample': "draws one population's sample for drawSample (lib/samples/draw.ts), which guards",
   'lib/populations/actions.ts#actionSource': 'builds the actions population query for the guarded actions functions and drawSample',
   'lib/populations/actions.ts#postTriggerActionSource': 'builds the post-trigger actions population query for drawSample and readPackPopulation, which guard',
+  'lib/populations/actions.ts#actionsAndPostTriggerSource': "builds one query for the period's actions and the post-trigger actions for packPopulationReader (lib/evidence/populations.ts), which guards",
   'lib/populations/credentials.ts#credentialSource': 'builds the credentials population query for the guarded credentials functions and drawSample',
   'lib/populations/triggers.ts#triggerSource': 'builds the triggers population query for the guarded triggers functions and drawSample',
   'lib/populations/identities.ts#identitySource': 'builds the identities population query for drawSample and readPackPopulation, which guard',

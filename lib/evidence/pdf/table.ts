@@ -30,8 +30,15 @@ export class PackTable {
   // color its rows last set: a row sets them only when they change.
   private pending = ''
   private pendingState = ''
-  // The font this table last set on the document (use()), null when it must be set again.
+  // The font this table last set on the document (use()), null when it must be set again; its metrics, their
+  // advance per character, its line height and its operator at the table's size, read once per font set (the
+  // document's own properties are slow to look up on every row).
   private font: string | null = null
+  private metrics!: StandardFontMetrics
+  private advance!: (charCode: number) => number
+  private lineHeight = 0
+  private fontOperator = ''
+  private readonly pageHeight: number
 
   constructor(
     private readonly doc: PackDocument,
@@ -39,6 +46,7 @@ export class PackTable {
     opts: { size?: number } = {},
   ) {
     this.size = opts.size ?? 6.5
+    this.pageHeight = doc.page.height
     this.pad = padOf(this.size)
     const total = columns.reduce((n, c) => n + (c.weight ?? 1), 0)
     this.widths = columns.map((c) => ((c.weight ?? 1) / total) * contentWidth(doc))
@@ -61,7 +69,7 @@ export class PackTable {
       this.header()
       this.use(font)
     }
-    const state = `${StandardFontMetrics.current(doc).fontOperator(this.size)} ${rgb(opts.color ?? '#000000')} rg`
+    const state = `${this.fontOperator} ${rgb(opts.color ?? '#000000')} rg`
     if (state !== this.pendingState) this.pending += ` ${(this.pendingState = state)}`
     this.pending += this.draw(lines, height)
   }
@@ -97,13 +105,18 @@ export class PackTable {
     }
     doc.rect(MARGIN, doc.y, contentWidth(doc), height).fill('#e8e8e8')
     doc.fillColor('#000000')
-    doc.addContent(this.inPageSpace(` ${StandardFontMetrics.current(doc).fontOperator(this.size)} 0 0 0 rg${this.draw(lines, height)}`))
+    doc.addContent(this.inPageSpace(` ${this.fontOperator} 0 0 0 rg${this.draw(lines, height)}`))
   }
 
   // The font and size this table's text is measured and written in, set on the document only when it changes.
   private use(font: string): void {
-    if (font !== this.font) this.doc.font(font).fontSize(this.size)
+    if (font === this.font) return
+    this.doc.font(font).fontSize(this.size)
     this.font = font
+    const metrics = (this.metrics = StandardFontMetrics.current(this.doc))
+    this.advance = (charCode) => metrics.advance(charCode)
+    this.lineHeight = this.doc.currentLineHeight(true)
+    this.fontOperator = metrics.fontOperator(this.size)
   }
 
   // A new page's footer sets the document's font: the next use() sets the table's again.
@@ -116,8 +129,8 @@ export class PackTable {
   // Most cells are one line that fits: measured in one pass over the font's widths (what wrap() would find, as its
   // running sum of the same widths never passes the column's), the rest wrapped.
   private lines(cells: string[]): string[][] {
-    const metrics = StandardFontMetrics.current(this.doc)
-    const advance = (charCode: number) => metrics.advance(charCode)
+    const metrics = this.metrics
+    const advance = this.advance
     const lines: string[][] = []
     for (let i = 0; i < cells.length; i++) {
       const text = cells[i]
@@ -131,7 +144,7 @@ export class PackTable {
   private height(cells: string[][]): number {
     let most = 1
     for (const lines of cells) if (lines.length > most) most = lines.length
-    return most * this.doc.currentLineHeight(true) + 2 * this.pad
+    return most * this.lineHeight + 2 * this.pad
   }
 
   // The row (the rule under it and its text) as one piece of the page's content stream: the text is one text object,
@@ -139,10 +152,10 @@ export class PackTable {
   // would measure and kern each cell again, character by character, on every call.
   private draw(cells: string[][], height: number): string {
     const doc = this.doc
-    const metrics = StandardFontMetrics.current(doc)
+    const metrics = this.metrics
     const top = doc.y
-    const line = doc.currentLineHeight(true)
-    const bottom = num(doc.page.height - top - height)
+    const line = this.lineHeight
+    const bottom = num(this.pageHeight - top - height)
     let content = ` ${this.ruleFrom} ${bottom} m ${this.ruleTo} ${bottom} l S`
     // positions in hundredths of a point: each move is the difference of two rounded positions, so every line is placed
     // where it would be written absolutely, on any machine
@@ -151,7 +164,7 @@ export class PackTable {
     let text = ''
     for (let n = 0, more = true; more; n++) {
       more = false
-      const baseline = Math.round((doc.page.height - (top + this.pad + n * line) - metrics.ascent(this.size)) * 100)
+      const baseline = Math.round((this.pageHeight - (top + this.pad + n * line) - metrics.ascent(this.size)) * 100)
       for (let i = 0; i < cells.length; i++) {
         const lines = cells[i]
         if (lines.length > n + 1) more = true
