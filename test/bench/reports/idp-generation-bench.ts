@@ -4,6 +4,9 @@
 // batch (1,000 facts, 5% of the people) the same way; then the incremental generation checked
 // equal to a from-scratch one, table by table.
 // Run: CUSTODY_DATA_DIR=/tmp/wt-idpinc-<n> BENCH_REPORT_ACTIONS=<n> npx tsx test/bench/reports/idp-generation-bench.ts
+// A data dir that already holds the attributed store is reused (its days and late batches get new ids);
+// BENCH_IDP_MODES=incremental times only the default path (a second clone of the code alternates with it);
+// BENCH_IDP_CHECK=0 skips the closing comparison with a from-scratch generation.
 import os from 'node:os'
 import { z } from 'zod'
 import { maintainAttribution, reattribute } from '@/lib/attribution'
@@ -17,7 +20,14 @@ import { generateIdpEvents } from './generate-idp'
 import { storeLateFacts } from './late-batch'
 import { benchShape, requestedActions } from './shape'
 
-const env = z.object({ CUSTODY_DATA_DIR: z.string().startsWith('/tmp/'), BENCH_IDP_DAYS: z.coerce.number().int().min(1).max(10).default(2) }).parse(process.env)
+const env = z
+  .object({
+    CUSTODY_DATA_DIR: z.string().startsWith('/tmp/'),
+    BENCH_IDP_DAYS: z.coerce.number().int().min(1).max(10).default(2),
+    BENCH_IDP_MODES: z.enum(['both', 'incremental']).default('both'),
+    BENCH_IDP_CHECK: z.enum(['0', '1']).default('1'),
+  })
+  .parse(process.env)
 const shape = benchShape(requestedActions(), 30)
 const DAY = 86_400_000
 const log = (line: string) => process.stderr.write(`idp-generation: ${line}\n`)
@@ -28,11 +38,18 @@ const cpuSeconds = (since: NodeJS.CpuUsage) => {
 
 await migrateClickHouse()
 let started = Date.now()
-await generateGatewayRequests(shape)
-await generateIdpEvents(shape)
-await reattribute(null)
+const reused = (await readState()) !== null
+if (!reused) {
+  await generateGatewayRequests(shape)
+  await generateIdpEvents(shape)
+  await reattribute(null)
+}
 const [{ facts }] = await query<{ facts: string }>(sql`SELECT count() AS facts FROM idp_events`, { tag: 'bench' })
-log(`${shape.actions} actions, ${facts} facts generated and attributed in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+log(`${shape.actions} actions, ${facts} facts ${reused ? 'reused' : 'generated and attributed'} in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+/** This run's ids: a reused store already holds earlier runs' days and late batches. */
+const runTag = Date.now().toString(36)
+const modesOf = (first: boolean) =>
+  env.BENCH_IDP_MODES === 'incremental' ? (['incremental'] as const) : first ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)
 
 /**
  * One more Okta day: the Okta facts of the period's last day again, a day later, as new events
@@ -53,9 +70,8 @@ async function storeOktaDay(day: number, tag: string): Promise<number> {
 type Timed = { mode: 'full' | 'incremental'; facts: number; idpSeconds: number; seconds: number; cpuSeconds: number; load: number }
 const [timed, lateRuns]: Timed[][] = [[], []]
 for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
-  const modes = day % 2 === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)
-  for (const mode of modes) {
-    const dayFacts = await storeOktaDay(day, `-d${day}${mode[0]}`)
+  for (const mode of modesOf(day % 2 === 1)) {
+    const dayFacts = await storeOktaDay(day, `-${runTag}d${day}${mode[0]}`)
     const cpu = process.cpuUsage()
     started = Date.now()
     const outcome = await maintainAttribution({ idpGeneration: mode })
@@ -66,9 +82,11 @@ for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
 }
 
 // a late IdP batch (issue 11 point 4: 1,000 facts touching 5% of the people), alternated the same way
+let lateBatches = 0
 for (let late = 1; late <= 2; late++) {
-  for (const mode of late === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)) {
-    await storeLateFacts(shape, `late-${late}${mode}-`)
+  for (const mode of modesOf(late === 1)) {
+    // each batch deactivates other people (a repeat of the same deactivations moves nothing)
+    await storeLateFacts(shape, `late-${runTag}-${late}${mode}-`, (Number.parseInt(runTag, 36) + lateBatches++) % 20)
     const cpu = process.cpuUsage()
     started = Date.now()
     const outcome = await maintainAttribution({ idpGeneration: mode })
@@ -94,7 +112,12 @@ async function fingerprint(id: number): Promise<string[]> {
 }
 
 // the last run was incremental (otherwise one more incremental day)
-if (lateRuns.at(-1)?.mode !== 'incremental') await storeOktaDay(env.BENCH_IDP_DAYS + 1, '-last').then(() => maintainAttribution())
+if (env.BENCH_IDP_CHECK === '0') {
+  process.stdout.write(`${JSON.stringify({ actions: shape.actions, facts: Number(facts), persons: shape.persons, timed, lateRuns })}\n`)
+  await closeClickHouse()
+  process.exit(0)
+}
+if (lateRuns.at(-1)?.mode !== 'incremental') await storeOktaDay(env.BENCH_IDP_DAYS + 1, `-${runTag}last`).then(() => maintainAttribution())
 const current = (await readState())!.idp_generation
 await buildIdpGeneration(1)
 const [incremental, fromScratch] = [await fingerprint(current), await fingerprint(1)]
