@@ -6,7 +6,7 @@
 // Run: CUSTODY_DATA_DIR=/tmp/wt-idpinc-<n> BENCH_REPORT_ACTIONS=<n> npx tsx test/bench/reports/idp-generation-bench.ts
 // A data dir that already holds the attributed store is reused (its days and late batches get new ids);
 // BENCH_IDP_MODES=incremental times only the default path (a second clone of the code alternates with it);
-// BENCH_IDP_CHECK=0 skips the closing comparison with a from-scratch generation.
+// BENCH_IDP_CHECK=0 skips the closing comparison with a from-scratch generation; BENCH_IDP_LATE: late batches (default 2).
 import os from 'node:os'
 import { z } from 'zod'
 import { maintainAttribution, reattribute } from '@/lib/attribution'
@@ -26,6 +26,7 @@ const env = z
     BENCH_IDP_DAYS: z.coerce.number().int().min(1).max(10).default(2),
     BENCH_IDP_MODES: z.enum(['both', 'incremental']).default('both'),
     BENCH_IDP_CHECK: z.enum(['0', '1']).default('1'),
+    BENCH_IDP_LATE: z.coerce.number().int().min(0).max(4).default(2),
   })
   .parse(process.env)
 const shape = benchShape(requestedActions(), 30)
@@ -83,7 +84,7 @@ for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
 
 // a late IdP batch (issue 11 point 4: 1,000 facts touching 5% of the people), alternated the same way
 let lateBatches = 0
-for (let late = 1; late <= 2; late++) {
+for (let late = 1; late <= env.BENCH_IDP_LATE; late++) {
   for (const mode of modesOf(late === 1)) {
     // each batch deactivates other people (a repeat of the same deactivations moves nothing)
     await storeLateFacts(shape, `late-${runTag}-${late}${mode}-`, (Number.parseInt(runTag, 36) + lateBatches++) % 20)
