@@ -89,8 +89,9 @@ async function incremental(before: AttributionState, after: AttributionState, id
     }
     await markSessions(runId, since)
     await reattributeReached(runId, after.idp_generation, since)
+    const flipped = idp !== null ? await versionNow() : undefined
     if (idp !== null) await refreshDeprovisionFlags(runId, after.idp_generation)
-    await refreshHours(written, before.completed)
+    await refreshHours(written, before.completed, flipped)
     await refreshRequestHours(since)
     await writeState(after)
   } finally {
