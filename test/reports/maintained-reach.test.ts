@@ -4,7 +4,7 @@ import { maintainAttribution } from '@/lib/attribution'
 import { buildIdpGeneration, IDP_TABLES, markIdpChanges } from '@/lib/attribution/maintain/idp-side'
 import { readState } from '@/lib/attribution/maintain/state'
 import { clearDirty, localTable } from '@/lib/attribution/maintain/tables'
-import { at, grant, person, request, revocation, store } from './builders'
+import { at, grant, person, request, revocation, store, trigger } from './builders'
 import { emptyStore, useReportStore } from './setup'
 
 useReportStore('maintained-reach')
@@ -50,5 +50,23 @@ describe('what an IdP batch marks for re-attribution', () => {
       { tag: 'test' },
     )
     expect(actions).toEqual([{ event_id: presented.event_id, after_revocation: 1 }])
+  })
+
+  it('clears the flags between a first trigger and its later re-reading: the old trigger bounds what is read, not only the new one', { timeout: 120_000 }, async () => {
+    await emptyStore()
+    const uses = [at('10-01 09:00'), at('10-01 15:00'), at('10-02 09:00')].map((time) => request({ time, credential_id: 'AT.1' }))
+    const deactivated = trigger('00uA', at('10-01 12:00'))
+    await store({ facts: [person('00uA', 'a@example.com'), grant('AT.1', '00uA', at('10-01 08:00')), deactivated], requests: uses })
+    await maintainAttribution()
+    const flags = async () =>
+      (await query<{ after_deprovision: number }>(sql`SELECT after_deprovision FROM attributed_actions FINAL ORDER BY time`, { tag: 'test' })).map(
+        (a) => a.after_deprovision,
+      )
+    expect(await flags()).toEqual([0, 1, 1])
+
+    // the same record read again: the deactivation was logged the next morning
+    await store({ facts: [{ ...deactivated, time: at('10-02 08:00') }] })
+    await maintainAttribution()
+    expect(await flags()).toEqual([0, 0, 1])
   })
 })
