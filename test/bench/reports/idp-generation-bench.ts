@@ -6,7 +6,8 @@
 // Run: CUSTODY_DATA_DIR=/tmp/wt-idpinc-<n> BENCH_REPORT_ACTIONS=<n> npx tsx test/bench/reports/idp-generation-bench.ts
 // A data dir that already holds the attributed store is reused (its days and late batches get new ids);
 // BENCH_IDP_MODES=incremental times only the default path (a second clone of the code alternates with it);
-// BENCH_IDP_CHECK=0 skips the closing comparison with a from-scratch generation; BENCH_IDP_LATE: late batches (default 2).
+// BENCH_IDP_CHECK=0 skips the closing comparison with a from-scratch generation; BENCH_IDP_LATE: late batches (default 2), their
+// deactivations anywhere in the month (BENCH_IDP_LATE_WITHIN=month) or on its last day (day: logged as they happen).
 import os from 'node:os'
 import { z } from 'zod'
 import { maintainAttribution, reattribute } from '@/lib/attribution'
@@ -28,6 +29,7 @@ const env = z
     BENCH_IDP_MODES: z.enum(['both', 'incremental']).default('both'),
     BENCH_IDP_CHECK: z.enum(['0', '1']).default('1'),
     BENCH_IDP_LATE: z.coerce.number().int().min(0).max(4).default(2),
+    BENCH_IDP_LATE_WITHIN: z.enum(['month', 'day']).default('month'),
   })
   .parse(process.env)
 const shape = benchShape(requestedActions(), 30)
@@ -98,7 +100,8 @@ async function freshPeople(): Promise<number> {
 
 for (let late = 1; late <= env.BENCH_IDP_LATE; late++) {
   for (const mode of modesOf(late === 1)) {
-    await storeLateFacts(shape, `late-${runTag}-${late}${mode}-`, await freshPeople())
+    const within = env.BENCH_IDP_LATE_WITHIN === 'day' ? { ...shape, from: new Date(shape.to.getTime() - DAY) } : shape
+    await storeLateFacts(within, `late-${runTag}-${late}${mode}-`, await freshPeople())
     const cpu = process.cpuUsage()
     started = Date.now()
     const outcome = await maintainAttribution({ idpGeneration: mode })
