@@ -92,17 +92,22 @@ export async function reattributeReached(runId: string, id: number, since: SqlFr
 
 /**
  * For the identities whose first trigger moved (and whose actions nothing else re-attributed),
- * rewrites `after_deprovision` of their stored actions, reading the latest version of each.
+ * rewrites `after_deprovision` of their stored actions, reading the latest version of each. A
+ * flag flips only between an identity's old and new first trigger (generations `previous` and
+ * `id`), so the actions before the earliest of them are not read: a deactivation logged today
+ * reads today's actions, not the month's.
  */
-export async function refreshDeprovisionFlags(runId: string, id: number): Promise<void> {
+export async function refreshDeprovisionFlags(runId: string, previous: number, id: number): Promise<void> {
   const flag = sql`ifNull(ft.first_trigger < a.time, 0)`
+  const earliest = sql`(SELECT min(time) FROM attribution_triggers
+    WHERE generation IN (${generation(previous)}, ${generation(id)}) AND identity IN ${dirtyKeys(runId, 'identity')})`
   await run(
     sql`INSERT INTO attributed_actions (${ATTRIBUTION_COLUMNS}, version)
       ${withCtes([storedTriggersCte(generation(id)), firstTriggersCte])}
       SELECT a.event_id, a.time, a.server, a.tool, a.client_name, a.session_id, a.credential_id, a.credential_type,
         a.credential_explicit_expires, a.credential_issued_at, a.identity, a.method, a.reason, a.after_revocation,
         ${flag}, a.conflict, ${newVersion}
-      FROM (SELECT * FROM attributed_actions FINAL WHERE identity IN ${dirtyKeys(runId, 'identity')}) AS a
+      FROM (SELECT * FROM attributed_actions FINAL WHERE time > ${earliest} AND identity IN ${dirtyKeys(runId, 'identity')}) AS a
       LEFT JOIN first_triggers AS ft ON ft.identity = a.identity
       WHERE a.after_deprovision != ${flag}`,
     'deprovision-flags',

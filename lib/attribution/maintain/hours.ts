@@ -19,9 +19,18 @@ export async function versionNow(): Promise<number> {
  * writes them with a newer version; a group of such an hour that has no actions any more is
  * written with actions = 0. Idempotent: a repeat writes the same answer again, the newest
  * version wins. A crash before it is repaired by the next run, which rewrites the same actions.
+ * With `counted`, only the hours whose actions now read differently (changedHours). Actions
+ * written at or after `flipped` (refreshDeprovisionFlags: only flags that flip) move their
+ * groups' `after_deprovision` counts instead, outside the recounted hours (shiftDeprovisionCounts).
  */
-export async function refreshHours(since: number, counted?: number): Promise<void> {
-  const hours = counted === undefined ? await touchedHours(since) : await changedHours(since, counted)
+export async function refreshHours(since: number, counted?: number, flipped?: number): Promise<void> {
+  const hours = counted === undefined ? await touchedHours(since) : await changedHours(since, counted, flipped)
+  await recountHours(hours)
+  if (flipped !== undefined) await shiftDeprovisionCounts(flipped, hours)
+}
+
+/** Recomputes the rollup rows of `hours` (in order) from attributed_actions FINAL. */
+async function recountHours(hours: Date[]): Promise<void> {
   if (hours.length === 0) return
   const seconds = hours.map((h) => h.getTime() / 1000)
   const touched = sql`toUnixTimestamp(toStartOfHour(time)) IN ${seconds}`
@@ -44,6 +53,37 @@ export async function refreshHours(since: number, counted?: number): Promise<voi
       FROM (SELECT ${GROUP_KEY} FROM attributed_hours FINAL WHERE toUnixTimestamp(hour) IN ${seconds} AND actions > 0) AS o
       LEFT ANTI JOIN fresh AS f USING (hour, identity, server, client_name, method, reason)`,
     'hours',
+  )
+  await mergeDays('attributed_hours', hours)
+}
+
+/**
+ * The hours in which refreshDeprovisionFlags flipped flags (actions written at or after `flipped`)
+ * and that were not `recounted`: each group's rollup row is written again with `after_deprovision`
+ * moved by the flags flipped in it, and the hour's other actions are not read (a late deprovision
+ * flips actions across the month; recounting every hour read every action with FINAL). Exact
+ * because the rollup counted each flipped action's previous version: a flip is only written where
+ * the action is not re-attributed by the same run, and the hours holding versions no rollup counted
+ * (a run killed before its rollup) are among the recounted ones (changedHours).
+ */
+async function shiftDeprovisionCounts(flipped: number, recounted: Date[]): Promise<void> {
+  const skip = new Set(recounted.map((h) => h.getTime()))
+  const hours = (await touchedHours(flipped)).filter((h) => !skip.has(h.getTime()))
+  if (hours.length === 0) return
+  const seconds = hours.map((h) => h.getTime() / 1000)
+  await run(
+    sql`INSERT INTO attributed_hours (hour, ${GROUP_COLUMNS}, lifetime_seconds, version)
+      SELECT h.hour, h.identity, h.server, h.client_name, h.method, h.reason, h.actions, h.after_expiry, h.after_revocation,
+        toUInt64(toInt64(h.after_deprovision) + f.shift), h.conflict, h.tools, h.unissued, h.first_action, h.last_action,
+        h.lifetime_seconds, ${newVersion}
+      FROM (SELECT * FROM attributed_hours FINAL WHERE toUnixTimestamp(hour) IN ${seconds} AND actions > 0) AS h
+      INNER JOIN (
+        SELECT toStartOfHour(time) AS hour, identity, server, client_name, method, reason, sum(if(after_deprovision = 1, 1, -1)) AS shift
+        FROM attributed_actions
+        WHERE version >= ${flipped} AND toUnixTimestamp(toStartOfHour(time)) IN ${seconds}
+        GROUP BY ${GROUP_KEY}
+      ) AS f USING (hour, identity, server, client_name, method, reason)`,
+    'hours-deprovision',
   )
   await mergeDays('attributed_hours', hours)
 }
@@ -84,35 +124,39 @@ async function mergeDays(table: 'attributed_hours' | 'request_hours', hours: Dat
 
 /** The hours in which an action was written at or after `since`, in order. */
 async function touchedHours(since: number): Promise<Date[]> {
-  const rows = await query<unknown>(
-    sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM attributed_actions WHERE version >= ${since} ORDER BY hour`,
-    { tag: 'attribution:touched-hours' },
-  )
+  return hoursOf(sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM attributed_actions WHERE version >= ${since}`, 'touched-hours')
+}
+
+async function hoursOf(select: SqlFragment, step: string): Promise<Date[]> {
+  const rows = await query<unknown>(sql`SELECT hour FROM (${select}) ORDER BY hour`, { tag: `attribution:${step}` })
   return hourList.parse(rows).map((r) => new Date(r.hour * 1000))
 }
 
 /**
- * The hours in which an action written at or after `since` now reads differently from what the
- * rollup counted: its newest version up to `counted` (a completed run's end: every version up to
- * it was rolled up), or it has none there (new, or merged away: counted again). A maintenance run
- * re-attributes every action a changed credential or claim can reach, and most come out as they
- * were; their hours need no recount. Versions between `counted` and `since` (a run that crashed
- * before its rollup) are not what the rollup counted, so the repair run counts their hours again.
+ * The hours in which an action written at or after `since` (and before `flipped`) now reads
+ * differently from what the rollup counted: its newest version up to `counted` (a completed run's
+ * end: every version up to it was rolled up), or it has none there (new, or merged away: counted
+ * again). A maintenance run re-attributes every action a changed credential or claim can reach,
+ * and most come out as they were; their hours need no recount. Versions between `counted` and
+ * `since` (a run that crashed before its rollup) are not what the rollup counted: their hours are
+ * counted again, whether or not this run rewrote those actions.
  */
-async function changedHours(since: number, counted: number): Promise<Date[]> {
+async function changedHours(since: number, counted: number, flipped?: number): Promise<Date[]> {
   const attribution = sql`toString(tuple(${ATTRIBUTION_COLUMNS}))`
-  const rows = await query<unknown>(
+  const compared = flipped === undefined ? sql`version >= ${since}` : sql`version >= ${since} AND version < ${flipped}`
+  return hoursOf(
     sql`SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM (
-        SELECT time, argMaxIf(${attribution}, version, version >= ${since}) AS now,
+        SELECT time, argMaxIf(${attribution}, version, ${compared}) AS now,
           argMaxIf(${attribution}, version, version <= ${counted}) AS before, countIf(version <= ${counted}) AS rolled_up
         FROM attributed_actions
-        WHERE (time, event_id) IN (SELECT time, event_id FROM attributed_actions WHERE version >= ${since})
+        WHERE (time, event_id) IN (SELECT time, event_id FROM attributed_actions WHERE ${compared})
         GROUP BY time, event_id
         HAVING rolled_up = 0 OR now != before
-      ) ORDER BY hour`,
-    { tag: 'attribution:changed-hours' },
+      )
+      UNION DISTINCT
+      SELECT DISTINCT toUnixTimestamp(toStartOfHour(time)) AS hour FROM attributed_actions WHERE version > ${counted} AND version < ${since}`,
+    'changed-hours',
   )
-  return hourList.parse(rows).map((r) => new Date(r.hour * 1000))
 }
 
 const hourList = z.array(z.object({ hour: z.coerce.number() }))

@@ -78,7 +78,8 @@ export async function buildIdpGenerationFrom(runId: string, previous: number, id
   await writeCredentialSubjects(g, latestFactsWhereCte(keys.credentials), credentialSubjects)
   const [subs, users] = [touched(runId, 'sub'), touched(runId, 'user')]
   const claims = carried('attribution_claims', g0, g, keys.claims)
-  await writeClaims(g, latestFactsWhereCte(sql`lower(login) IN ${users}`), sql`claim IN ${subs}`, sql`claim IN ${users}`, claims)
+  // the new facts' logins are their subjects' (an Okta day's actors): as many facts as the subjects'
+  await writeClaims(g, latestFactsWhereCte(sql`lower(login) IN ${users}`, most), sql`claim IN ${subs}`, sql`claim IN ${users}`, claims)
   const credentialFacts = latestFactsWhereCte(sql`${keys.credentials} OR kind = 'subject_revocation'`)
   const credentials = carried('attribution_credentials', g0, g, keys.credentials, true)
   await writeCredentialRows(g, [credentialFacts, storedCredentialSubjectsCte(g), gatewayCredentialEvidenceWhereCte(keys.credentials)], credentials)

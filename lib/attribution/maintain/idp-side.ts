@@ -121,12 +121,14 @@ export type IdpKeys = { credentials: SqlFragment; claims: SqlFragment; identitie
 const EVERY_KEY: IdpKeys = { credentials: sql`1`, claims: sql`1`, identities: sql`1` }
 
 function credentialKeys(g: Generation, keys: SqlFragment): SqlFragment {
-  return sql`(SELECT credential_id, ${credentialAttributionKey} AS attribution_key FROM attribution_credentials FINAL WHERE generation = ${g} AND ${keys})`
+  return sql`(SELECT credential_id, ${credentialAttributionKey} AS attribution_key, presented FROM attribution_credentials FINAL WHERE generation = ${g} AND ${keys})`
 }
 
 /**
  * Marks what differs between IdP generations `before` and `after` for the actions: the
- * credentials whose subject, type, issue, logged expiry or revocation changed, the `sub` and
+ * credentials whose subject, type, issue, logged expiry or revocation changed and that some stored
+ * request presents (no action can present the others: an Okta day's new grants, whose gateway
+ * file comes later; their marks would make re-attribution read every request), the `sub` and
  * `user` claims whose identity changed, and the identities whose first trigger moved. Only
  * among `keys`: a generation built from the previous one differs from it nowhere else.
  */
@@ -137,7 +139,7 @@ export async function markIdpChanges(runId: string, before: number, after: numbe
       SELECT ${runId}, 'credential', if(n.credential_id != '', n.credential_id, o.credential_id)
       FROM ${credentialKeys(fresh, keys.credentials)} AS n
       FULL OUTER JOIN ${credentialKeys(old, keys.credentials)} AS o ON o.credential_id = n.credential_id
-      WHERE n.attribution_key != o.attribution_key`,
+      WHERE n.attribution_key != o.attribution_key AND (n.presented = 1 OR o.presented = 1)`,
     'idp:changed-credentials',
   )
   const claims = (g: Generation) =>

@@ -89,8 +89,9 @@ async function incremental(before: AttributionState, after: AttributionState, id
     }
     await markSessions(runId, since)
     await reattributeReached(runId, after.idp_generation, since)
-    if (idp !== null) await refreshDeprovisionFlags(runId, after.idp_generation)
-    await refreshHours(written, before.completed)
+    const flipped = idp !== null ? await versionNow() : undefined
+    if (idp !== null) await refreshDeprovisionFlags(runId, before.idp_generation, after.idp_generation)
+    await refreshHours(written, before.completed, flipped)
     await refreshRequestHours(since)
     await writeState(after)
   } finally {

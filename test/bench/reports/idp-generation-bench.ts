@@ -4,6 +4,10 @@
 // batch (1,000 facts, 5% of the people) the same way; then the incremental generation checked
 // equal to a from-scratch one, table by table.
 // Run: CUSTODY_DATA_DIR=/tmp/wt-idpinc-<n> BENCH_REPORT_ACTIONS=<n> npx tsx test/bench/reports/idp-generation-bench.ts
+// A data dir that already holds the attributed store is reused (its days and late batches get new ids);
+// BENCH_IDP_MODES=incremental times only the default path (a second clone of the code alternates with it);
+// BENCH_IDP_CHECK=0 skips the closing comparison with a from-scratch generation; BENCH_IDP_LATE: late batches (default 2), their
+// deactivations anywhere in the month (BENCH_IDP_LATE_WITHIN=month) or on its last day (day: logged as they happen).
 import os from 'node:os'
 import { z } from 'zod'
 import { maintainAttribution, reattribute } from '@/lib/attribution'
@@ -12,12 +16,22 @@ import { readState } from '@/lib/attribution/maintain/state'
 import { localTable } from '@/lib/attribution/maintain/tables'
 import { closeClickHouse, command, query, sql, unsafeRawSql } from '@/lib/clickhouse'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
+import { DEFAULT_THRESHOLDS, REPORTS } from '@/lib/reports'
 import { generateGatewayRequests } from './generate-gateway'
 import { generateIdpEvents } from './generate-idp'
 import { storeLateFacts } from './late-batch'
 import { benchShape, requestedActions } from './shape'
 
-const env = z.object({ CUSTODY_DATA_DIR: z.string().startsWith('/tmp/'), BENCH_IDP_DAYS: z.coerce.number().int().min(1).max(10).default(2) }).parse(process.env)
+const env = z
+  .object({
+    CUSTODY_DATA_DIR: z.string().startsWith('/tmp/'),
+    BENCH_IDP_DAYS: z.coerce.number().int().min(1).max(10).default(2),
+    BENCH_IDP_MODES: z.enum(['both', 'incremental']).default('both'),
+    BENCH_IDP_CHECK: z.enum(['0', '1']).default('1'),
+    BENCH_IDP_LATE: z.coerce.number().int().min(0).max(4).default(2),
+    BENCH_IDP_LATE_WITHIN: z.enum(['month', 'day']).default('month'),
+  })
+  .parse(process.env)
 const shape = benchShape(requestedActions(), 30)
 const DAY = 86_400_000
 const log = (line: string) => process.stderr.write(`idp-generation: ${line}\n`)
@@ -28,11 +42,18 @@ const cpuSeconds = (since: NodeJS.CpuUsage) => {
 
 await migrateClickHouse()
 let started = Date.now()
-await generateGatewayRequests(shape)
-await generateIdpEvents(shape)
-await reattribute(null)
+const reused = (await readState()) !== null
+if (!reused) {
+  await generateGatewayRequests(shape)
+  await generateIdpEvents(shape)
+  await reattribute(null)
+}
 const [{ facts }] = await query<{ facts: string }>(sql`SELECT count() AS facts FROM idp_events`, { tag: 'bench' })
-log(`${shape.actions} actions, ${facts} facts generated and attributed in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+log(`${shape.actions} actions, ${facts} facts ${reused ? 'reused' : 'generated and attributed'} in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+/** This run's ids: a reused store already holds earlier runs' days and late batches. */
+const runTag = Date.now().toString(36)
+const modesOf = (first: boolean) =>
+  env.BENCH_IDP_MODES === 'incremental' ? (['incremental'] as const) : first ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)
 
 /**
  * One more Okta day: the Okta facts of the period's last day again, a day later, as new events
@@ -50,12 +71,11 @@ async function storeOktaDay(day: number, tag: string): Promise<number> {
   return Number(n)
 }
 
-type Timed = { mode: 'full' | 'incremental'; facts: number; idpSeconds: number; seconds: number; cpuSeconds: number; load: number }
+type Timed = { mode: 'full' | 'incremental'; facts: number; idpSeconds: number; seconds: number; reflected?: number; cpuSeconds: number; load: number }
 const [timed, lateRuns]: Timed[][] = [[], []]
 for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
-  const modes = day % 2 === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)
-  for (const mode of modes) {
-    const dayFacts = await storeOktaDay(day, `-d${day}${mode[0]}`)
+  for (const mode of modesOf(day % 2 === 1)) {
+    const dayFacts = await storeOktaDay(day, `-${runTag}d${day}${mode[0]}`)
     const cpu = process.cpuUsage()
     started = Date.now()
     const outcome = await maintainAttribution({ idpGeneration: mode })
@@ -66,15 +86,32 @@ for (let day = 1; day <= env.BENCH_IDP_DAYS; day++) {
 }
 
 // a late IdP batch (issue 11 point 4: 1,000 facts touching 5% of the people), alternated the same way
-for (let late = 1; late <= 2; late++) {
-  for (const mode of late === 1 ? (['full', 'incremental'] as const) : (['incremental', 'full'] as const)) {
-    await storeLateFacts(shape, `late-${late}${mode}-`)
+/** A twentieth of the people no late batch deactivated yet (a repeat of the same deactivations moves nothing). */
+async function freshPeople(): Promise<number> {
+  const rows = await query<{ used: number }>(
+    sql`SELECT DISTINCT toUInt32(toUInt64OrZero(substring(subject_id, 4)) % 20) AS used FROM idp_events WHERE run_id = 'bench-late' AND kind = 'trigger'`,
+    { tag: 'bench' },
+  )
+  const used = new Set(rows.map((r) => Number(r.used)))
+  const fresh = Array.from({ length: 20 }, (_, i) => i).find((i) => !used.has(i))
+  if (fresh === undefined) throw new Error('every twentieth of the people was deactivated by a late batch: generate a new store')
+  return fresh
+}
+
+for (let late = 1; late <= env.BENCH_IDP_LATE; late++) {
+  for (const mode of modesOf(late === 1)) {
+    const within = env.BENCH_IDP_LATE_WITHIN === 'day' ? { ...shape, from: new Date(shape.to.getTime() - DAY) } : shape
+    await storeLateFacts(within, `late-${runTag}-${late}${mode}-`, await freshPeople())
     const cpu = process.cpuUsage()
     started = Date.now()
     const outcome = await maintainAttribution({ idpGeneration: mode })
-    const run = { mode, facts: 1000, idpSeconds: outcome.idpSeconds ?? NaN, seconds: (Date.now() - started) / 1000, cpuSeconds: cpuSeconds(cpu), load: os.loadavg()[0] }
+    const seconds = (Date.now() - started) / 1000
+    // until a report shows it: the report bench's late batch reads revocation-latency (its own check is current: no upkeep left)
+    await REPORTS['revocation-latency']({ from: shape.from, to: shape.to, thresholds: DEFAULT_THRESHOLDS, now: shape.to })
+    const reflected = (Date.now() - started) / 1000
+    const run = { mode, facts: 1000, idpSeconds: outcome.idpSeconds ?? NaN, seconds, reflected, cpuSeconds: cpuSeconds(cpu), load: os.loadavg()[0] }
     lateRuns.push(run)
-    log(`late batch, ${mode}: IdP step ${run.idpSeconds.toFixed(2)} s, whole maintenance ${run.seconds.toFixed(2)} s wall / ${run.cpuSeconds.toFixed(2)} s CPU, load ${run.load.toFixed(1)}`)
+    log(`late batch, ${mode}: IdP step ${run.idpSeconds.toFixed(2)} s, whole maintenance ${seconds.toFixed(2)} s wall, in the report after ${reflected.toFixed(2)} s / ${run.cpuSeconds.toFixed(2)} s CPU, load ${run.load.toFixed(1)}`)
   }
 }
 
@@ -94,7 +131,12 @@ async function fingerprint(id: number): Promise<string[]> {
 }
 
 // the last run was incremental (otherwise one more incremental day)
-if (lateRuns.at(-1)?.mode !== 'incremental') await storeOktaDay(env.BENCH_IDP_DAYS + 1, '-last').then(() => maintainAttribution())
+if (env.BENCH_IDP_CHECK === '0') {
+  process.stdout.write(`${JSON.stringify({ actions: shape.actions, facts: Number(facts), persons: shape.persons, timed, lateRuns })}\n`)
+  await closeClickHouse()
+  process.exit(0)
+}
+if (lateRuns.at(-1)?.mode !== 'incremental') await storeOktaDay(env.BENCH_IDP_DAYS + 1, `-${runTag}last`).then(() => maintainAttribution())
 const current = (await readState())!.idp_generation
 await buildIdpGeneration(1)
 const [incremental, fromScratch] = [await fingerprint(current), await fingerprint(1)]

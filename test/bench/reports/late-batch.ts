@@ -19,9 +19,10 @@ const FACTS = 1000
 
 /**
  * The late batch's facts (event ids `<prefix><i>`): for 5% of the people a deactivation inside
- * the period, and renames, 1,000 facts in all. Returns how many people it touches.
+ * the period, and renames, 1,000 facts in all. Returns how many people it touches. `people`
+ * (0–19) picks which twentieth of the people (every 20th from that one).
  */
-export async function storeLateFacts(shape: BenchShape, prefix: string): Promise<number> {
+export async function storeLateFacts(shape: BenchShape, prefix: string, people = 0): Promise<number> {
   const identities = Math.max(1, Math.round(shape.persons * 0.05))
   const windowMs = shape.to.getTime() - shape.from.getTime()
   await command(
@@ -29,7 +30,7 @@ export async function storeLateFacts(shape: BenchShape, prefix: string): Promise
       SELECT ${uuidOf(sql`concat(${prefix}, toString(i))`)}, 0, 'okta',
         ${msTime(sql`${shape.from.getTime()} + toInt64(cityHash64(i, 91) % ${u64(windowMs)})`)},
         if(i < ${u64(identities)}, 'trigger', 'identity'), if(i < ${u64(identities)}, 'user.lifecycle.deactivate', 'user.account.update_profile'),
-        'person', ${personId(sql`(i % ${u64(identities)}) * 20`)}, if(i < ${u64(identities)}, '', concat('Renamed ', toString(i))),
+        'person', ${personId(sql`(i % ${u64(identities)}) * 20 + ${u64(people)}`)}, if(i < ${u64(identities)}, '', concat('Renamed ', toString(i))),
         '{"eventType":"late"}', 'bench-late'
       FROM (SELECT number AS i FROM numbers(${u64(FACTS)}))`,
     { tag: 'bench:late', timeoutSeconds: 3600 },
