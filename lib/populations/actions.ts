@@ -111,7 +111,7 @@ export async function postTriggerActionSource(period: ReportPeriod, now: Date, i
       population AS (
         SELECT ${actionColumns} FROM actions AS a
         INNER JOIN identity_reach AS r ON r.identity = a.identity
-        WHERE a.time > r.since AND a.time <= ${now}
+        WHERE ${afterFirstTrigger(now)}
       )`,
     where: [],
   }
@@ -129,7 +129,7 @@ export async function actionsAndPostTriggerSource(period: ReportPeriod, now: Dat
   return {
     with: sql`${withCtes(attributedActionCtes(postTriggerScope(period, now), thresholds.default_token_lifetime_seconds), [periodTriggersCte(period), identityReachCte])},
       population AS (
-        SELECT ${actionColumns}, a.time < ${period.to} AS in_period, r.reached = 1 AND a.time > r.since AND a.time <= ${now} AS post_trigger
+        SELECT ${actionColumns}, a.time < ${period.to} AS in_period, r.reached = 1 AND ${afterFirstTrigger(now)} AS post_trigger
         FROM actions AS a
         LEFT JOIN (SELECT identity, since, 1 AS reached FROM identity_reach) AS r ON r.identity = a.identity
       )`,
@@ -139,6 +139,9 @@ export async function actionsAndPostTriggerSource(period: ReportPeriod, now: Dat
 
 export const IN_PERIOD = sql`in_period = 1`
 export const POST_TRIGGER = sql`post_trigger = 1`
+
+// A post-trigger action of `a`, joined to its identity's reach `r`: after the first trigger, up to `now`.
+const afterFirstTrigger = (now: Date) => sql`a.time > r.since AND a.time <= ${now}`
 
 // The post-trigger actions' reach: from the period's start through the later of its end and `now`.
 const postTriggerScope = (period: ReportPeriod, now: Date) => ({ from: period.from, to: new Date(Math.max(period.to.getTime(), now.getTime())), through: true })
