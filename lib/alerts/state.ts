@@ -43,10 +43,11 @@ export async function recordEvaluation(db: AppStore, breaches: Record<RuleId, Br
     const opened: { rule: RuleId; breach: Breach }[] = []
     for (const [rule, found] of Object.entries(breaches) as [RuleId, Breach[]][]) {
       for (const breach of found) {
-        const existing = openByKey.get(alertKey(rule, breach.subject))
+        const key = alertKey(rule, breach.subject)
+        const existing = openByKey.get(key)
         if (existing) kept.push({ id: existing.id, breach })
         else opened.push({ rule, breach })
-        openByKey.delete(alertKey(rule, breach.subject))
+        openByKey.delete(key)
       }
     }
     for (const chunk of chunksOf(kept)) await refreshAlerts(tx, chunk, evaluatedAt)
