@@ -1,6 +1,6 @@
+import { deflateSync } from 'node:zlib'
 import PDFDocument from 'pdfkit'
 import type { PackFile } from './pack-file'
-import { PageDeflater } from './page-deflater'
 import { pageSpace, StandardFontMetrics } from './standard-font'
 
 export type PackDocument = PDFKit.PDFDocument
@@ -12,10 +12,9 @@ export const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Couri
  * A pack's PDF, byte-reproducible: the standard Helvetica fonts (nothing embedded), Info
  * dates fixed at `generated_at` (pdfkit's /ID is a hash of the Info dictionary, so it is fixed
  * too), and a footer with the page number on every page. Its bytes go to `file` as they are
- * made (each page as soon as the next one starts); `done` resolves once `end()` was called. `close`: after a
- * failure, lets the thread deflating its pages go (`end()` does it otherwise).
+ * made (each page as it ends); `done` resolves once `end()` was called.
  */
-export function packDocument(meta: { title: string; subject: string; generatedAt: Date; footer: string }, file: PackFile): { doc: PackDocument; done: Promise<void>; close: () => void } {
+export function packDocument(meta: { title: string; subject: string; generatedAt: Date; footer: string }, file: PackFile): { doc: PackDocument; done: Promise<void> } {
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -37,11 +36,11 @@ export function packDocument(meta: { title: string; subject: string; generatedAt
     doc.on('error', reject)
   })
   writeStringsNatively(doc)
-  const deflater = deflateBeside(doc)
+  deflateAtLevelOne(doc)
   let page = 0
   doc.on('pageAdded', () => footer(doc, `${meta.footer} · page ${++page}`))
   doc.addPage()
-  return { doc, done, close: () => deflater.close() }
+  return { doc, done }
 }
 
 /** The parts of pdfkit's page content stream (a PDFReference) that its compression is chosen by. */
@@ -49,44 +48,20 @@ type ContentStream = { compress: boolean; buffer: Uint8Array[]; data: { Filter?:
 
 /**
  * Each page's content stream deflated at level 1 rather than pdfkit's default 6 (half the time for the populations'
- * thousands of pages, a file about a fifth larger), on a thread of its own while the next page is drawn (~0.3 s
- * off this thread for a quarter's pack). A page's content is written when the page after it ends (after that
- * page's dictionary and resources), the last one's once the document has ended: the same order every time, so
- * the same bytes for the same content (no dictionary, no timestamps, the same zlib).
+ * thousands of pages, a file about a fifth larger), as the page ends. On this thread: a thread of its own cost ~0.9 s
+ * more CPU on 2 cores (its start, a message and a wake-up per page) than the ~0.2 s of deflating it took off.
  */
-function deflateBeside(doc: PackDocument): PageDeflater {
-  const deflater = new PageDeflater(1)
-  let previous: (() => void) | null = null
-  const writePrevious = () => {
-    previous?.()
-    previous = null
-  }
+function deflateAtLevelOne(doc: PackDocument) {
   doc.on('pageAdded', () => {
     const content = (doc.page as unknown as { content: ContentStream }).content
     const end = content.end.bind(content)
     content.compress = false
     content.end = () => {
-      deflater.give(Buffer.concat(content.buffer))
-      content.buffer = []
-      writePrevious()
-      previous = () => {
-        content.buffer = [deflater.take()]
-        content.data.Filter = 'FlateDecode'
-        end()
-      }
+      content.buffer = [deflateSync(Buffer.concat(content.buffer), { level: 1 })]
+      content.data.Filter = 'FlateDecode'
+      end()
     }
   })
-  const end = doc.end.bind(doc)
-  doc.end = () => {
-    try {
-      end()
-      writePrevious() // the last page's content: the document's last object, then its cross-reference table
-    } finally {
-      deflater.close()
-    }
-    return doc
-  }
-  return deflater
 }
 
 // pdfkit writes each object's header, dictionary and stream markers as strings it turns into bytes character by
