@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { loadConfig } from '@/lib/config'
+import { compactTables } from '@/lib/clickhouse/compact'
 import { migrateClickHouse } from '@/lib/clickhouse/migrate'
 import { writeDemoLogs } from '@/lib/demo'
 import { fileInput } from '@/lib/ingest/reader'
@@ -43,6 +44,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
       `${file.source}: read ${summary.read}, accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}\n`,
     )
   }
+  process.stderr.write('Merging the stored parts …\n')
+  await compactTables()
   await seedDemoUsers(await openAppStore())
   const accounts = roles.map((role) => `  ${demoUserEmail(role)} (${role})`).join('\n')
   process.stdout.write(`\nSign in with one of these accounts (password "${DEMO_PASSWORD}"):\n${accounts}\n`)

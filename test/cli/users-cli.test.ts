@@ -5,6 +5,7 @@ import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { closeAppStore, openAppStore } from '@/db'
+import { closeClickHouse, query, sql } from '@/lib/clickhouse'
 import { users } from '@/db/schema'
 import { signInWithPassword } from '@/lib/auth/password-sign-in'
 import { loadConfig } from '@/lib/config'
@@ -27,6 +28,23 @@ function custody(dataDir: string, args: string[]) {
     timeout: 180_000,
   })
   return { code: run.status, stdout: run.stdout, stderr: run.stderr }
+}
+
+/** The tables' partitions the CLI left in more than one part, opened in this process and given back. */
+async function partitionsOfSeveralParts(dataDir: string): Promise<string[]> {
+  process.env.CUSTODY_DATA_DIR = dataDir
+  delete process.env.CLICKHOUSE_URL
+  try {
+    const rows = await query<{ part: string }>(
+      sql`SELECT concat(table, ' ', partition) AS part FROM system.parts WHERE active AND database = currentDatabase()
+        GROUP BY table, partition HAVING count() > 1 ORDER BY part`,
+      { tag: 'test:parts' },
+    )
+    return rows.map((r) => r.part)
+  } finally {
+    await closeClickHouse()
+    releaseDataDirLock(path.resolve(dataDir))
+  }
 }
 
 /** Opens the data dir in this process, runs `use`, and lets the CLI have it back. */
@@ -75,12 +93,14 @@ describe('custody users add', () => {
 })
 
 describe('custody demo', () => {
-  it('runs again on a data dir only the demo wrote, and refuses one that holds evidence ingested from elsewhere', () => {
+  it('runs again on a data dir only the demo wrote (leaving every partition merged), and refuses one that holds evidence ingested from elsewhere', async () => {
     const dataDir = newDataDir()
     expect(custody(dataDir, ['demo', '--scale', '0.01']).code).toBe(0)
     const again = custody(dataDir, ['demo', '--scale', '0.01'])
     expect(again.code).toBe(0)
     expect(again.stdout).toContain('admin@custody.local (admin)')
+
+    expect(await partitionsOfSeveralParts(dataDir)).toEqual([])
 
     const real = path.join(newDataDir(), 'gateway.ndjson')
     fs.writeFileSync(real, JSON.stringify({ time: '2026-10-03T14:22:01.000Z', 'mcp.method.name': 'tools/call', event_id: 'real-1' }) + '\n')
