@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { Session } from 'chdb'
@@ -28,6 +29,19 @@ export const EMBEDDED_SERVER_SETTINGS = {
   compiled_expression_cache_size: 16 << 20,
   merges_mutations_memory_usage_soft_limit: 256 << 20,
   background_merges_mutations_concurrency_ratio: 1,
+}
+
+/**
+ * The embedded engine's MergeTree settings (a config file's `merge_tree` section: chDB takes no other way). The parts a
+ * merge replaces are deleted by a cleanup that ClickHouse first runs 30–40 s after start; a CLI process exits long before,
+ * so they stayed on disk and every later start loaded them again (on the demo's data dir, 465 replaced parts beside 224
+ * active ones cost each process ~0.3–0.5 s of CPU to open and close). A cleanup every second deletes them in any process
+ * that lives a second or two, such as an ingest or an export.
+ */
+export const EMBEDDED_MERGE_TREE_SETTINGS = {
+  cleanup_delay_period: 1,
+  max_cleanup_delay_period: 1,
+  cleanup_delay_period_random_add: 0,
 }
 
 /** The process-wide client: chDB in $CUSTODY_DATA_DIR/clickhouse, or a server when CLICKHOUSE_URL is set. */
@@ -73,12 +87,33 @@ function serverClient(config: CustodyConfig): ClickHouseClient {
 function openEmbedded(config: CustodyConfig): { client: ClickHouseClient; engine: Session } {
   acquireDataDirLock(config.dataDir)
   const dir = path.join(config.dataDir, 'clickhouse')
-  const engine = new Session(dir, { connectionArgs: Object.entries(EMBEDDED_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`) })
+  const args = [`--config-file=${embeddedConfigFile(config.dataDir)}`, ...Object.entries(EMBEDDED_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`)]
+  const engine = new Session(dir, { connectionArgs: args })
   try {
     const connection = createChdbConnection({ path: dir }) as unknown as Connection
     return { client: createClient({ connection, clickhouse_settings: { date_time_output_format: 'iso' } }), engine }
   } catch (err) {
     engine.close()
     throw err
+  }
+}
+
+/** The engine's config file in the data dir, written when its content is not already there. */
+function embeddedConfigFile(dataDir: string): string {
+  const file = path.join(dataDir, 'clickhouse-embedded.xml')
+  const settings = Object.entries(EMBEDDED_MERGE_TREE_SETTINGS).map(([name, value]) => `<${name}>${value}</${name}>`).join('')
+  const xml = `<clickhouse><merge_tree>${settings}</merge_tree></clickhouse>\n`
+  if (readIfExists(file) !== xml) {
+    fs.writeFileSync(`${file}.tmp`, xml)
+    fs.renameSync(`${file}.tmp`, file)
+  }
+  return file
+}
+
+function readIfExists(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch {
+    return null
   }
 }

@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { loadConfig } from '@/lib/config'
-import { command, query, sql, unsafeRawSql } from '.'
+import { command, isEmbedded, query, sql, unsafeRawSql } from '.'
 
 /**
  * Merges each partition of the store's tables into one part (`OPTIMIZE … FINAL`; a partition already in one part is
  * skipped). For a store loaded in one go, such as the demo's: a server's background merges get there in time, but a
  * CLI process exits first, and until then every read with FINAL merges the same parts again (~0.4 s of the engine's
- * CPU in the demo quarter's evidence pack). On a cluster the `_local` tables are merged on every node.
+ * CPU in the demo quarter's evidence pack). On a cluster the `_local` tables are merged on every node. The embedded
+ * engine then deletes the parts the merges replaced (a second or two: EMBEDDED_MERGE_TREE_SETTINGS) before this returns,
+ * so the next process does not load them.
  */
 export async function compactTables(): Promise<void> {
   const cluster = loadConfig().clickhouse.cluster
@@ -17,5 +20,19 @@ export async function compactTables(): Promise<void> {
     // names come from the engine, not from a person; quoted as identifiers all the same
     const table = unsafeRawSql(`\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\`${cluster ? ` ON CLUSTER '${cluster}'` : ''}`)
     await command(sql`OPTIMIZE TABLE ${table} FINAL`, { tag: 'compact:table', settings: { optimize_skip_merged_partitions: 1 } })
+  }
+  if (isEmbedded()) await replacedPartsDeleted(REPLACED_PARTS_WAIT_MS)
+}
+
+// Far longer than the embedded engine's cleanup takes; past it the parts are left for a later process to delete.
+const REPLACED_PARTS_WAIT_MS = 15_000
+
+async function replacedPartsDeleted(withinMs: number): Promise<void> {
+  for (const until = Date.now() + withinMs; Date.now() < until; await sleep(250)) {
+    const [{ replaced }] = await query<{ replaced: number }>(
+      sql`SELECT count() AS replaced FROM system.parts WHERE database = currentDatabase() AND NOT active`,
+      { tag: 'compact:replaced-parts' },
+    )
+    if (Number(replaced) === 0) return
   }
 }

@@ -30,17 +30,24 @@ function custody(dataDir: string, args: string[]) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr }
 }
 
-/** The tables' partitions the CLI left in more than one part, opened in this process and given back. */
-async function partitionsOfSeveralParts(dataDir: string): Promise<string[]> {
+/**
+ * What the CLI left on disk: the tables' partitions in more than one part, and the part directories beside the
+ * active parts (counted before this process opens the engine, whose cleanup would delete replaced ones).
+ */
+async function partsLeft(dataDir: string): Promise<{ partitionsOfSeveralParts: string[]; partDirectories: number; activeParts: number }> {
+  const store = path.join(dataDir, 'clickhouse', 'store')
+  const tableDirs = fs.readdirSync(store).flatMap((prefix) => fs.readdirSync(path.join(store, prefix)).map((table) => path.join(store, prefix, table)))
+  const partDirectories = tableDirs.flatMap((table) => fs.readdirSync(table, { withFileTypes: true })).filter((e) => e.isDirectory() && /^[^_]+(_\d+){3,4}$/.test(e.name)).length
   process.env.CUSTODY_DATA_DIR = dataDir
   delete process.env.CLICKHOUSE_URL
   try {
-    const rows = await query<{ part: string }>(
+    const several = await query<{ part: string }>(
       sql`SELECT concat(table, ' ', partition) AS part FROM system.parts WHERE active AND database = currentDatabase()
         GROUP BY table, partition HAVING count() > 1 ORDER BY part`,
       { tag: 'test:parts' },
     )
-    return rows.map((r) => r.part)
+    const [{ parts }] = await query<{ parts: number }>(sql`SELECT toUInt32(count()) AS parts FROM system.parts WHERE active`, { tag: 'test:parts' })
+    return { partitionsOfSeveralParts: several.map((r) => r.part), partDirectories, activeParts: parts }
   } finally {
     await closeClickHouse()
     releaseDataDirLock(path.resolve(dataDir))
@@ -93,14 +100,16 @@ describe('custody users add', () => {
 })
 
 describe('custody demo', () => {
-  it('runs again on a data dir only the demo wrote (leaving every partition merged), and refuses one that holds evidence ingested from elsewhere', async () => {
+  it('runs again on a data dir only the demo wrote (leaving every partition merged into one part, and no replaced part on disk), and refuses one that holds evidence ingested from elsewhere', async () => {
     const dataDir = newDataDir()
     expect(custody(dataDir, ['demo', '--scale', '0.01']).code).toBe(0)
     const again = custody(dataDir, ['demo', '--scale', '0.01'])
     expect(again.code).toBe(0)
     expect(again.stdout).toContain('admin@custody.local (admin)')
 
-    expect(await partitionsOfSeveralParts(dataDir)).toEqual([])
+    const left = await partsLeft(dataDir)
+    expect(left.partitionsOfSeveralParts).toEqual([])
+    expect(left.partDirectories).toBe(left.activeParts) // the parts the merges replaced are gone
 
     const real = path.join(newDataDir(), 'gateway.ndjson')
     fs.writeFileSync(real, JSON.stringify({ time: '2026-10-03T14:22:01.000Z', 'mcp.method.name': 'tools/call', event_id: 'real-1' }) + '\n')

@@ -7,8 +7,8 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-engine-settings-'
 process.env.CUSTODY_DATA_DIR = dataDir
 delete process.env.CLICKHOUSE_URL
 
-const { closeClickHouse, query, sql } = await import('@/lib/clickhouse')
-const { EMBEDDED_SERVER_SETTINGS } = await import('@/lib/clickhouse/client')
+const { closeClickHouse, command, query, sql } = await import('@/lib/clickhouse')
+const { EMBEDDED_MERGE_TREE_SETTINGS, EMBEDDED_SERVER_SETTINGS } = await import('@/lib/clickhouse/client')
 const { boundedMemory } = await import('@/lib/attribution/maintain/actions')
 const { releaseDataDirLock } = await import('@/lib/store/lock')
 
@@ -59,5 +59,25 @@ describe("the embedded engine's memory settings", () => {
     const names = Object.keys(bounded)
     const known = await query<{ name: string }>(sql`SELECT name FROM system.settings WHERE has(${names}, name)`, { tag: 'test' })
     expect(known.map((k) => k.name).sort()).toEqual([...names].sort())
+  })
+})
+
+describe("the embedded engine's MergeTree settings", () => {
+  it('reach chDB from the config file it starts with', async () => {
+    const names = Object.keys(EMBEDDED_MERGE_TREE_SETTINGS)
+    const reported = await query<{ name: string; value: string }>(sql`SELECT name, value FROM system.merge_tree_settings WHERE has(${names}, name)`, { tag: 'test' })
+    expect(Object.fromEntries(reported.map((s) => [s.name, Number(s.value)]))).toEqual(EMBEDDED_MERGE_TREE_SETTINGS)
+  })
+
+  it('delete the parts a merge replaced within seconds, not the 30–40 s a CLI process never lives', async () => {
+    await command(sql`CREATE TABLE merged_parts (n UInt32) ENGINE = MergeTree ORDER BY n`, { tag: 'test' })
+    for (const n of [1, 2, 3]) await command(sql`INSERT INTO merged_parts VALUES (${n})`, { tag: 'test' })
+    await command(sql`OPTIMIZE TABLE merged_parts FINAL`, { tag: 'test' })
+    const parts = () =>
+      query<{ active: number; parts: number }>(sql`SELECT active, toUInt32(count()) AS parts FROM system.parts WHERE table = 'merged_parts' GROUP BY active ORDER BY active`, { tag: 'test' })
+    expect(await parts()).toEqual([{ active: 0, parts: 3 }, { active: 1, parts: 1 }])
+    const until = Date.now() + 10_000
+    while ((await parts()).length > 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 200))
+    expect(await parts()).toEqual([{ active: 1, parts: 1 }])
   })
 })
