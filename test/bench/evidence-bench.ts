@@ -4,15 +4,17 @@
 // and over the report benchmark's company (BENCH_EVIDENCE_ACTIONS actions in October 2026; 0 skips it;
 // BENCH_EVIDENCE_COMPANY=<data dir> reuses a company the reports bench's chdb-side generated and reattributed
 // for that many actions, instead of generating it again; BENCH_EVIDENCE_COMPANY_RUNS=1 exports it once, not twice).
-// BENCH_EVIDENCE_DEMO=<data dir> reuses a demo company loaded before (`custody demo`). BENCH_BASELINE=<git ref> also
-// times that commit's export over the demo company, alternating with today's (BENCH_EVIDENCE_RUNS pairs, default 3),
-// after one untimed export of each (its CLI build, the OS's file cache).
+// BENCH_EVIDENCE_DEMO=<data dir> reuses a demo company loaded before (`custody demo`). Over the demo company one untimed
+// export, then BENCH_EVIDENCE_RUNS timed ones (default 5); the goal is judged on their median. BENCH_BASELINE=<git ref>
+// instead times that commit's export alternating with today's (BENCH_EVIDENCE_RUNS pairs, default 3), after one untimed
+// export of each (its CLI build, the OS's file cache).
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DAY, iso, PERIOD_DAYS, PERIOD_END, PERIOD_START } from '@/lib/demo/clock'
 import { checkoutBaseline } from './baseline-checkout'
+import { goalCell } from './goals'
 import { measure } from './measure'
 import { runChdbSide } from './reports-bench'
 import { benchShape } from './reports/shape'
@@ -49,7 +51,7 @@ export async function benchEvidence(): Promise<string> {
     const quarter = { from: iso(PERIOD_START), to: iso(PERIOD_END) }
     const over = `the demo company, scale ${scale}`
     if (process.env.BENCH_BASELINE) runs.push(...(await alternateWithBaseline(process.env.BENCH_BASELINE, demo, over, quarter, work)))
-    else runs.push(...(await timeExports(demo, over, quarter, work)))
+    else runs.push(...(await timeDemoExports(demo, over, quarter, work)))
     if (actions > 0) {
       const shape = benchShape(actions)
       const company = process.env.BENCH_EVIDENCE_COMPANY ?? path.join(work, 'company')
@@ -64,6 +66,15 @@ export async function benchEvidence(): Promise<string> {
     fs.rmSync(work, { recursive: true, force: true })
   }
   return section(runs)
+}
+
+/** One untimed export (the CLI's build, the signing key, the OS's file cache), then BENCH_EVIDENCE_RUNS timed ones (default 5). */
+async function timeDemoExports(dataDir: string, over: string, period: { from: string; to: string }, work: string): Promise<PackRun[]> {
+  const checkout = { dir: process.cwd(), code: "today's code" }
+  await timeExport(checkout, dataDir, over, period, work, 'untimed')
+  const timed: PackRun[] = []
+  for (let run = 1; run <= Number(process.env.BENCH_EVIDENCE_RUNS ?? 5); run++) timed.push(await timeExport(checkout, dataDir, over, period, work, String(run)))
+  return timed
 }
 
 /** Two exports as fresh processes: the first also creates the signing key and warms the OS's file cache. */
@@ -142,5 +153,21 @@ function section(runs: PackRun[]): string {
     '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
     ...runs.map((r) => `| ${r.over} | ${r.period} | ${r.code} | ${r.run} | ${s(r.seconds)} | ${s(r.cpuSeconds)} | ${s(r.marks.started)} | ${s(r.marks.reports)} | ${s(r.marks.written)} | ${r.peakRssMb} | ${r.pdfKb} | ${r.pages} | ${r.sha256.slice(0, 12)}… | ${r.load} | ${r.rows} |`),
     '',
+    demoVerdict(runs.filter((r) => r.code === "today's code" && r.over.startsWith('the demo company'))),
+    '',
   ].join('\n')
+}
+
+/** The goal judged on the median of today's code's timed exports over the demo company. */
+function demoVerdict(demo: PackRun[]): string {
+  if (demo.length === 0) return ''
+  const walls = demo.map((r) => r.seconds).sort((a, b) => a - b)
+  const cpus = demo.map((r) => r.cpuSeconds).sort((a, b) => a - b)
+  const median = (xs: number[]) => (xs.length % 2 ? xs[(xs.length - 1) / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2)
+  const peak = Math.max(...demo.map((r) => r.peakRssMb))
+  return (
+    `Over the demo data, today's code: median **${median(walls).toFixed(2)} s** wall of ${demo.length} exports (${walls[0].toFixed(2)}–${walls.at(-1)!.toFixed(2)} s), ` +
+    `median ${median(cpus).toFixed(2)} s CPU, peak RSS ${peak} MB; ${demo.filter((r) => r.seconds <= 5).length} of ${demo.length} within 5 s. ` +
+    `Goal ≤ 5 s: ${goalCell({ text: '≤ 5 s', met: (v) => v <= 5 }, median(walls)).replace('≤ 5 s: ', '')}.`
+  )
 }
