@@ -6,7 +6,6 @@ import type { Thresholds } from '@/lib/reports/thresholds'
 import { traceStep } from '@/lib/trace'
 import { inProcessPackStore, type PackAppStore, type PackStateRequest } from './app-state'
 import { controlsOf, listsAlerts, reportsOf, sizeOf, type ControlId, type PackReports } from './controls'
-import { packPopulations, renderPack } from './pack'
 import { PackFile } from './pdf/pack-file'
 import { packPopulationReader } from './populations'
 import { sideFile, type Manifest } from './manifest'
@@ -59,6 +58,8 @@ export async function exportEvidencePack(actor: Actor, request: ExportRequest, o
     ])
     reading.catch(() => undefined) // awaited below, after the app state; a failure surfaces there
     const reportsRead = reading.then(([read]) => Object.fromEntries(read) as PackReports)
+    // the PDF's modules (pdfkit's take ~0.25 s to load) load while the engine answers the reports
+    const { packPopulations, renderPack } = await import('./pack')
     const listed = controlsOf(request.control).flatMap((c) => c.populations.map((p) => p.name))
     const sizes = reportsRead.then((r) => new Map(controlsOf(request.control).flatMap((c) => c.populations.map((p) => [p.name, sizeOf(p, r)] as const))))
     sizes.catch(() => undefined) // awaited by the populations; a failure surfaces with the reports'
