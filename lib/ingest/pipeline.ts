@@ -74,13 +74,15 @@ type EnginePath = { store: (run: { runId: string; file: string }, lines: StagedL
  * Sources whose NDJSON lines the engine parses itself when it can (lib/ingest/engine), and
  * the text of a batch: each batch costs a few hundred ms of planning, and its peak memory
  * grows with its size. Over 900k gateway lines, 16 MiB (~28k lines) peaked at ~850 MB,
- * 32 MiB ~1.1 GB and 64 MiB 1.3–1.5 GB, for ~10% more CPU. An Okta batch is planned once
- * (ingest_staging_okta) and holds each record's facts twice (arrays, then staged): over
- * 150k records 16 MiB peaked at ~850 MB, 32 MiB ~950 MB, for ~15% more CPU.
+ * 32 MiB ~1.1 GB and 64 MiB 1.3–1.5 GB, for ~10% more CPU. An Okta batch's statement takes
+ * ~0.3 s of CPU to plan whatever its size, as much as building the facts of ~5k records: over
+ * 120k records (a 185 MB file), 16 MiB batches (11k records) spent ~3 s CPU planning, 64 MiB
+ * (43k) ~1 s, with the same peak RSS (~1.1 GB, reached after the batches: the IdP rebuild and
+ * the alert evaluation's app store; BENCHMARKS.md, "Okta ingest CPU, session 6").
  */
 const ENGINE_PATHS: Partial<Record<string, EnginePath>> = {
   gateway: { store: storeGatewayLinesInEngine, batchBytes: 16 << 20 },
-  okta: { store: storeOktaLinesInEngine, batchBytes: 16 << 20 },
+  okta: { store: storeOktaLinesInEngine, batchBytes: 64 << 20 },
 }
 
 type RejectRow = { run_id: string; source: string; file: string; line: number; reason: string; raw: string }

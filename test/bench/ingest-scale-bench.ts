@@ -53,7 +53,7 @@ export async function benchIngestAtScale(): Promise<string> {
 }
 
 /** The customer benchmark's files of one source for `actions`, concatenated into one NDJSON file. */
-async function oneFile(work: string, name: string, actions: number, source: 'gateway' | 'okta'): Promise<string> {
+export async function oneFile(work: string, name: string, actions: number, source: 'gateway' | 'okta'): Promise<string> {
   const dir = path.join(work, `${name}-parts`)
   process.stderr.write(`ingest-scale: writing ${source} files for ${actions} actions\n`)
   await writeCustomerFileSet(dir, actions, source)
