@@ -98,52 +98,57 @@ export async function renderPack(input: PackInput, file: PackFile): Promise<Mani
   const { control, period, generatedAt } = input
   const controls = controlsOf(control)
   const summary = controlSummary(control)
-  const { doc, done } = packDocument({
+  const { doc, done, close } = packDocument({
     title: `Custody evidence pack ${control} ${period.from.toISOString()} to ${period.to.toISOString()}`,
     subject: `SOC 2 ${control}: ${summary.criterion}`,
     generatedAt,
     footer: `Custody evidence pack · ${control} · ${period.from.toISOString()} to ${period.to.toISOString()} · generated ${generatedAt.toISOString()}`,
   }, file)
-  coverPage(doc, {
-    control,
-    criteria: controls.map((c) => `${c.id} ${c.criterion}: ${c.holds}`).join('\n'),
-    from: period.from,
-    to: period.to,
-    generatedAt,
-    generatedBy: input.generatedBy,
-    thresholds: input.coverage.thresholds,
-    thresholdsVersion: input.coverage.thresholds.version ?? null,
-    watermarks: input.watermarks,
-    keyFingerprint: input.signer.fingerprint,
-    publicKey: input.signer.publicKey,
-  })
-  for (const c of controls) metricsSection(doc, c, c.metrics(input.reports), c.charts(input.reports))
-  coverageSection(doc, input.coverage.sources, input.silent)
-  samplesSection(doc, input.samples)
-  if (input.alerts) alertsSection(doc, input.alerts)
-  const method: MethodPopulation[] = []
-  for await (const { control: c, population: p, rows } of input.populations) {
-    const drawn = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
-    const entry: ManifestPopulation = { name: p.name, rows: drawn.rows, sha256: drawn.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
-    method.push({ ...entry, title: p.title, query: rows.query.text, part: rows.query.part, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
-    traceStep('export', `${p.name} drawn (${drawn.rows} rows)`)
+  let manifest: Manifest
+  try {
+    coverPage(doc, {
+      control,
+      criteria: controls.map((c) => `${c.id} ${c.criterion}: ${c.holds}`).join('\n'),
+      from: period.from,
+      to: period.to,
+      generatedAt,
+      generatedBy: input.generatedBy,
+      thresholds: input.coverage.thresholds,
+      thresholdsVersion: input.coverage.thresholds.version ?? null,
+      watermarks: input.watermarks,
+      keyFingerprint: input.signer.fingerprint,
+      publicKey: input.signer.publicKey,
+    })
+    for (const c of controls) metricsSection(doc, c, c.metrics(input.reports), c.charts(input.reports))
+    coverageSection(doc, input.coverage.sources, input.silent)
+    samplesSection(doc, input.samples)
+    if (input.alerts) alertsSection(doc, input.alerts)
+    const method: MethodPopulation[] = []
+    for await (const { control: c, population: p, rows } of input.populations) {
+      const drawn = await populationTable(doc, `Appendix A · ${c.id} · ${p.name}: ${p.title}`, rows)
+      const entry: ManifestPopulation = { name: p.name, rows: drawn.rows, sha256: drawn.sha256, query_sha256: querySha256(rows.query.text), parameters: rows.query.params }
+      method.push({ ...entry, title: p.title, query: rows.query.text, part: rows.query.part, reportCount: p.count ? { key: p.count.key, value: p.count.of(input.reports) } : undefined })
+      traceStep('export', `${p.name} drawn (${drawn.rows} rows)`)
+    }
+    methodSection(doc, method)
+    manifest = {
+      control,
+      from: period.from.toISOString(),
+      to: period.to.toISOString(),
+      generated_at: generatedAt.toISOString(),
+      thresholds: input.coverage.thresholds,
+      generator: GENERATOR,
+      watermarks: input.watermarks,
+      // `all` lists a population shared by two controls once per control; the manifest names it once
+      populations: [...new Map(method.map(({ title: _t, query: _q, part: _p, reportCount: _r, ...entry }) => [entry.name, entry])).values()],
+    }
+    const attached = { creationDate: generatedAt, modifiedDate: generatedAt }
+    doc.file(canonicalBytes(manifest), { ...attached, name: 'manifest.json', type: 'application/json', description: 'the signed manifest (canonical JSON)' })
+    doc.file(Buffer.from(signCanonical(manifest, input.signer.privateKey), 'utf8'), { ...attached, name: 'manifest.sig', type: 'text/plain', description: 'Ed25519 signature of manifest.json, base64' })
+    doc.end()
+  } finally {
+    close()
   }
-  methodSection(doc, method)
-  const manifest: Manifest = {
-    control,
-    from: period.from.toISOString(),
-    to: period.to.toISOString(),
-    generated_at: generatedAt.toISOString(),
-    thresholds: input.coverage.thresholds,
-    generator: GENERATOR,
-    watermarks: input.watermarks,
-    // `all` lists a population shared by two controls once per control; the manifest names it once
-    populations: [...new Map(method.map(({ title: _t, query: _q, part: _p, reportCount: _r, ...entry }) => [entry.name, entry])).values()],
-  }
-  const attached = { creationDate: generatedAt, modifiedDate: generatedAt }
-  doc.file(canonicalBytes(manifest), { ...attached, name: 'manifest.json', type: 'application/json', description: 'the signed manifest (canonical JSON)' })
-  doc.file(Buffer.from(signCanonical(manifest, input.signer.privateKey), 'utf8'), { ...attached, name: 'manifest.sig', type: 'text/plain', description: 'Ed25519 signature of manifest.json, base64' })
-  doc.end()
   await done
   return manifest
 }

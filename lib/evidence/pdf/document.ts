@@ -1,6 +1,6 @@
-import { deflateSync } from 'node:zlib'
 import PDFDocument from 'pdfkit'
 import type { PackFile } from './pack-file'
+import { PageDeflater } from './page-deflater'
 import { pageSpace, StandardFontMetrics } from './standard-font'
 
 export type PackDocument = PDFKit.PDFDocument
@@ -12,9 +12,10 @@ export const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Couri
  * A pack's PDF, byte-reproducible: the standard Helvetica fonts (nothing embedded), Info
  * dates fixed at `generated_at` (pdfkit's /ID is a hash of the Info dictionary, so it is fixed
  * too), and a footer with the page number on every page. Its bytes go to `file` as they are
- * made (each page as it ends); `done` resolves once `end()` was called.
+ * made; `done` resolves once `end()` was called. `close`: after a failure, lets the thread deflating its pages go
+ * (`end()` does it otherwise).
  */
-export function packDocument(meta: { title: string; subject: string; generatedAt: Date; footer: string }, file: PackFile): { doc: PackDocument; done: Promise<void> } {
+export function packDocument(meta: { title: string; subject: string; generatedAt: Date; footer: string }, file: PackFile): { doc: PackDocument; done: Promise<void>; close: () => void } {
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -36,32 +37,56 @@ export function packDocument(meta: { title: string; subject: string; generatedAt
     doc.on('error', reject)
   })
   writeStringsNatively(doc)
-  deflateAtLevelOne(doc)
+  const deflater = deflateBeside(doc)
   let page = 0
   doc.on('pageAdded', () => footer(doc, `${meta.footer} · page ${++page}`))
   doc.addPage()
-  return { doc, done }
+  return { doc, done, close: () => deflater.close() }
 }
 
 /** The parts of pdfkit's page content stream (a PDFReference) that its compression is chosen by. */
 type ContentStream = { compress: boolean; buffer: Uint8Array[]; data: { Filter?: string }; end(): void }
 
+// Pages drawn before a page's content is written: by then its batch is long deflated, so the drawing never waits.
+const LOOKAHEAD_PAGES = 48
+
 /**
  * Each page's content stream deflated at level 1 rather than pdfkit's default 6 (half the time for the populations'
- * thousands of pages, a file about a fifth larger), as the page ends. On this thread: a thread of its own cost ~0.9 s
- * more CPU on 2 cores (its start, a message and a wake-up per page) than the ~0.2 s of deflating it took off.
+ * thousands of pages, a file about a fifth larger), on a thread of its own while the next pages are drawn. A page's
+ * content is written once LOOKAHEAD_PAGES more pages have ended (after their dictionaries and resources), the last
+ * ones' once the document has ended: the same order every time, so the same bytes for the same content (no
+ * dictionary, no timestamps, the same zlib).
  */
-function deflateAtLevelOne(doc: PackDocument) {
+function deflateBeside(doc: PackDocument): PageDeflater {
+  const deflater = new PageDeflater(1)
+  const unwritten: (() => void)[] = [] // at most LOOKAHEAD_PAGES + 1
   doc.on('pageAdded', () => {
     const content = (doc.page as unknown as { content: ContentStream }).content
     const end = content.end.bind(content)
     content.compress = false
     content.end = () => {
-      content.buffer = [deflateSync(Buffer.concat(content.buffer), { level: 1 })]
-      content.data.Filter = 'FlateDecode'
-      end()
+      deflater.give(Buffer.concat(content.buffer))
+      content.buffer = []
+      unwritten.push(() => {
+        content.buffer = [deflater.take()]
+        content.data.Filter = 'FlateDecode'
+        end()
+      })
+      if (unwritten.length > LOOKAHEAD_PAGES) unwritten.shift()!()
     }
   })
+  const end = doc.end.bind(doc)
+  doc.end = () => {
+    try {
+      end()
+      // the last pages' contents: the document's last objects, then its cross-reference table
+      while (unwritten.length > 0) unwritten.shift()!()
+    } finally {
+      deflater.close()
+    }
+    return doc
+  }
+  return deflater
 }
 
 // pdfkit writes each object's header, dictionary and stream markers as strings it turns into bytes character by
