@@ -1,25 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { loadConfig } from '@/lib/config'
-import { command, isEmbedded, query, sql, unsafeRawSql } from '.'
+import { command, isEmbedded, query, sql } from '.'
+import { onCluster, tableName } from './ddl'
 
 /**
  * Merges each partition of the store's tables into one part (`OPTIMIZE … FINAL`; a partition already in one part is
  * skipped). For a store loaded in one go, such as the demo's: a server's background merges get there in time, but a
  * CLI process exits first, and until then every read with FINAL merges the same parts again (~0.4 s of the engine's
- * CPU in the demo quarter's evidence pack). On a cluster the `_local` tables are merged on every node. The embedded
+ * CPU in the demo quarter's evidence pack). The embedded
  * engine then deletes the parts the merges replaced (a second or two: EMBEDDED_MERGE_TREE_SETTINGS) before this returns,
  * so the next process does not load them.
  */
 export async function compactTables(): Promise<void> {
-  const cluster = loadConfig().clickhouse.cluster
   const tables = await query<{ name: string }>(
     sql`SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' ORDER BY name`,
     { tag: 'compact:tables' },
   )
   for (const { name } of tables) {
-    // names come from the engine, not from a person; quoted as identifiers all the same
-    const table = unsafeRawSql(`\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\`${cluster ? ` ON CLUSTER '${cluster}'` : ''}`)
-    await command(sql`OPTIMIZE TABLE ${table} FINAL`, { tag: 'compact:table', settings: { optimize_skip_merged_partitions: 1 } })
+    // on a cluster the engine lists the `_local` tables: those are what is merged, on every node
+    await command(sql`OPTIMIZE TABLE ${tableName(name)} ${onCluster()} FINAL`, { tag: 'compact:table', settings: { optimize_skip_merged_partitions: 1 } })
   }
   if (isEmbedded()) await replacedPartsDeleted(REPLACED_PARTS_WAIT_MS)
 }

@@ -1,7 +1,7 @@
 import { command, query, sql, unsafeRawSql } from '@/lib/clickhouse'
 import { buildIdpGeneration, IDP_TABLES } from '@/lib/attribution/maintain/idp-side'
 import { readState } from '@/lib/attribution/maintain/state'
-import { localTable } from '@/lib/attribution/maintain/tables'
+import { localTable } from '@/lib/clickhouse/ddl'
 
 /** A generation no run writes (theirs are ms timestamps): where the from-scratch one is built to compare. */
 const SCRATCH = 1

@@ -6,7 +6,8 @@ import { attributionCtesFromScratch } from '../oracle'
 import { sessionClaimsWhereCte, sessionProfilesCte } from '../session'
 import { generation, storedClaimsCtes, storedCredentialRowsCte, storedCredentialSubjectsCte, storedTriggersCte } from '../stored'
 import { firstTriggersCte } from '../triggers'
-import { ATTRIBUTION_COLUMNS, dirtyKeys, dirtyKinds, localTable, newVersion, run, type DirtyKind } from './tables'
+import { localTable } from '@/lib/clickhouse/ddl'
+import { ATTRIBUTION_COLUMNS, dirtyKeys, dirtyKinds, newVersion, run, type DirtyKind } from './tables'
 
 /**
  * The requests a run must re-attribute, as one filter per way a request is reached: stored

@@ -3,7 +3,8 @@ import { query, sql, type SqlFragment } from '@/lib/clickhouse'
 import { actionsCte } from '../actions'
 import { withCtes, cte } from '../cte'
 import { GROUP_COLUMNS, ROLLUP_LIFETIME_SECONDS, groupedActions } from '../hours'
-import { ATTRIBUTION_COLUMNS, localTable, newVersion, run } from './tables'
+import { localTable } from '@/lib/clickhouse/ddl'
+import { ATTRIBUTION_COLUMNS, newVersion, run } from './tables'
 
 const GROUP_KEY = sql`hour, identity, server, client_name, method, reason`
 

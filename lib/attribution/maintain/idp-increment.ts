@@ -14,7 +14,8 @@ import {
   type IdpKeys,
   type IdpTable,
 } from './idp-side'
-import { localTable, run } from './tables'
+import { localTable } from '@/lib/clickhouse/ddl'
+import { run } from './tables'
 
 type TouchedKind = 'subject' | 'moved' | 'credential' | 'sub' | 'user' | 'identity'
 

@@ -8,7 +8,8 @@ import { factsCte, factsWhereCte } from '../inputs'
 import { storedCredentialSubjectsCte, storedSubjectsCte, generation, type Generation } from '../stored'
 import { subjectsCte } from '../subjects'
 import { triggersCte } from '../triggers'
-import { CREDENTIAL_COLUMN_NAMES, CREDENTIAL_COLUMNS, credentialAttributionKey, localTable, newVersion, run } from './tables'
+import { localTable } from '@/lib/clickhouse/ddl'
+import { CREDENTIAL_COLUMN_NAMES, CREDENTIAL_COLUMNS, credentialAttributionKey, newVersion, run } from './tables'
 
 /**
  * Each IdP table's columns after `generation`, in order: what its writer inserts, and what a

@@ -1,21 +1,11 @@
 import { command, query, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
-import { loadConfig } from '@/lib/config'
+import { localTable } from '@/lib/clickhouse/ddl'
 
 /** What every maintenance statement runs with: materialized CTEs (see cte.ts). */
 export const MAINTENANCE_SETTINGS = { enable_materialized_cte: 1, throw_on_max_partitions_per_insert_block: 0 }
 
 export async function run(statement: SqlFragment, step: string, settings: Record<string, number> = {}): Promise<void> {
   await command(statement, { tag: `attribution:${step}`, settings: { ...MAINTENANCE_SETTINGS, ...settings } })
-}
-
-/**
- * A table's data as DDL must name it: on a cluster the `_local` table on every node
- * (db/clickhouse migrations: {table:x} and {on_cluster}); reads and inserts use the plain name.
- */
-export function localTable(name: string): SqlFragment {
-  if (!/^[a-z_]+$/.test(name)) throw new Error(`localTable: bad name ${name}`)
-  const cluster = loadConfig().clickhouse.cluster
-  return sql`${unsafeRawSql(cluster ? `${name}_local ON CLUSTER '${cluster}'` : name)}`
 }
 
 /** The columns of attributed_actions that attributionCte computes, in its order. */

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { command, insertText, isEmbedded, sql, unsafeRawSql, type SqlFragment } from '@/lib/clickhouse'
 import { loadConfig } from '@/lib/config'
+import { localTable } from '@/lib/clickhouse/ddl'
 
 /**
  * Getting a batch of raw lines to the engine as TabSeparated text (no object and no
@@ -94,10 +95,7 @@ async function stageInTable(run: { runId: string; file: string }, batchId: strin
 
 /** Deletes a batch from a staging table, and whatever a crashed run left there an hour ago. */
 export async function deleteStagedBatch(table: 'ingest_staging' | 'ingest_staging_gateway' | 'ingest_staging_okta', batchId: string): Promise<void> {
-  const cluster = loadConfig().clickhouse.cluster
-  const onCluster = unsafeRawSql(cluster ? `ON CLUSTER '${cluster}'` : '')
-  const local = unsafeRawSql(cluster ? `${table}_local` : table)
-  await command(sql`ALTER TABLE ${local} ${onCluster} DELETE WHERE batch_id = ${batchId} OR staged_at < now() - INTERVAL 1 HOUR`, {
+  await command(sql`ALTER TABLE ${localTable(table)} DELETE WHERE batch_id = ${batchId} OR staged_at < now() - INTERVAL 1 HOUR`, {
     tag: 'ingest:unstage',
   })
 }
