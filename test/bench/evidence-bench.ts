@@ -17,6 +17,7 @@ import { checkoutBaseline } from './baseline-checkout'
 import { goalCell } from './goals'
 import { measure } from './measure'
 import { runChdbSide } from './reports-bench'
+import { median } from './reports/timing'
 import { benchShape } from './reports/shape'
 
 type PackRun = {
@@ -60,7 +61,7 @@ export async function benchEvidence(): Promise<string> {
       // a quarter, as over the demo data: the 90 days ending where its 30 days of traffic end
       const from = new Date(shape.to.getTime() - PERIOD_DAYS * DAY)
       const times = Number(process.env.BENCH_EVIDENCE_COMPANY_RUNS ?? 2)
-      runs.push(...(await timeExports(company, over, { from: from.toISOString(), to: shape.to.toISOString() }, work, times)))
+      runs.push(...(await timeExports(company, over, { from: from.toISOString(), to: shape.to.toISOString() }, work, ['first', 'second'].slice(0, times))))
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
@@ -70,24 +71,24 @@ export async function benchEvidence(): Promise<string> {
 
 /** One untimed export (the CLI's build, the signing key, the OS's file cache), then BENCH_EVIDENCE_RUNS timed ones (default 5). */
 async function timeDemoExports(dataDir: string, over: string, period: { from: string; to: string }, work: string): Promise<PackRun[]> {
-  const checkout = { dir: process.cwd(), code: "today's code" }
-  await timeExport(checkout, dataDir, over, period, work, 'untimed')
+  await timeExport(TODAY, dataDir, over, period, work, 'untimed')
+  const runs = Array.from({ length: Number(process.env.BENCH_EVIDENCE_RUNS ?? 5) }, (_, i) => String(i + 1))
+  return timeExports(dataDir, over, period, work, runs)
+}
+
+/** Exports by today's code as fresh processes, one per run label (the first of a data dir also creates the signing key and warms the OS's file cache). */
+async function timeExports(dataDir: string, over: string, period: { from: string; to: string }, work: string, runs: string[]): Promise<PackRun[]> {
   const timed: PackRun[] = []
-  for (let run = 1; run <= Number(process.env.BENCH_EVIDENCE_RUNS ?? 5); run++) timed.push(await timeExport(checkout, dataDir, over, period, work, String(run)))
+  for (const run of runs) timed.push(await timeExport(TODAY, dataDir, over, period, work, run))
   return timed
 }
 
-/** Two exports as fresh processes: the first also creates the signing key and warms the OS's file cache. */
-async function timeExports(dataDir: string, over: string, period: { from: string; to: string }, work: string, times = 2): Promise<PackRun[]> {
-  const timed: PackRun[] = []
-  for (const run of ['first', 'second'].slice(0, times)) timed.push(await timeExport({ dir: process.cwd(), code: "today's code" }, dataDir, over, period, work, run))
-  return timed
-}
+const TODAY = { dir: process.cwd(), code: "today's code" }
 
 /** The baseline commit's export and today's in turns over the same data, so the machine's load reaches both alike. */
 async function alternateWithBaseline(ref: string, dataDir: string, over: string, period: { from: string; to: string }, work: string): Promise<PackRun[]> {
   const baseline = checkoutBaseline(ref)
-  const checkouts = [{ dir: baseline.dir, code: `baseline ${baseline.commit}` }, { dir: process.cwd(), code: "today's code" }]
+  const checkouts = [{ dir: baseline.dir, code: `baseline ${baseline.commit}` }, TODAY]
   const timed: PackRun[] = []
   try {
     for (const checkout of checkouts) await timeExport(checkout, dataDir, over, period, work, 'untimed')
@@ -162,8 +163,7 @@ function section(runs: PackRun[]): string {
 function demoVerdict(demo: PackRun[]): string {
   if (demo.length === 0) return ''
   const walls = demo.map((r) => r.seconds).sort((a, b) => a - b)
-  const cpus = demo.map((r) => r.cpuSeconds).sort((a, b) => a - b)
-  const median = (xs: number[]) => (xs.length % 2 ? xs[(xs.length - 1) / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2)
+  const cpus = demo.map((r) => r.cpuSeconds)
   const peak = Math.max(...demo.map((r) => r.peakRssMb))
   return (
     `Over the demo data, today's code: median **${median(walls).toFixed(2)} s** wall of ${demo.length} exports (${walls[0].toFixed(2)}–${walls.at(-1)!.toFixed(2)} s), ` +

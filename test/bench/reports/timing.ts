@@ -20,7 +20,7 @@ export async function timedOnce<T>(run: () => Promise<T>): Promise<{ seconds: nu
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, answer }
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
