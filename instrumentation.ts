@@ -19,7 +19,14 @@ export async function register() {
     }
   }
   const { scheduleAlertEvaluation } = await import('./lib/alerts/schedule')
-  scheduleAlertEvaluation()
+  const stopAlerts = scheduleAlertEvaluation()
   const { startNotificationWorker } = await import('./lib/notifications/schedule')
-  startNotificationWorker()
+  const stopNotifications = startNotificationWorker()
+  if (!config.databaseUrl || !config.clickhouse.url) {
+    // an embedded store is closed before the process exits (lib/store/shutdown.ts)
+    const { closeStoresOnSignal } = await import('./lib/store/shutdown')
+    closeStoresOnSignal(async () => {
+      await Promise.all([stopAlerts(), stopNotifications()])
+    })
+  }
 }

@@ -46,6 +46,11 @@ export function evaluateAlertsSoon(): Promise<Date | null> {
   })
 }
 
+/** Resolves once the evaluation running or queued now (if any) has ended, however it ended. */
+export async function alertEvaluationsEnded(): Promise<void> {
+  await state.__custodyAlertEvaluation?.catch(() => undefined)
+}
+
 /**
  * After an ingest (`custody ingest`): evaluates only when what the rules read moved since the
  * latest evaluation (ruleInputs). An ingest that stored nothing new (every record a duplicate)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { evaluateAlertsSoon } from './evaluate'
+import { alertEvaluationsEnded, evaluateAlertsSoon } from './evaluate'
 
 const intervalSchema = z.coerce
   .number({ message: 'CUSTODY_ALERT_INTERVAL_SECONDS must be a number of seconds' })
@@ -21,11 +21,18 @@ const state = globalThis as unknown as { __custodyAlertSchedule?: NodeJS.Timeout
  * Evaluates the alert rules every interval in the process that holds the data (the dashboard's
  * server), so alerts follow the data even when nothing is ingested (a source falling silent,
  * a trigger passing its SLA). An evaluation still running when the next is due is not doubled
- * (evaluateAlertsSoon). Started once per process.
+ * (evaluateAlertsSoon). Started once per process. Returns its stop, which resolves once the evaluation
+ * running then has ended.
  */
-export function scheduleAlertEvaluation(seconds = alertIntervalSeconds()): void {
-  if (state.__custodyAlertSchedule) return
+export function scheduleAlertEvaluation(seconds = alertIntervalSeconds()): () => Promise<void> {
+  const stop = async () => {
+    clearInterval(state.__custodyAlertSchedule)
+    state.__custodyAlertSchedule = undefined
+    await alertEvaluationsEnded()
+  }
+  if (state.__custodyAlertSchedule) return stop
   state.__custodyAlertSchedule = setInterval(() => void evaluateAlertsSoon(), seconds * 1000)
   state.__custodyAlertSchedule.unref()
   void evaluateAlertsSoon()
+  return stop
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
-import { Session } from 'chdb'
+import { drainPending, Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { loadConfig, type CustodyConfig } from '@/lib/config'
 import { acquireDataDirLock } from '@/lib/store/lock'
@@ -55,12 +55,15 @@ export function clickhouseClient(config: CustodyConfig = loadConfig()): ClickHou
   return state.__custodyClickHouse.client
 }
 
+/** Closes the client; embedded, resolves once the engine has shut down (after the queries still running end). */
 export async function closeClickHouse(): Promise<void> {
   const open = state.__custodyClickHouse
   state.__custodyClickHouse = undefined
   if (!open) return
   await open.client.close()
-  open.engine?.close() // the last connection to the data dir: the engine shuts down
+  if (!open.engine) return
+  open.engine.close() // the last connection to the data dir: the engine shuts down
+  await drainPending() // a connection a query was still running on is closed only once it ends
 }
 
 export function isEmbedded(config: CustodyConfig = loadConfig()): boolean {

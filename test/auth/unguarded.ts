@@ -73,6 +73,7 @@ export const UNGUARDED: Record<string, string> = {
   'lib/notifications/index.ts#notifyAlertChanges': 'alert evaluation queues the notifications of alerts that changed state, after an ingest or on the server\'s schedule, with no person acting',
   'lib/notifications/worker.ts#deliverDueNotifications': 'the delivery worker: sends what is queued, on the server\'s schedule and after `alerts run`; inside the guarded sendTestNotification',
   'lib/notifications/schedule.ts#startNotificationWorker': "the delivery worker's schedule inside the server, started by instrumentation.ts",
+  'lib/store/shutdown.ts#closeStoresOnSignal': "closes the server's own stores when it is asked to stop, registered by instrumentation.ts; reads nothing",
   'lib/notifications/worker.ts#drainNotifications': 'the delivery worker, run by the CLI after `alerts run` until the queue is empty',
 }
 
