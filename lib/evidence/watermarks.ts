@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { query, sql } from '@/lib/clickhouse'
-import { clickhouseReady } from '@/lib/clickhouse/ready'
+import { attributionReady } from '@/lib/attribution'
 import { isoFromClickHouse } from '@/lib/reports/common'
+import { gatewayRequestDays } from '@/lib/reports/coverage'
 import type { ReportPeriod } from '@/lib/reports/run'
 
 const time = isoFromClickHouse.nullable()
@@ -17,14 +18,16 @@ export type SilentDays = z.infer<typeof silentRow>
 /**
  * Per source that ever delivered an event: first and last event stored (all time, not only
  * the period: what the evidence stood on when the pack was made) and the last finished
- * ingest run. The gateway side reads min/max of the sorting key; the ledger is small.
+ * ingest run. The gateway side reads its hourly rollup (request_hours, kept current with the
+ * stored attribution: read after its check), not every request; the ledger is small.
  */
 export async function sourceWatermarks(actor: Actor): Promise<Watermark[]> {
   requirePermission(actor, 'reports:read')
-  await clickhouseReady()
+  await attributionReady()
   const rows = await query<unknown>(
     sql`WITH events AS (
-        SELECT toString(source) AS source, min(time) AS first_event, max(time) AS last_event FROM gateway_requests GROUP BY source
+        SELECT toString(source) AS source, min(first_event) AS first_event, max(last_event) AS last_event
+        FROM request_hours FINAL WHERE events > 0 GROUP BY source
         UNION ALL
         SELECT toString(source), min(time), max(time) FROM idp_events GROUP BY source
       ),
@@ -40,21 +43,21 @@ export async function sourceWatermarks(actor: Actor): Promise<Watermark[]> {
 
 /**
  * Per source that ever delivered an event, the days of [from, to) (every UTC day the period
- * touches, as `coverage` counts them) on which it delivered none, in order.
+ * touches, as `coverage` counts them) on which it delivered none, in order: the gateway's days
+ * from the rows the coverage report counts them in (gatewayRequestDays), after the same check.
  */
 export async function silentDays(actor: Actor, period: ReportPeriod): Promise<SilentDays[]> {
   requirePermission(actor, 'reports:read')
-  await clickhouseReady()
+  await attributionReady()
   const lastDay = new Date(period.to.getTime() - 1)
   const rows = await query<unknown>(
     sql`WITH active AS (
-        SELECT toString(source) AS source, groupUniqArray(toDate(time)) AS days
-        FROM gateway_requests WHERE time >= ${period.from} AND time < ${period.to} GROUP BY source
+        SELECT source, groupUniqArray(day) AS days FROM (${gatewayRequestDays(period)}) GROUP BY source
         UNION ALL
         SELECT toString(source), groupUniqArray(toDate(time)) FROM idp_events WHERE time >= ${period.from} AND time < ${period.to} GROUP BY source
       ),
       known AS (
-        SELECT DISTINCT toString(source) AS source FROM gateway_requests
+        SELECT DISTINCT toString(source) AS source FROM request_hours
         UNION DISTINCT
         SELECT DISTINCT toString(source) FROM idp_events
       ),

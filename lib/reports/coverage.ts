@@ -61,11 +61,12 @@ export async function coverageReport(opts: ReportOptions): Promise<CoverageRepor
 }
 
 /**
- * The period's gateway requests per source and UTC day: whole hours from request_hours, the
- * partial edge hours from gateway_requests. A request's copies share its time, so its hour:
- * the counts add up exactly.
+ * The period's gateway requests per source and UTC day (rows of a day may repeat: one per part):
+ * whole hours from request_hours, the partial edge hours from gateway_requests. A request's
+ * copies share its time, so its hour: the counts add up exactly. The evidence pack's silent
+ * days read it too, so they are the very days this report counts.
  */
-function gatewayRequestDays(period: { from: Date; to: Date }): SqlFragment {
+export function gatewayRequestDays(period: { from: Date; to: Date }): SqlFragment {
   const hours = wholeHours(period)
   const raw = sql`SELECT toString(source) AS source, uniqExact(event_id, time) AS events, min(time) AS first_event,
       max(time) AS last_event, toDate(time) AS day

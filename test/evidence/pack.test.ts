@@ -5,6 +5,7 @@ import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { closeAppStore, openAppStore } from '@/db'
+import { query, sql } from '@/lib/clickhouse'
 import { alerts, auditEvents, evidenceExports } from '@/db/schema'
 import { AccessDenied, cliActor, type UserActor } from '@/lib/auth/actor'
 import { CONTROL_IDS, reportsOf, type ControlId } from '@/lib/evidence/controls'
@@ -172,6 +173,19 @@ describe('an evidence pack read back with pdfjs', () => {
       const listed = row![3] === 'none' ? 0 : row![3].split(', ').reduce((n, r) => n + (r.includes(' – ') ? (Date.parse(r.split(' – ')[1]) - Date.parse(r.split(' – ')[0])) / 86_400_000 + 1 : 1), 0)
       expect(listed, s.source).toBe(s.days_without_events)
     }
+  })
+
+  it("states each source's first and last stored event of all time, as the stores hold them", async () => {
+    const manifest = manifestSchema.parse(JSON.parse(packs.get('CC6.1')!.manifestFile.toString('utf8')).manifest)
+    const stored = await query<{ source: string; first_event: string; last_event: string }>(
+      sql`SELECT source, min(time) AS first_event, max(time) AS last_event
+        FROM (SELECT toString(source) AS source, time FROM gateway_requests UNION ALL SELECT toString(source), time FROM idp_events)
+        GROUP BY source ORDER BY source`,
+      { tag: 'test' },
+    )
+    const iso = (t: string) => new Date(`${t.replace(' ', 'T')}Z`.replace('ZZ', 'Z')).toISOString()
+    expect(stored.map((s) => s.source)).toContain('gateway')
+    expect(manifest.watermarks.map((w) => [w.source, w.first_event, w.last_event])).toEqual(stored.map((s) => [s.source, iso(s.first_event), iso(s.last_event)]))
   })
 
   it('lists the samples drawn for the period by the as-of time, with their seed and items', async () => {
