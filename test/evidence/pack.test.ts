@@ -17,6 +17,7 @@ import { allCredentials } from '@/lib/populations/credentials'
 import { csvStream } from '@/lib/populations/csv'
 import { allGrants } from '@/lib/populations/grants'
 import { allTriggers } from '@/lib/populations/triggers'
+import { isoFromClickHouse } from '@/lib/reports/common'
 import { evidenceReport } from '@/lib/reports/run'
 import { drawSample, recordSample } from '@/lib/samples'
 import { REPORT_NAMES, type ReportName } from '@/lib/reports'
@@ -183,9 +184,8 @@ describe('an evidence pack read back with pdfjs', () => {
         GROUP BY source ORDER BY source`,
       { tag: 'test' },
     )
-    const iso = (t: string) => new Date(`${t.replace(' ', 'T')}Z`.replace('ZZ', 'Z')).toISOString()
     expect(stored.map((s) => s.source)).toContain('gateway')
-    expect(manifest.watermarks.map((w) => [w.source, w.first_event, w.last_event])).toEqual(stored.map((s) => [s.source, iso(s.first_event), iso(s.last_event)]))
+    expect(manifest.watermarks.map((w) => [w.source, w.first_event, w.last_event])).toEqual(stored.map((s) => [s.source, isoFromClickHouse.parse(s.first_event), isoFromClickHouse.parse(s.last_event)]))
   })
 
   it('lists the samples drawn for the period by the as-of time, with their seed and items', async () => {
