@@ -20,8 +20,12 @@ export function inWindow(column: SqlFragment, window: TimeWindow): SqlFragment {
  */
 export const factsCte: Cte = factsWhereCte(sql`1`)
 
-/** `facts`, of the stored facts that match `filter` only (maintenance: a batch's credentials). */
-export function factsWhereCte(filter: SqlFragment): Cte {
+/**
+ * `facts`, of the stored copies that match `filter`. Only a filter that keeps every copy of a fact or none (by
+ * event_id, fact_index) gives each fact's latest copy: one on what a copy says would let an older reading of a
+ * record re-read differently win. Maintenance filters by content through latestFactsWhereCte.
+ */
+function factsWhereCte(filter: SqlFragment): Cte {
   return cte(
   'facts',
   sql`SELECT event_id, fact_index, source, time, CAST(kind, 'String') AS kind, vendor_event_type,

@@ -104,6 +104,21 @@ describe('the IdP generation built from the previous one', () => {
     ])
   })
 
+  it("rewrites a presented credential's row from each fact's latest reading: a revocation read again as another fact revokes nothing", { timeout: 60_000 }, async () => {
+    await emptyStore()
+    const revoked = revocation('AT.1', at('10-01 08:00'))
+    await deliverComparing([
+      { facts: [revoked] },
+      // the same record read again: now it names a service, not the credential
+      { facts: [{ ...service('0oaBOT', 'Bot', { time: at('10-01 08:00') }), event_id: revoked.event_id, fact_index: revoked.fact_index }] },
+      // a gateway batch alone: the credential's row is rewritten with its new evidence
+      { requests: [request({ time: at('10-01 09:00'), credential_id: 'AT.1' })] },
+    ])
+    const { current } = await currentAndFromScratch()
+    const credentials = current.attribution_credentials as Array<{ credential_id: string; presented: number; revoked_at: string | null }>
+    expect(credentials.map((c) => [c.credential_id, c.presented, c.revoked_at])).toEqual([['AT.1', 1, null]])
+  })
+
   it('reads facts stored in the watermark millisecond after the last run as new', { timeout: 60_000 }, async () => {
     await emptyStore()
     const stamped = (row: IdpFactRow) => ({ ...row, ingested_at: '2026-11-01 00:00:00.000' })

@@ -4,7 +4,7 @@ import { credentialSubjectsCte, subjectRevocationsCte } from '../credential-subj
 import { credentialRowsCte, gatewayCredentialEvidenceCte, gatewayCredentialEvidenceWhereCte, idpCredentialEvidenceCte } from '../credentials'
 import { withCtes, type Cte } from '../cte'
 import { identitiesCte } from '../identities'
-import { factsCte, factsWhereCte } from '../inputs'
+import { factsCte, latestFactsWhereCte } from '../inputs'
 import { storedCredentialSubjectsCte, storedSubjectsCte, generation, type Generation } from '../stored'
 import { subjectsCte } from '../subjects'
 import { triggersCte } from '../triggers'
@@ -174,7 +174,8 @@ export async function refreshPresentedCredentials(runId: string, id: number, sin
   const g = generation(id)
   const presented = sql`(SELECT DISTINCT credential_id FROM gateway_requests WHERE ${since} AND credential_id != '')`
   const inputs = [
-    factsWhereCte(sql`credential_id IN ${presented} OR kind = 'subject_revocation'`),
+    // the latest copy of each fact chosen before the filter: a record read again differently may no longer name the credential
+    latestFactsWhereCte(sql`credential_id IN ${presented} OR kind = 'subject_revocation'`),
     storedCredentialSubjectsCte(g),
     gatewayCredentialEvidenceWhereCte(sql`credential_id IN ${presented}`),
   ]
