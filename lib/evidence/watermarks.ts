@@ -3,7 +3,7 @@ import { requirePermission, type Actor } from '@/lib/auth/actor'
 import { query, sql } from '@/lib/clickhouse'
 import { attributionReady } from '@/lib/attribution'
 import { isoFromClickHouse } from '@/lib/reports/common'
-import { gatewayRequestDays } from '@/lib/reports/coverage'
+import { gatewayRequestDays, knownSources } from '@/lib/reports/coverage'
 import type { ReportPeriod } from '@/lib/reports/run'
 
 const time = isoFromClickHouse.nullable()
@@ -56,11 +56,7 @@ export async function silentDays(actor: Actor, period: ReportPeriod): Promise<Si
         UNION ALL
         SELECT toString(source), groupUniqArray(toDate(time)) FROM idp_events WHERE time >= ${period.from} AND time < ${period.to} GROUP BY source
       ),
-      known AS (
-        SELECT DISTINCT toString(source) AS source FROM request_hours
-        UNION DISTINCT
-        SELECT DISTINCT toString(source) FROM idp_events
-      ),
+      known AS (${knownSources()}),
       arrayMap(i -> addDays(toDate(${period.from}), i), range(toUInt32(dateDiff('day', toDate(${period.from}), toDate(${lastDay})) + 1))) AS period_days
       SELECT k.source AS source, arrayMap(d -> toString(d), arrayFilter(d -> NOT has(groupArrayArray(a.days), d), period_days)) AS days
       FROM known AS k LEFT JOIN active AS a ON a.source = k.source

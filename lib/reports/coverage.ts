@@ -42,11 +42,7 @@ export async function coverageReport(opts: ReportOptions): Promise<CoverageRepor
         SELECT toString(source), uniqExact(event_id), toNullable(min(time)), toNullable(max(time)), uniqExact(toDate(time))
         FROM idp_events WHERE time >= ${opts.from} AND time < ${opts.to} GROUP BY source
       ),
-      known_sources AS (
-        SELECT DISTINCT toString(source) AS source FROM request_hours
-        UNION DISTINCT
-        SELECT DISTINCT toString(source) FROM idp_events
-      ),
+      known_sources AS (${knownSources()}),
       dateDiff('day', toDate(${opts.from}), toDate(${lastDay})) + 1 AS period_days
       SELECT period_days AS days,
         CAST(arraySort(x -> x.1, groupArray((k.source, p.events, p.first_event, p.last_event, period_days - p.active_days))),
@@ -58,6 +54,13 @@ export async function coverageReport(opts: ReportOptions): Promise<CoverageRepor
     'coverage',
   )
   return coverageReportSchema.parse({ ...reportHeader('coverage', opts, generatedAt), ...row })
+}
+
+/** Every source that ever delivered an event (column `source`): the coverage report's rows, and the pack's silent days'. */
+export function knownSources(): SqlFragment {
+  return sql`SELECT DISTINCT toString(source) AS source FROM request_hours
+    UNION DISTINCT
+    SELECT DISTINCT toString(source) FROM idp_events`
 }
 
 /**
