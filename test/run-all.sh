@@ -18,6 +18,12 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   fi
 fi
 
+# Every scratch dir the tests make (data dirs, vendor files, packs) goes under one dir that is removed at the end,
+# so a run leaves nothing in the machine's temp dir, whatever a test does or fails to clean up.
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/custody-tests-XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch"
+
 # The build comes first: the guard inventory (vitest) reads its route manifest and Playwright serves it.
 npx next build >.test-reports/next-build.log 2>&1
 build_rc=$?

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import '../clickhouse/allocator.mjs' // before the CLI loads chDB, which reads it while loading
 
 /** @typedef {{ size: number, mtimeMs: number, sha256: string }} Stamp */
 /** @typedef {{ build: string, inputs: Record<string, Stamp> }} Manifest */

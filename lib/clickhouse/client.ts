@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import './allocator.mjs' // before chdb, which reads it while loading
 import { drainPending, Session } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { loadConfig, type CustodyConfig } from '@/lib/config'

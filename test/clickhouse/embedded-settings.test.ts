@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-engine-settings-'))
 process.env.CUSTODY_DATA_DIR = dataDir
 delete process.env.CLICKHOUSE_URL
+delete process.env.JE_MALLOC_CONF // what this process's engine starts with is the code's choice alone
 
 const { closeClickHouse, command, query, sql } = await import('@/lib/clickhouse')
 const { EMBEDDED_MERGE_TREE_SETTINGS, EMBEDDED_SERVER_SETTINGS } = await import('@/lib/clickhouse/client')
@@ -59,6 +61,24 @@ describe("the embedded engine's memory settings", () => {
     const names = Object.keys(bounded)
     const known = await query<{ name: string }>(sql`SELECT name FROM system.settings WHERE has(${names}, name)`, { tag: 'test' })
     expect(known.map((k) => k.name).sort()).toEqual([...names].sort())
+  })
+})
+
+/** The decay time chDB's allocator (jemalloc) runs with, as it reports it. */
+const dirtyDecayMs = (stats: string) => Number(/opt\.dirty_decay_ms: (\d+)/.exec(stats)?.[1])
+
+describe("the embedded engine's allocator", () => {
+  it('returns the pages a query freed after a second, not its built-in 5 s (lib/clickhouse/allocator.mjs)', async () => {
+    const [{ stats }] = await query<{ stats: string }>(sql`SELECT stats FROM system.jemalloc_stats`, { tag: 'test' })
+    expect(stats).toContain('dirty_decay_ms:5000') // the built-in setting this overrides
+    expect(dirtyDecayMs(stats)).toBe(1000)
+  })
+
+  it('keeps what the operator set in JE_MALLOC_CONF', () => {
+    const script = `await import('./lib/clickhouse/allocator.mjs'); const { query } = (await import('chdb')).default;
+      process.stdout.write(query('SELECT stats FROM system.jemalloc_stats', 'TSVRaw'))`
+    const stats = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, JE_MALLOC_CONF: 'dirty_decay_ms:3000' }, encoding: 'utf8' })
+    expect(dirtyDecayMs(stats)).toBe(3000)
   })
 })
 
