@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { getTableName, sql } from 'drizzle-orm'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type { PgTable } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { loadConfig, type CustodyConfig } from '@/lib/config'
@@ -40,6 +42,18 @@ export async function closeAppStore(): Promise<void> {
   const open = state.__custodyAppStore
   state.__custodyAppStore = undefined
   if (open) await open.close().catch(() => undefined)
+}
+
+/**
+ * PGlite is PostgreSQL in single-user mode, which runs no autovacuum: the row versions an UPDATE replaced stay in
+ * the table's files, and every scan reads them. A table that routine work rewrites is therefore vacuumed after the
+ * write (on a PostgreSQL server, autovacuum does it). Measured on the customer's path (lib/alerts/state.ts rewrites
+ * every open alert at each evaluation, and every ingest call evaluates): 62 calls left 5,051 alerts in 116 MB of
+ * heap, 1.7 MB once vacuumed, and reading the open alerts took 290 ms instead of ~100 ms.
+ */
+export async function vacuumIfEmbedded(db: AppStore, tables: PgTable[]): Promise<void> {
+  if (!((db as unknown as { $client?: unknown }).$client instanceof PGlite)) return
+  for (const table of tables) await db.execute(sql`VACUUM ${sql.identifier(getTableName(table))}`)
 }
 
 type Opened = { store: AppStore; close: () => Promise<void> }

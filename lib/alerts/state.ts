@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
-import type { AppStore } from '@/db'
+import { vacuumIfEmbedded, type AppStore } from '@/db'
 import { alertEvaluationInputs, alertEvents, alerts } from '@/db/schema'
 import type { AppTx } from '@/lib/auth/audit-trail'
 import type { Alert, AlertChanges } from './alert'
@@ -35,6 +35,12 @@ export const EVALUATION = 'custody:evaluation'
  * tenant's keys can keep thousands of alerts open, and every ingest re-evaluates them.
  */
 export async function recordEvaluation(db: AppStore, breaches: Record<RuleId, Breach[]>, evaluatedAt: Date, inputs: string): Promise<AlertChanges> {
+  const changes = await storeEvaluation(db, breaches, evaluatedAt, inputs)
+  await vacuumIfEmbedded(db, [alerts, alertEvaluationInputs]) // each evaluation rewrote every open alert
+  return changes
+}
+
+function storeEvaluation(db: AppStore, breaches: Record<RuleId, Breach[]>, evaluatedAt: Date, inputs: string): Promise<AlertChanges> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`LOCK TABLE ${alerts} IN EXCLUSIVE MODE`)
     const open = await tx.select().from(alerts).where(ne(alerts.state, 'resolved'))

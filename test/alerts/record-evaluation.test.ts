@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { closeAppStore, openAppStore, type AppStore } from '@/db'
 import { alertEvents, alerts } from '@/db/schema'
@@ -75,5 +75,17 @@ describe('recordEvaluation over thousands of breaches', () => {
     expect(again.resolved).toEqual([])
     const key2000 = (await storedAlerts()).filter((a) => a.subject === 'key-2000')
     expect(key2000.map((a) => a.state)).toEqual(['resolved', 'firing'])
+  })
+
+  it("keeps the alerts table near its live size over many evaluations: PGlite runs no autovacuum, so the store vacuums what each one rewrote", async () => {
+    const breaches = (round: number) => evaluation(range(0, KEYS).map((i) => keyBreach(i, 100 + i + round)))
+    const heapBytes = async () => Number((await db.execute<{ bytes: string }>(sql`SELECT pg_relation_size('alerts') AS bytes`)).rows[0].bytes)
+    await recordEvaluation(db, breaches(0), new Date('2026-11-01T00:00:00Z'), 'round 0')
+    await recordEvaluation(db, breaches(1), new Date('2026-11-01T00:01:00Z'), 'round 1')
+    const afterTwo = await heapBytes()
+    for (let round = 2; round < 22; round++) await recordEvaluation(db, breaches(round), new Date(Date.UTC(2026, 10, 1, 0, round)), `round ${round}`)
+    expect(await storedAlerts()).toHaveLength(KEYS)
+    // every round rewrote all KEYS rows: unvacuumed, the heap would hold 22 versions of each (~11× afterTwo)
+    expect(await heapBytes()).toBeLessThanOrEqual(afterTwo * 1.5)
   })
 })
