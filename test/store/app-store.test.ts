@@ -215,3 +215,18 @@ async function openFromAnotherProcess(config: CustodyConfig): Promise<{ ok: bool
     return { ok: false, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' }
   }
 }
+
+describe('the embedded app store (PGlite)', () => {
+  const backend = pgliteBackend()
+  afterAll(async () => {
+    await closeAppStore()
+    backend.dispose()
+  })
+
+  it("runs with a buffer pool sized for the app store, not PostgreSQL's 128 MB", async () => {
+    await backend.reset()
+    const db = await openAppStore(backend.config())
+    const shown = await db.execute<{ shared_buffers: string }>(sql`SHOW shared_buffers`)
+    expect(shown.rows[0].shared_buffers).toBe('16MB')
+  })
+})
