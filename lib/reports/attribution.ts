@@ -71,11 +71,17 @@ export async function attributionReport(opts: ReportOptions): Promise<Attributio
  * unattributed): the tallies, distinct non-empty servers, tools and clients, first and last
  * action. The report folds it into its list; the identities population lists it. Needs
  * action_groups.
+ *
+ * Tools are counted by their names' 64-bit hashes (cityHash64), as ClickHouse's own uniqExact
+ * counts strings by 128-bit hashes: on the customer's 10M actions (3M tool names in 472k groups)
+ * the count took 0.35 s of the report's ~0.55 s by name and ~0.15 s less by hash, in less memory.
+ * Two names count as one only if their hashes collide: for n tools of one identity ~n²/2⁶⁵,
+ * under 10⁻¹³ for a thousand.
  */
 export const perIdentityCte: Cte = cte(
   'per_identity',
   sql`SELECT identity, ${actionTallies},
-      uniqExactIf(server, server != '') AS servers, uniqExactArray(tools) AS tools,
+      uniqExactIf(server, server != '') AS servers, uniqExactArray(arrayMap(t -> cityHash64(t), tools)) AS tools,
       uniqExactIf(client_name, client_name != '') AS clients, min(first_action) AS first_action, max(last_action) AS last_action
     FROM action_groups
     GROUP BY identity`,

@@ -3,7 +3,7 @@
 set -euo pipefail
 port="$1"
 cd "$(dirname "$0")/../.."
-export CUSTODY_DATA_DIR="${E2E_DATA_DIR:-$(mktemp -d /tmp/custody-e2e-XXXXXX)}"
+export CUSTODY_DATA_DIR="${E2E_DATA_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/custody-e2e-XXXXXX")}"
 unset CLICKHOUSE_URL DATABASE_URL NEXTAUTH_SECRET
 # Sign-in: the demo users (one per role), and the local OpenID provider that
 # test/e2e/auth.spec.ts starts on E2E_OIDC_PORT (test/e2e/oidc-provider.mjs).
