@@ -69,7 +69,7 @@ function openPglite(dataDir: string): Promise<Opened> {
  * 290–300 ms instead of 385–465 ms, its queries as fast. The app store's tables are a few MB (users, thresholds,
  * alerts, the audit trail), and a page not in the pool is one read of the OS's cache.
  */
-export const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB']
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB']
 
 /**
  * PGlite in <dataDir>/postgres, migrated, without taking the data-dir lock: only for a caller whose
