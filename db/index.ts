@@ -9,6 +9,7 @@ import { loadConfig, type CustodyConfig } from '@/lib/config'
 import { acquireDataDirLock } from '@/lib/store/lock'
 import { traceStatement } from '@/lib/trace'
 import { APP_MIGRATIONS_DIR, ledgerIsCurrent } from './ledger'
+import { seedFromTemplate } from './template'
 import * as schema from './schema'
 
 /** The app-state database. PGlite's drizzle db is cast to the node-postgres type: one type for both backends. */
@@ -69,14 +70,21 @@ function openPglite(dataDir: string): Promise<Opened> {
  * 290–300 ms instead of 385–465 ms, its queries as fast. The app store's tables are a few MB (users, thresholds,
  * alerts, the audit trail), and a page not in the pool is one read of the OS's cache.
  */
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB']
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
 
 /**
  * PGlite in <dataDir>/postgres, migrated, without taking the data-dir lock: only for a caller whose
- * process already holds it (openAppStore, or a worker thread of the process that took it).
+ * process already holds it (openAppStore, or a worker thread of the process that took it). A new
+ * store starts as a copy of the migrated template (template.ts).
  */
 export async function bootPglite(dataDir: string): Promise<Opened> {
-  const client = await PGlite.create(path.join(dataDir, 'postgres'), { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] })
+  const storeDir = path.join(dataDir, 'postgres')
+  await seedFromTemplate(storeDir, PGLITE_START_PARAMS, APP_MIGRATIONS_DIR, (dir) => migratedPglite(dir).then((o) => o.close()))
+  return migratedPglite(storeDir)
+}
+
+async function migratedPglite(storeDir: string): Promise<Opened> {
+  const client = await PGlite.create(storeDir, { startParams: PGLITE_START_PARAMS })
   try {
     const db = drizzlePglite({ client, schema })
     if (!(await ledgerIsCurrent((text) => client.query(text), APP_MIGRATIONS_DIR))) {
