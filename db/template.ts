@@ -32,13 +32,14 @@ export async function seedFromTemplate(
   const key = templateKey(startParams, migrationsDir)
   if (!key) return
   const template = path.join(cache, key)
+  // copied beside the store and renamed: a copy cut short is never taken for a store
+  const copying = `${storeDir}.seeding-${randomUUID()}`
   try {
     if (!fs.existsSync(template)) await buildTemplate(cache, template, build)
-    // copied beside the store and renamed: a copy cut short is never taken for a store
-    const copying = `${storeDir}.seeding-${randomUUID()}`
     fs.cpSync(template, copying, { recursive: true, mode: fs.constants.COPYFILE_FICLONE })
     fs.renameSync(copying, storeDir)
   } catch (err) {
+    fs.rmSync(copying, { recursive: true, force: true })
     process.stderr.write(`custody: the app store is initialized in place (its template: ${(err as Error).message})\n`)
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -74,6 +75,19 @@ describe('the template', () => {
     const keys = fs.readdirSync(cache)
     expect(keys).toHaveLength(1)
     expect(keys[0]).not.toBe(oldKey)
+  })
+
+  it('leaves nothing behind when its copy fails part way', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    // a FIFO is a file cpSync refuses, after the files before it were copied
+    const uncopyable = async (dir: string) => {
+      await build(dir)
+      execFileSync('mkfifo', [path.join(dir, 'zz-fifo')])
+    }
+    await seedFromTemplate(storeDir('cut'), ['-c', 'x=1'], APP_MIGRATIONS_DIR, uncopyable, path.join(scratch, 'cache-cut'))
+    expect(fs.readdirSync(path.join(scratch, 'seeded', 'cut'))).toEqual([])
+    expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^custody: the app store is initialized in place \(its template: .*fifo/i))
+    stderr.mockRestore()
   })
 
   it('when it cannot be built, says so and leaves the store to be initialized in place', async () => {
