@@ -7,35 +7,34 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import { APP_MIGRATIONS_DIR, closeAppStore, openAppStore } from '@/db'
 import { thresholds } from '@/db/schema'
 import { seedFromTemplate } from '@/db/template'
-import { releaseDataDirLock } from '@/lib/store/lock'
-import type { CustodyConfig } from '@/lib/config'
+import { pgliteBackend } from './backends'
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-app-store-template-'))
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
 
 const journal = JSON.parse(fs.readFileSync(path.join(APP_MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
 
-function embedded(name: string): CustodyConfig {
-  return { dataDir: path.join(scratch, name), databaseUrl: undefined } as CustodyConfig
-}
-
 describe('a new embedded app store', () => {
+  const [first, second] = [pgliteBackend(), pgliteBackend()]
+  afterAll(async () => {
+    await closeAppStore()
+    first.dispose()
+    second.dispose()
+  })
+
   it('is a copy of the migrated template: every migration applied, and nothing another store wrote', async () => {
-    const first = embedded('first')
-    const db = await openAppStore(first)
+    await first.reset()
+    const db = await openAppStore(first.config())
     await db.insert(thresholds).values({ key: 'revocation_sla_seconds', value: 1800, updatedBy: 'security@custody.local' })
     await closeAppStore()
-    releaseDataDirLock(first.dataDir)
 
-    const second = embedded('second')
-    const copy = await openAppStore(second)
+    await second.reset()
+    const copy = await openAppStore(second.config())
     const applied = await copy.execute(sql`SELECT hash FROM drizzle.__drizzle_migrations`)
     expect(applied.rows).toHaveLength(journal.entries.length)
     expect(await copy.select().from(thresholds)).toEqual([])
     await copy.insert(thresholds).values({ key: 'token_max_age_days', value: 30, updatedBy: 'security@custody.local' })
     expect((await copy.select({ key: thresholds.key }).from(thresholds)).map((t) => t.key)).toEqual(['token_max_age_days'])
-    await closeAppStore()
-    releaseDataDirLock(second.dataDir)
   })
 })
 
