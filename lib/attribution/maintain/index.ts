@@ -53,7 +53,7 @@ export function maintainAttribution(options: { idpGeneration?: IdpGenerationMode
     const before = await readState()
     if (before !== null && (await inputsUnchanged(before))) return outcome('current', false, false)
     const now = await inputsNow(before)
-    if (before === null || emptied(now.gateway_kept, before.gateway_rows) || emptied(now.idp_kept, before.idp_rows)) {
+    if (before === null || emptied(now.gateway_covered, before.gateway_rows) || emptied(now.idp_covered, before.idp_rows)) {
       await rebuild(null)
       return outcome('rebuilt', true, true)
     }
@@ -164,8 +164,8 @@ export async function storedActionCount(scope: TimeWindow | null): Promise<numbe
  * its newest copy (the newest ingested_at, so the watermark stays), and what it says is what the
  * stored attribution already holds. Nothing in Custody deletes some input rows and keeps others.
  */
-function emptied(keptUpToWatermark: number, counted: number): boolean {
-  return counted > 0 && keptUpToWatermark === 0
+function emptied(coveredLeft: boolean, counted: number): boolean {
+  return counted > 0 && !coveredLeft
 }
 
 /** Generations are ms timestamps, always above the previous one (two runs in one ms still differ). */

@@ -12,19 +12,21 @@ export type InputMarks = z.infer<typeof marksRow>
 const stateRow = marksRow.extend({ idp_generation: millis, completed: millis.optional() })
 export type AttributionState = z.infer<typeof stateRow>
 
-const keptRow = marksRow.extend({ gateway_kept: millis, gateway_at_previous: millis, idp_kept: millis, idp_at_previous: millis })
-/** The input tables now, and how many of their rows were ingested up to `state`'s watermarks. */
-export type InputsNow = z.infer<typeof keptRow>
+const found = z.coerce.number().int().min(0).max(1).transform((n) => n === 1)
 
-const sinceRow = z.object({ rows: millis, latest: millis, newer: millis, at_latest: millis, at_previous: millis })
+const nowRow = marksRow.extend({ gateway_covered: z.boolean(), gateway_at_previous: millis, idp_covered: z.boolean(), idp_at_previous: millis })
+/** The input tables now, and whether any of their rows ingested up to `state`'s watermarks is still stored (`_covered`). */
+export type InputsNow = z.infer<typeof nowRow>
+
+const sinceRow = z.object({ rows: millis, latest: millis, covered: found, at_latest: millis, at_previous: millis })
 
 /**
- * The input tables now: row counts, latest ingest, and the rows ingested up to the previous
- * run's watermarks. None of those left means the rows it covered were removed (a TRUNCATE): the
- * state is rebuilt; fewer is a merge dropping duplicate copies (lib/attribution/maintain/index.ts).
- * In proportion to what arrived since the watermarks: the totals come from part metadata and the
- * rest from the rows at or after each watermark (the minmax index on ingested_at skips the older
- * granules), so rows up to it = total − newer. Only a table with no row left at or after its
+ * The input tables now: row counts, latest ingest, and whether a row ingested up to the previous
+ * run's watermarks is still stored. None left means the rows it covered were removed (a TRUNCATE):
+ * the state is rebuilt; fewer is a merge dropping duplicate copies (lib/attribution/maintain/index.ts).
+ * In proportion to what arrived since the watermarks: the totals come from part metadata, the rest
+ * from the rows at or after each watermark (the minmax index on ingested_at skips the older granules),
+ * and a covered row is looked for with LIMIT 1. Only a table with no row left at or after its
  * watermark (emptied, or the first run) is read whole.
  */
 export async function inputsNow(state: AttributionState | null): Promise<InputsNow> {
@@ -32,17 +34,17 @@ export async function inputsNow(state: AttributionState | null): Promise<InputsN
     inputSince('gateway_requests', state?.gateway_latest ?? 0),
     inputSince('idp_events', state?.idp_latest ?? 0),
   ])
-  return keptRow.parse({
-    gateway_rows: gateway.rows, gateway_latest: gateway.latest, gateway_kept: gateway.rows - gateway.newer,
+  return nowRow.parse({
+    gateway_rows: gateway.rows, gateway_latest: gateway.latest, gateway_covered: gateway.covered,
     gateway_at_watermark: gateway.at_latest, gateway_at_previous: gateway.at_previous,
-    idp_rows: idp.rows, idp_latest: idp.latest, idp_kept: idp.rows - idp.newer,
+    idp_rows: idp.rows, idp_latest: idp.latest, idp_covered: idp.covered,
     idp_at_watermark: idp.at_latest, idp_at_previous: idp.at_previous,
   })
 }
 
 type InputSince = z.infer<typeof sinceRow>
 
-/** One input table's count (metadata), and its latest ingest and counts around `upToMs` read from the rows at or after it. */
+/** One input table's count (metadata), whether a row up to `upToMs` is left, and its latest ingest and counts around `upToMs` read from the rows at or after it. */
 async function inputSince(table: 'gateway_requests' | 'idp_events', upToMs: number): Promise<InputSince> {
   const from = upToMs > 0 ? sql`WHERE ingested_at >= ${atMillis(upToMs)}` : sql``
   const since = await sinceWatermark(table, upToMs, from)
@@ -50,12 +52,20 @@ async function inputSince(table: 'gateway_requests' | 'idp_events', upToMs: numb
   return since.rows > 0 && since.latest === 0 && upToMs > 0 ? sinceWatermark(table, upToMs, sql``) : since
 }
 
+/**
+ * Each subquery reads its own snapshot of the table's parts, and a background merge that drops duplicate copies
+ * may land between them. So nothing here is worked out across two of them: whether a covered row is left is its own
+ * question (an earlier `total − rows after the watermark` came out negative, or above zero after a TRUNCATE, when
+ * a merge fell between its two reads). Across snapshots the other marks only err the safe way: a count at the
+ * latest ingest too low reads that millisecond again next time.
+ */
 async function sinceWatermark(table: 'gateway_requests' | 'idp_events', upToMs: number, where: SqlFragment): Promise<InputSince> {
   const upTo = atMillis(upToMs)
   const name = unsafeRawSql(table)
   const rows = await query<unknown>(
     sql`SELECT (SELECT count() FROM ${name}) AS rows, toUnixTimestamp64Milli(max(ingested_at)) AS latest,
-        countIf(ingested_at > ${upTo}) AS newer, countIf(ingested_at = (SELECT max(ingested_at) FROM ${name} ${where})) AS at_latest,
+        (SELECT count() FROM (SELECT 1 FROM ${name} WHERE ingested_at <= ${upTo} LIMIT 1)) AS covered,
+        countIf(ingested_at = (SELECT max(ingested_at) FROM ${name} ${where})) AS at_latest,
         countIf(ingested_at = ${upTo}) AS at_previous
       FROM ${name} ${where}`,
     { tag: `attribution:marks-${table}` },
