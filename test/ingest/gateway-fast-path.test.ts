@@ -9,6 +9,7 @@ import { gatewayBenchLine, seededRandom } from '../bench/gateway-fast-path-lines
 import { gatewayLines, SECRETS } from '../fixtures/secrets/carriers'
 import { fixtureLines } from '../sources/fixture-lines'
 import { EDGE_VALUES, gatewayLineText } from './gateway-line-arbitrary'
+import { storeProperty } from '../store-property'
 
 // every line handed to staging (a file under the data dir, or a table on a server)
 const staged = vi.hoisted((): string[] => [])
@@ -125,9 +126,9 @@ describe('gateway lines stored by the engine', () => {
       fc.asyncProperty(fc.array(gatewayLineText, { minLength: 1, maxLength: 30 }), async (texts) => {
         await expectSameAsJsParser(texts)
       }),
-      { numRuns: 60 },
+      storeProperty(60, 120_000),
     )
-  })
+  }, 120_000)
 
   it('passes tabs, backslashes and escapes through unchanged', async () => {
     const texts = [

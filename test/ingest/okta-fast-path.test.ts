@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { IdpFactRow } from '@/lib/sources/types'
 import { mutatedRecord, seeds } from '../sources/fuzz/records'
+import { storeProperty } from '../store-property'
 
 // every line handed to staging, i.e. seen by the engine
 const staged = vi.hoisted((): string[] => [])
@@ -137,7 +138,7 @@ describe('Okta System Log lines stored by the engine', () => {
       fc.asyncProperty(fc.array(mutatedRecord(records), { minLength: 1, maxLength: 20 }), async (batch) => {
         await expectSameAsJsParser(batch.map((r) => JSON.stringify(r)))
       }),
-      { numRuns: 15 },
+      storeProperty(15, 300_000),
     )
   }, 300_000)
 

@@ -6,6 +6,7 @@ import type { GatewayRequestRow, IdpFactRow } from '@/lib/sources/types'
 import { at } from './builders'
 import { mixedDay } from './scenario'
 import { emptyStore, period, useReportStore } from './setup'
+import { storeProperty } from '../store-property'
 
 useReportStore('ingest-order')
 
@@ -67,7 +68,7 @@ describe('ingest order', () => {
           expect(await allReports()).toEqual(expected)
         },
       ),
-      { numRuns: 8 },
+      storeProperty(8, 300_000),
     )
   })
 })

@@ -20,6 +20,7 @@ import { at, fact, grant, person, request, revocation, service, trigger } from '
 import { currentAndFromScratch } from './maintained-idp'
 import { mixedDay } from './scenario'
 import { emptyStore, period, useReportStore } from './setup'
+import { storeProperty } from '../store-property'
 
 useReportStore('maintained-attribution')
 
@@ -232,7 +233,7 @@ describe('maintained attribution', () => {
       fc.asyncProperty(arrivals(rows.length), fc.array(windowArbitrary, { minLength: 1, maxLength: 3 }), ([order, cuts, repeated], windows) =>
         maintainedEqualsOracle(rows, order, cuts, repeated, windows),
       ),
-      { numRuns: 6 },
+      storeProperty(6, 600_000),
     )
     // the scenario reaches every rule: the comparison is not between two empty answers
     const methods = new Set((await actionKeys(false)).map((a) => (a as { method: string }).method))
@@ -247,7 +248,7 @@ describe('maintained attribution', () => {
       .chain((rows) => fc.tuple(fc.constant(rows), arrivals(rows.length), fc.array(windowArbitrary, { minLength: 1, maxLength: 3 })))
     await fc.assert(
       fc.asyncProperty(scenarios, ([rows, [order, cuts, repeated], windows]) => maintainedEqualsOracle(rows, order, cuts, repeated, windows)),
-      { numRuns: 12 },
+      storeProperty(12, 600_000),
     )
   })
 

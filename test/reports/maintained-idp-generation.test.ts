@@ -6,6 +6,7 @@ import type { GatewayRequestRow, IdpFactRow } from '@/lib/sources/types'
 import { at, fact, grant, inventoryKey, person, request, revocation, service, trigger } from './builders'
 import { currentAndFromScratch } from './maintained-idp'
 import { emptyStore, useReportStore } from './setup'
+import { storeProperty } from '../store-property'
 
 useReportStore('maintained-idp-generation')
 
@@ -176,7 +177,7 @@ describe('the IdP generation built from the previous one', () => {
         })
         await deliverComparing(batches)
       }),
-      { numRuns: 15 },
+      storeProperty(15, 600_000),
     )
   })
 })
