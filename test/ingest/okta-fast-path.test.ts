@@ -132,13 +132,13 @@ describe('Okta System Log lines stored by the engine', () => {
     expect(kept).toBeGreaterThan(texts.filter((t) => jsFacts(t) !== null).length / 4)
   })
 
-  it('holds for any batch of mutated records', async () => {
+  it('holds for any batch of mutated records', async ({ task }) => {
     const records = seeds('okta')
     await fc.assert(
       fc.asyncProperty(fc.array(mutatedRecord(records), { minLength: 1, maxLength: 20 }), async (batch) => {
         await expectSameAsJsParser(batch.map((r) => JSON.stringify(r)))
       }),
-      storeProperty(15, 300_000),
+      storeProperty(15, task),
     )
   }, 300_000)
 

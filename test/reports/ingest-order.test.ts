@@ -48,7 +48,7 @@ function split<T>(items: T[], cuts: number[]): T[][] {
 }
 
 describe('ingest order', () => {
-  it('never changes a report: any order, any batches, any rows stored twice', { timeout: 300_000 }, async () => {
+  it('never changes a report: any order, any batches, any rows stored twice', { timeout: 300_000 }, async ({ task }) => {
     await emptyStore()
     await storeInBatches([rows], true)
     const expected = await allReports()
@@ -68,7 +68,7 @@ describe('ingest order', () => {
           expect(await allReports()).toEqual(expected)
         },
       ),
-      storeProperty(8, 300_000),
+      storeProperty(8, task),
     )
   })
 })

@@ -226,14 +226,14 @@ function arrivals(size: number) {
 }
 
 describe('maintained attribution', () => {
-  it('equals the from-scratch oracle for every action, and the reports equal, after any order, batches and repeats of a mixed day', { timeout: 600_000 }, async () => {
+  it('equals the from-scratch oracle for every action, and the reports equal, after any order, batches and repeats of a mixed day', { timeout: 600_000 }, async ({ task }) => {
     const scenario = mixedDay()
     const rows = asRows(scenario.facts, scenario.requests)
     await fc.assert(
       fc.asyncProperty(arrivals(rows.length), fc.array(windowArbitrary, { minLength: 1, maxLength: 3 }), ([order, cuts, repeated], windows) =>
         maintainedEqualsOracle(rows, order, cuts, repeated, windows),
       ),
-      storeProperty(6, 600_000),
+      storeProperty(6, task),
     )
     // the scenario reaches every rule: the comparison is not between two empty answers
     const methods = new Set((await actionKeys(false)).map((a) => (a as { method: string }).method))
@@ -241,14 +241,14 @@ describe('maintained attribution', () => {
     expect(await offGatewayGrants(days, false)).not.toEqual([])
   })
 
-  it('equals the from-scratch oracle for random facts and actions, in random orders, batches and repeats', { timeout: 600_000 }, async () => {
+  it('equals the from-scratch oracle for random facts and actions, in random orders, batches and repeats', { timeout: 600_000 }, async ({ task }) => {
     const scenarios = fc
       .tuple(fc.array(factArbitrary, { minLength: 1, maxLength: 12 }), fc.array(requestArbitrary, { minLength: 1, maxLength: 16 }))
       .map(([facts, requests]) => asRows(facts, requests))
       .chain((rows) => fc.tuple(fc.constant(rows), arrivals(rows.length), fc.array(windowArbitrary, { minLength: 1, maxLength: 3 })))
     await fc.assert(
       fc.asyncProperty(scenarios, ([rows, [order, cuts, repeated], windows]) => maintainedEqualsOracle(rows, order, cuts, repeated, windows)),
-      storeProperty(12, 600_000),
+      storeProperty(12, task),
     )
   })
 

@@ -133,7 +133,7 @@ describe('the IdP generation built from the previous one', () => {
     expect((current.attribution_subjects as Array<{ identity: string }>).map((s) => s.identity)).toEqual(['w2@example.com'])
   })
 
-  it('equals one built from every fact after random IdP batches, repeats and records read again differently', { timeout: 600_000 }, async () => {
+  it('equals one built from every fact after random IdP batches, repeats and records read again differently', { timeout: 600_000 }, async ({ task }) => {
     const people = ['00uA', '00uB', '00uC']
     const emails = ['', 'a@example.com', 'B@Example.com', 'c@example.com']
     const credentials = ['AT.1', 'AT.2', 'AT.3', 'sha256:k1']
@@ -177,7 +177,7 @@ describe('the IdP generation built from the previous one', () => {
         })
         await deliverComparing(batches)
       }),
-      storeProperty(15, 600_000),
+      storeProperty(15, task),
     )
   })
 })
